@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace ww {
+
+// Longest prefix of at most max_bytes that does not end inside a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
+// Replaces invalid UTF-8 sequences with U+FFFD.
+std::string utf8_sanitize(std::string_view s);
+bool utf8_valid(std::string_view s);
+
+// 64-bit FNV-1a; stable across platforms and releases (it names stored things).
+std::uint64_t fnv1a64(std::string_view s, std::uint64_t seed = 14695981039346656037ull);
+std::string hex64(std::uint64_t v);
+
+}  // namespace ww

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/item.h"
+
+namespace ww::feed {
+
+struct ParseOptions {
+    std::string_view content_type;  // HTTP Content-Type, may be empty
+    std::string_view url;           // the fetched URL: the last base for relative links
+    std::size_t max_depth = 256;
+    std::size_t max_elements = 2'000'000;
+    std::size_t max_items = 10'000;
+};
+
+// Bytes and HTTP headers -> Feed with plain-text fields and item keys assigned.
+// Errors: kind "not_a_feed" (HTML page, empty, unknown root) or "parse" (nothing recoverable).
+// A document read leniently comes back with bozo = true and a reason.
+Result<Feed> parse(std::string_view body, const ParseOptions& options);
+
+}  // namespace ww::feed

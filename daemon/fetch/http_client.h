@@ -1,0 +1,79 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/error.h"
+
+namespace ww::fetch {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct ClientOptions {
+    std::string user_agent;  // empty: "wirewatch/<version> (+<project url>)"
+    std::chrono::seconds connect_timeout{10};
+    std::chrono::seconds timeout{30};
+    std::size_t max_body = 15u << 20;  // applied to the decompressed size too
+    std::size_t max_in_flight = 64;
+    std::size_t per_host = 2;
+    bool allow_private_networks = false;
+    std::string proxy;
+};
+
+struct Request {
+    std::string url;
+    std::string etag;           // validators from the previous 200, sent as conditional GET
+    std::string last_modified;
+    Headers headers;            // extra request headers
+    std::string user_agent;     // overrides ClientOptions::user_agent when not empty
+    std::string proxy;
+    std::string basic_auth;     // "user:password"
+    bool allow_private_networks = false;  // ORed with ClientOptions
+};
+
+struct Response {
+    long status = 0;
+    std::string body;  // decoded (gzip/brotli/zstd removed)
+    Headers headers;   // of the final response, names lower-case
+    std::string effective_url;
+    std::string permanent_url;  // set when the chain had only 301/308 hops: the new feed URL
+    std::chrono::milliseconds elapsed{0};
+
+    std::string header(std::string_view name) const;  // "" when absent
+};
+
+// One shared, concurrent HTTP client on the caller's io_context: libcurl's multi-socket
+// interface with Asio watching the sockets and a steady_timer for curl's timeouts.
+// All members and callbacks run on the io_context's thread.
+class HttpClient {
+public:
+    using Callback = std::function<void(Result<Response>)>;
+
+    HttpClient(boost::asio::io_context& io, ClientOptions options);
+    ~HttpClient();
+    HttpClient(const HttpClient&) = delete;
+    HttpClient& operator=(const HttpClient&) = delete;
+
+    // Starts a GET; `done` is called exactly once, on the io_context thread, with the
+    // response (any HTTP status, including 304 and 5xx) or a transport error whose kind is one
+    // of: "dns", "connect", "tls", "timeout", "too_large", "redirects", "blocked", "reset",
+    // "protocol", "cancelled".
+    void get(Request request, Callback done);
+
+    // Aborts every transfer; their callbacks get kind "cancelled".
+    void cancel_all();
+    std::size_t in_flight() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ww::fetch

@@ -1,0 +1,33 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace ww {
+namespace {
+
+TEST(Utf8Prefix, NeverCutsInsideASequence) {
+    const std::string s = "ab\xD0\x9A\xE4\xB8\xAD";  // "abК中"
+    EXPECT_EQ(utf8_prefix(s, 2), "ab");
+    EXPECT_EQ(utf8_prefix(s, 3), "ab");
+    EXPECT_EQ(utf8_prefix(s, 4), "ab\xD0\x9A");
+    EXPECT_EQ(utf8_prefix(s, 6), "ab\xD0\x9A");
+    EXPECT_EQ(utf8_prefix(s, 7), s);
+}
+
+TEST(Utf8Sanitize, ReplacesInvalidBytes) {
+    EXPECT_TRUE(utf8_valid("plain \xD0\x9A"));
+    EXPECT_FALSE(utf8_valid("\xC0\xAF"));       // overlong
+    EXPECT_FALSE(utf8_valid("\xED\xA0\x80"));   // surrogate
+    EXPECT_FALSE(utf8_valid("\xE4\xB8"));       // truncated
+    EXPECT_EQ(utf8_sanitize("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+    EXPECT_TRUE(utf8_valid(utf8_sanitize("\xE4\xB8\xFF\xC0")));
+}
+
+TEST(Fnv1a64, IsStableAndSeeded) {
+    EXPECT_EQ(hex64(fnv1a64("")), "cbf29ce484222325");
+    EXPECT_EQ(hex64(fnv1a64("a")), "af63dc4c8601ec8c");
+    EXPECT_NE(fnv1a64("a", 1), fnv1a64("a"));
+}
+
+}  // namespace
+}  // namespace ww
