@@ -1,0 +1,432 @@
+#include "config/config.h"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "core/duration.h"
+
+namespace ww::config {
+namespace {
+
+Location location_of(const toml::source_region& src, const std::string& file) {
+    return {file, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column)};
+}
+
+const char* type_name(toml::node_type t) {
+    switch (t) {
+        case toml::node_type::string: return "a string";
+        case toml::node_type::integer: return "an integer";
+        case toml::node_type::floating_point: return "a number";
+        case toml::node_type::boolean: return "a boolean";
+        case toml::node_type::array: return "an array";
+        case toml::node_type::table: return "a table";
+        default: return "a date or time";
+    }
+}
+
+// Reads one TOML table against a schema: every getter marks its key as known; finish()
+// reports the keys nobody asked for. Problems accumulate; nothing throws.
+class Reader {
+public:
+    Reader(const toml::table& table, std::string where, const std::string& file,
+           std::vector<Problem>& problems)
+        : table_(table), where_(std::move(where)), file_(file), problems_(problems) {}
+
+    void string(std::string_view key, std::string& out) {
+        if (auto* n = take(key, toml::node_type::string)) out = *n->value<std::string>();
+    }
+    void path(std::string_view key, std::filesystem::path& out) {
+        std::string s;
+        string(key, s);
+        if (!s.empty()) out = s;
+    }
+    void boolean(std::string_view key, bool& out) {
+        if (auto* n = take(key, toml::node_type::boolean)) out = *n->value<bool>();
+    }
+    void optional_boolean(std::string_view key, std::optional<bool>& out) {
+        if (auto* n = take(key, toml::node_type::boolean)) out = *n->value<bool>();
+    }
+    template <class Int>
+    void integer(std::string_view key, Int& out, std::int64_t min, std::int64_t max) {
+        auto* n = take(key, toml::node_type::integer);
+        if (!n) return;
+        const auto v = *n->value<std::int64_t>();
+        if (v < min || v > max)
+            report(*n, std::string(key) + " must be between " + std::to_string(min) + " and " +
+                           std::to_string(max));
+        else
+            out = static_cast<Int>(v);
+    }
+    void duration(std::string_view key, seconds& out) {
+        auto* n = take(key, toml::node_type::string);
+        if (!n) return;
+        auto d = parse_duration(*n->value<std::string>());
+        if (!d)
+            report(*n, std::string(key) + ": " + d.error().message);
+        else
+            out = *d;
+    }
+    void string_list(std::string_view key, std::vector<std::string>& out) {
+        auto* n = take(key, toml::node_type::array);
+        if (!n) return;
+        out.clear();
+        for (const auto& e : *n->as_array()) {
+            if (!e.is_string()) {
+                report(e, std::string(key) + " must be an array of strings");
+                continue;
+            }
+            out.push_back(*e.value<std::string>());
+        }
+    }
+    void string_map(std::string_view key, std::map<std::string, std::string>& out) {
+        auto* n = take(key, toml::node_type::table);
+        if (!n) return;
+        for (const auto& [k, v] : *n->as_table()) {
+            if (!v.is_string())
+                report(v, std::string(key) + "." + std::string(k.str()) + " must be a string");
+            else
+                out[std::string(k.str())] = *v.value<std::string>();
+        }
+    }
+    // Every key not read yet, as text (for plugin options).
+    void rest_as_strings(std::map<std::string, std::string>& out) {
+        for (const auto& [k, v] : table_) {
+            const std::string key(k.str());
+            if (known_.contains(key)) continue;
+            known_.insert(key);
+            if (v.is_string())
+                out[key] = *v.value<std::string>();
+            else if (v.is_integer())
+                out[key] = std::to_string(*v.value<std::int64_t>());
+            else if (v.is_boolean())
+                out[key] = *v.value<bool>() ? "true" : "false";
+            else
+                report(v, key + ": plugin options must be strings, integers or booleans");
+        }
+    }
+    const toml::node* raw(std::string_view key) {
+        known_.insert(std::string(key));
+        return table_.get(key);
+    }
+    void finish() {
+        for (const auto& [k, v] : table_)
+            if (!known_.contains(std::string(k.str())))
+                problems_.push_back({location_of(k.source(), file_),
+                                     "unknown key \"" + std::string(k.str()) + "\" in " + where_});
+    }
+    void report(const toml::node& n, std::string message) {
+        problems_.push_back({location_of(n.source(), file_), std::move(message)});
+    }
+    void report_at(const Location& where, std::string message) {
+        problems_.push_back({where, std::move(message)});
+    }
+    Location here() const { return location_of(table_.source(), file_); }
+
+private:
+    const toml::node* take(std::string_view key, toml::node_type want) {
+        known_.insert(std::string(key));
+        const toml::node* n = table_.get(key);
+        if (!n) return nullptr;
+        if (n->type() != want) {
+            report(*n, std::string(key) + " must be " + type_name(want) + ", not " +
+                           type_name(n->type()));
+            return nullptr;
+        }
+        return n;
+    }
+
+    const toml::table& table_;
+    std::string where_;
+    const std::string& file_;
+    std::vector<Problem>& problems_;
+    std::set<std::string> known_;
+};
+
+void read_daemon(Reader& r, DaemonSection& d) {
+    r.path("state_dir", d.state_dir);
+    r.string("log_level", d.log_level);
+    r.integer("workers", d.workers, 1, 64);
+    r.path("stem_overrides", d.stem_overrides);
+    static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+    if (!levels.contains(d.log_level))
+        if (auto* n = r.raw("log_level"))
+            r.report(*n, "log_level must be one of trace, debug, info, warn, error, critical, off");
+}
+
+void read_publish(Reader& r, PublishSection& p) {
+    r.string("endpoint", p.endpoint);
+    r.string("replay_endpoint", p.replay_endpoint);
+    r.duration("heartbeat", p.heartbeat);
+    r.duration("retention", p.retention);
+    r.integer("max_batch", p.max_batch, 1, 100'000);
+    r.integer("send_hwm", p.send_hwm, 0, 10'000'000);
+    r.path("curve_secret_key_file", p.curve_secret_key_file);
+    r.path("curve_allowed_clients", p.curve_allowed_clients);
+    r.boolean("allow_insecure", p.allow_insecure);
+    if (p.heartbeat.count() <= 0)
+        if (auto* n = r.raw("heartbeat")) r.report(*n, "heartbeat must be at least 1s");
+}
+
+void read_fetch(Reader& r, FetchSection& f) {
+    r.string("user_agent", f.user_agent);
+    r.integer("max_in_flight", f.max_in_flight, 1, 10'000);
+    r.integer("per_host", f.per_host, 1, 1000);
+    r.duration("connect_timeout", f.connect_timeout);
+    r.duration("timeout", f.timeout);
+    r.integer("max_body", f.max_body, 1024, std::int64_t{1} << 32);
+    r.string("proxy", f.proxy);
+    r.boolean("allow_private_networks", f.allow_private_networks);
+}
+
+void read_schedule(Reader& r, ScheduleSection& s) {
+    r.duration("min_interval", s.min_interval);
+    r.duration("max_interval", s.max_interval);
+}
+
+bool valid_name(std::string_view name) {
+    return !name.empty() && std::ranges::all_of(name, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+FeedConfig read_feed(Reader& r) {
+    FeedConfig f;
+    f.where = r.here();
+    r.string("url", f.url);
+    r.string("name", f.name);
+    if (auto* n = r.raw("interval")) {
+        if (!n->is_string()) {
+            r.report(*n, "interval must be a string such as \"10m\" or \"auto\"");
+        } else if (*n->value<std::string>() != "auto") {
+            auto d = parse_duration(*n->value<std::string>());
+            if (!d)
+                r.report(*n, "interval: " + d.error().message);
+            else if (d->count() < 1)
+                r.report(*n, "interval must be at least 1s");
+            else
+                f.interval = *d;
+        }
+    }
+    r.string_list("tags", f.tags);
+    r.string("language", f.language);
+    r.string("user_agent", f.user_agent);
+    r.string_map("headers", f.headers);
+    r.string("proxy", f.proxy);
+    r.string("username", f.username);
+    r.path("password_file", f.password_file);
+    r.optional_boolean("allow_private_networks", f.allow_private_networks);
+    r.integer("backfill", f.backfill, 0, 1000);
+    if (f.url.empty()) {
+        r.report_at(f.where, "[[feed]] needs a url");
+    } else if (!f.url.starts_with("http://") && !f.url.starts_with("https://")) {
+        r.report(*r.raw("url"), "feed url must start with http:// or https://: " + f.url);
+    }
+    if (f.name.empty()) f.name = f.url;
+    return f;
+}
+
+WatchlistConfig read_watchlist(Reader& r) {
+    WatchlistConfig w;
+    w.where = r.here();
+    r.string("name", w.name);
+    r.string("query", w.query);
+    r.string_list("feeds", w.feeds);
+    r.boolean("enabled", w.enabled);
+    if (w.name.empty())
+        r.report_at(w.where, "[[watchlist]] needs a name");
+    else if (!valid_name(w.name))
+        r.report(*r.raw("name"), "watchlist name \"" + w.name + "\" must match [a-z0-9-]+");
+    if (w.query.empty()) r.report_at(w.where, "watchlist \"" + w.name + "\" needs a query");
+    return w;
+}
+
+SinkConfig read_sink(Reader& r) {
+    SinkConfig s;
+    s.where = r.here();
+    r.string("name", s.name);
+    r.string("plugin", s.plugin);
+    r.string("url", s.url);
+    r.string_list("watchlists", s.watchlists);
+    r.rest_as_strings(s.options);
+    if (s.name.empty()) r.report_at(s.where, "[[sink]] needs a name");
+    if (s.plugin.empty() && s.url.empty())
+        r.report_at(s.where, "sink \"" + s.name + "\" needs a plugin or a url");
+    return s;
+}
+
+template <class Fn>
+void each_table(const toml::table& root, std::string_view key, const std::string& file,
+                std::vector<Problem>& problems, Fn&& fn) {
+    const toml::node* n = root.get(key);
+    if (!n) return;
+    const auto* arr = n->as_array();
+    if (!arr || !arr->is_array_of_tables()) {
+        problems.push_back({location_of(n->source(), file),
+                            std::string(key) + " must be written as [[" + std::string(key) + "]] tables"});
+        return;
+    }
+    for (const auto& e : *arr) {
+        Reader r(*e.as_table(), "[[" + std::string(key) + "]]", file, problems);
+        fn(r);
+        r.finish();
+    }
+}
+
+template <class Fn>
+void section(const toml::table& root, std::string_view key, const std::string& file,
+             std::vector<Problem>& problems, Fn&& fn) {
+    const toml::node* n = root.get(key);
+    if (!n) return;
+    if (!n->is_table()) {
+        problems.push_back({location_of(n->source(), file), "[" + std::string(key) + "] must be a table"});
+        return;
+    }
+    Reader r(*n->as_table(), "[" + std::string(key) + "]", file, problems);
+    fn(r);
+    r.finish();
+}
+
+std::optional<toml::table> parse_toml(std::string_view text, const std::string& file,
+                                      std::vector<Problem>& problems) {
+    try {
+        return toml::parse(text, file);
+    } catch (const toml::parse_error& e) {
+        problems.push_back({location_of(e.source(), file), std::string(e.description())});
+        return std::nullopt;
+    }
+}
+
+// [[feed]] and [[watchlist]] tables, from the main file or a drop-in.
+void read_lists(const toml::table& root, const std::string& file, Config& c,
+                std::vector<Problem>& problems) {
+    each_table(root, "feed", file, problems, [&](Reader& r) { c.feeds.push_back(read_feed(r)); });
+    each_table(root, "watchlist", file, problems,
+               [&](Reader& r) { c.watchlists.push_back(read_watchlist(r)); });
+}
+
+void read_main(const toml::table& root, const std::string& file, Config& c,
+               std::vector<Problem>& problems) {
+    static const std::set<std::string_view> top{"daemon", "publish", "fetch", "schedule", "http",
+                                                "websub", "store", "feed", "watchlist", "sink"};
+    for (const auto& [k, v] : root)
+        if (!top.contains(k.str()))
+            problems.push_back({location_of(k.source(), file),
+                                "unknown key \"" + std::string(k.str()) + "\" at the top level"});
+    section(root, "daemon", file, problems, [&](Reader& r) { read_daemon(r, c.daemon); });
+    section(root, "publish", file, problems, [&](Reader& r) { read_publish(r, c.publish); });
+    section(root, "fetch", file, problems, [&](Reader& r) { read_fetch(r, c.fetch); });
+    section(root, "schedule", file, problems, [&](Reader& r) { read_schedule(r, c.schedule); });
+    section(root, "http", file, problems, [&](Reader& r) { r.string("listen", c.http.listen); });
+    section(root, "websub", file, problems, [&](Reader& r) { r.string("callback_base", c.websub.callback_base); });
+    section(root, "store", file, problems, [&](Reader& r) {
+        r.duration("keep_items", c.store.keep_items);
+        r.duration("seen_retention", c.store.seen_retention);
+    });
+    read_lists(root, file, c, problems);
+    each_table(root, "sink", file, problems, [&](Reader& r) { c.sinks.push_back(read_sink(r)); });
+}
+
+void read_dropin(const toml::table& root, const std::string& file, Config& c,
+                 std::vector<Problem>& problems) {
+    for (const auto& [k, v] : root)
+        if (k.str() != "feed" && k.str() != "watchlist")
+            problems.push_back({location_of(k.source(), file),
+                                "unknown key \"" + std::string(k.str()) +
+                                    "\": a drop-in file holds only [[feed]] and [[watchlist]] tables"});
+    read_lists(root, file, c, problems);
+}
+
+// Checks that span the whole config: unique names, sane ranges.
+void validate(const Config& c, std::vector<Problem>& problems) {
+    std::map<std::string, const Location*> feed_urls, feed_names, watchlists, sinks;
+    auto unique = [&](auto& seen, const std::string& key, const Location& where, std::string what) {
+        auto [it, fresh] = seen.emplace(key, &where);
+        if (!fresh)
+            problems.push_back({where, what + " \"" + key + "\" is already defined at " +
+                                           it->second->file + ":" + std::to_string(it->second->line)});
+    };
+    for (const auto& f : c.feeds) {
+        if (f.url.empty()) continue;
+        unique(feed_urls, f.url, f.where, "feed url");
+        if (f.name != f.url) unique(feed_names, f.name, f.where, "feed name");
+    }
+    for (const auto& w : c.watchlists)
+        if (!w.name.empty()) unique(watchlists, w.name, w.where, "watchlist");
+    for (const auto& s : c.sinks)
+        if (!s.name.empty()) unique(sinks, s.name, s.where, "sink");
+    if (c.schedule.min_interval > c.schedule.max_interval)
+        problems.push_back({{c.file.string(), 0, 0},
+                            "[schedule] min_interval is longer than max_interval"});
+}
+
+std::string read_file(const std::filesystem::path& p, std::vector<Problem>& problems) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+        problems.push_back({{p.string(), 0, 0}, "cannot read the file"});
+        return {};
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::vector<std::filesystem::path> dropins(const std::filesystem::path& dir) {
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+        if (e.path().extension() == ".toml" && e.is_regular_file()) out.push_back(e.path());
+    std::ranges::sort(out);
+    return out;
+}
+
+}  // namespace
+
+std::string to_string(const Problem& p) {
+    std::string s = p.where.file;
+    if (p.where.line > 0) s += ":" + std::to_string(p.where.line) + ":" + std::to_string(p.where.column);
+    return s + ": " + p.message;
+}
+
+LoadResult load_string(std::string_view text, const std::string& name) {
+    std::vector<Problem> problems;
+    Config c;
+    c.file = name;
+    if (auto root = parse_toml(text, name, problems)) read_main(*root, name, c, problems);
+    if (problems.empty()) validate(c, problems);
+    if (!problems.empty()) return std::unexpected(std::move(problems));
+    return c;
+}
+
+LoadResult load(const std::filesystem::path& file) {
+    std::vector<Problem> problems;
+    Config c;
+    c.file = file;
+    const std::string text = read_file(file, problems);
+    if (!problems.empty()) return std::unexpected(std::move(problems));
+    if (auto root = parse_toml(text, file.string(), problems)) read_main(*root, file.string(), c, problems);
+    const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+    for (const char* sub : {"feeds.d", "watchlists.d"}) {
+        for (const auto& p : dropins(dir / sub)) {
+            const std::string t = read_file(p, problems);
+            if (auto root = parse_toml(t, p.string(), problems)) read_dropin(*root, p.string(), c, problems);
+        }
+    }
+    // Relative paths in the config are relative to the config file, not to the cwd.
+    auto anchor = [&](std::filesystem::path& p) {
+        if (!p.empty() && p.is_relative()) p = dir / p;
+    };
+    anchor(c.daemon.state_dir);
+    anchor(c.daemon.stem_overrides);
+    anchor(c.publish.curve_secret_key_file);
+    anchor(c.publish.curve_allowed_clients);
+    for (auto& f : c.feeds) anchor(f.password_file);
+    if (problems.empty()) validate(c, problems);
+    if (!problems.empty()) return std::unexpected(std::move(problems));
+    return c;
+}
+
+}  // namespace ww::config

@@ -1,0 +1,133 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/watchlist.h"
+
+namespace ww::config {
+
+using std::chrono::seconds;
+
+// Where a value came from, for messages such as "wirewatch.toml:12:9: ...".
+struct Location {
+    std::string file;
+    int line = 0;
+    int column = 0;
+};
+
+struct Problem {
+    Location where;
+    std::string message;
+};
+std::string to_string(const Problem& p);  // "file:line:column: message"
+
+struct DaemonSection {
+    std::filesystem::path state_dir = "/var/lib/wirewatch";
+    std::string log_level = "info";
+    std::size_t workers = 2;  // parse+match threads
+    std::filesystem::path stem_overrides;  // empty: the shipped table next to the config, if any
+};
+
+struct PublishSection {
+    std::string endpoint = "tcp://127.0.0.1:5556";
+    std::string replay_endpoint = "tcp://127.0.0.1:5557";
+    seconds heartbeat{5};
+    seconds retention{30 * 86400};
+    std::size_t max_batch = 1000;
+    int send_hwm = 100'000;
+    std::filesystem::path curve_secret_key_file;
+    std::filesystem::path curve_allowed_clients;
+    bool allow_insecure = false;
+};
+
+struct FetchSection {
+    std::string user_agent;  // empty: wirewatch/<version> (+<project url>)
+    std::size_t max_in_flight = 64;
+    std::size_t per_host = 2;
+    seconds connect_timeout{10};
+    seconds timeout{30};
+    std::size_t max_body = 15u << 20;
+    std::string proxy;
+    bool allow_private_networks = false;
+};
+
+struct ScheduleSection {
+    seconds min_interval{5 * 60};
+    seconds max_interval{24 * 3600};
+};
+
+struct HttpSection {
+    std::string listen = "127.0.0.1:9108";  // "" disables the listener
+};
+
+struct WebSubSection {
+    std::string callback_base;  // "" disables WebSub
+};
+
+struct StoreSection {
+    seconds keep_items{7 * 86400};   // analysed text kept for backtests
+    seconds seen_retention{90 * 86400};  // seen-marks older than this and absent from the feed
+};
+
+struct FeedConfig {
+    std::string url;
+    std::string name;                 // defaults to the URL
+    std::optional<seconds> interval;  // nullopt: "auto"
+    std::vector<std::string> tags;
+    std::string language;
+    std::string user_agent;
+    std::map<std::string, std::string> headers;
+    std::string proxy;
+    std::string username;
+    std::filesystem::path password_file;
+    std::optional<bool> allow_private_networks;
+    std::size_t backfill = 0;
+    Location where;
+};
+
+struct WatchlistConfig : Watchlist {
+    Location where;
+};
+
+// A [[sink]] table: the host keys are parsed here, the plugin's own keys are passed through
+// as text for the plugin to validate.
+struct SinkConfig {
+    std::string name;
+    std::string plugin;
+    std::string url;
+    std::vector<std::string> watchlists;  // globs; empty = all
+    std::map<std::string, std::string> options;
+    Location where;
+};
+
+struct Config {
+    std::filesystem::path file;
+    DaemonSection daemon;
+    PublishSection publish;
+    FetchSection fetch;
+    ScheduleSection schedule;
+    HttpSection http;
+    WebSubSection websub;
+    StoreSection store;
+    std::vector<FeedConfig> feeds;
+    std::vector<WatchlistConfig> watchlists;
+    std::vector<SinkConfig> sinks;
+};
+
+using LoadResult = std::expected<Config, std::vector<Problem>>;
+
+// Reads the file and, beside it, feeds.d/*.toml and watchlists.d/*.toml (in name order), each
+// of which may hold [[feed]] and [[watchlist]] tables. Every problem is reported, each with its
+// location; a config with any problem is rejected whole.
+LoadResult load(const std::filesystem::path& file);
+// The same from text (for tests and fuzzing); `name` is used in locations.
+LoadResult load_string(std::string_view text, const std::string& name);
+
+}  // namespace ww::config
