@@ -1,0 +1,348 @@
+#include "app/daemon.h"
+
+#include <atomic>
+#include <csignal>
+#include <filesystem>
+#include <list>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/spdlog.h>
+
+#include "app/pipeline.h"
+#include "app/poll_policy.h"
+#include "core/time.h"
+#include "feed/parse.h"
+#include "fetch/http_client.h"
+#include "fetch/response_policy.h"
+#include "publish/publisher.h"
+#include "store/store.h"
+
+namespace ww::app {
+
+namespace asio = boost::asio;
+using std::chrono::seconds;
+
+namespace {
+
+// One configured feed as the loop sees it. Touched only on the io thread; workers and the store
+// thread get copies of what they need.
+struct FeedRuntime {
+    FeedRuntime(asio::io_context& io, config::FeedConfig c, store::FeedState s)
+        : cfg(std::move(c)), state(std::move(s)), timer(io) {}
+    config::FeedConfig cfg;
+    store::FeedState state;
+    asio::steady_timer timer;
+    std::string title;  // the feed's own title, learned from its last parse
+    bool in_flight = false;
+};
+
+Result<MatchSnapshot> compile_watchlists(const std::vector<config::WatchlistConfig>& configured) {
+    std::vector<Watchlist> lists(configured.begin(), configured.end());
+    auto built = match::build_index(lists);
+    if (!built.errors.empty()) {
+        std::string message;
+        for (const auto& e : built.errors) message += (message.empty() ? "" : "; ") + e.message;
+        return fail("config", "match: " + message);
+    }
+    MatchSnapshot snapshot{std::move(built.index), {}};
+    for (const auto& w : configured) snapshot.queries.emplace(w.name, w.query);
+    return snapshot;
+}
+
+fetch::ClientOptions client_options(const config::FetchSection& f) {
+    fetch::ClientOptions o;
+    o.user_agent = f.user_agent;
+    o.connect_timeout = f.connect_timeout;
+    o.timeout = f.timeout;
+    o.max_body = f.max_body;
+    o.max_in_flight = f.max_in_flight;
+    o.per_host = f.per_host;
+    o.allow_private_networks = f.allow_private_networks;
+    o.proxy = f.proxy;
+    return o;
+}
+
+}  // namespace
+
+struct Daemon::Impl {
+    Impl(config::Config c, RunOptions o, store::Store s, publish::Publisher p, MatchSnapshot m)
+        : cfg(std::move(c)),
+          options(o),
+          workers(cfg.daemon.workers),
+          store(std::move(s)),
+          publisher(std::move(p)),
+          http(io, client_options(cfg.fetch)),
+          watchlists(std::make_shared<const MatchSnapshot>(std::move(m))),
+          signals(io, SIGINT, SIGTERM),
+          heartbeat(io) {}
+
+    config::Config cfg;
+    RunOptions options;
+    asio::io_context io;
+    asio::thread_pool workers;
+    asio::thread_pool store_thread{1};  // every SQLite write happens here, in order
+    store::Store store;
+    publish::Publisher publisher;
+    fetch::HttpClient http;
+    std::atomic<std::shared_ptr<const MatchSnapshot>> watchlists;
+    std::list<FeedRuntime> feeds;  // stable addresses: callbacks hold references
+    asio::signal_set signals;
+    asio::steady_timer heartbeat;
+    std::int64_t last_seq = 0;
+    std::size_t polls_in_progress = 0;
+    std::size_t once_remaining = 0;
+    bool stopping = false;
+    int exit_status = 0;
+
+    void start();
+    void poll(FeedRuntime& f);
+    void on_fetched(FeedRuntime& f, Result<fetch::Response> r);
+    void process_body(FeedRuntime& f, fetch::Response response);
+    void on_recorded(FeedRuntime& f, const store::RecordResult& result, const Feed& parsed,
+                     std::size_t item_count, const fetch::Response& response);
+    void on_not_modified(FeedRuntime& f, const fetch::Response& response);
+    void on_failure(FeedRuntime& f, const Error& e, long status = 0);
+    void finish_poll(FeedRuntime& f);
+    void save_state(const FeedRuntime& f);
+    void schedule(FeedRuntime& f, seconds delay);
+    void publish(const std::vector<store::RecordedAlert>& alerts);
+    void arm_heartbeat();
+    void shutdown(std::string_view why);
+};
+
+void Daemon::Impl::start() {
+    signals.async_wait([this](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
+    });
+    arm_heartbeat();
+    const auto now = now_seconds();
+    once_remaining = feeds.size();
+    for (auto& f : feeds) {
+        // A restart resumes the schedule instead of polling everything at once.
+        if (options.once || !f.state.next_check_at || *f.state.next_check_at <= now)
+            poll(f);
+        else
+            schedule(f, *f.state.next_check_at - now);
+    }
+    if (options.once && feeds.empty()) shutdown("--once with no feeds");
+}
+
+void Daemon::Impl::poll(FeedRuntime& f) {
+    if (stopping || f.in_flight || f.state.status == "gone") return;
+    f.in_flight = true;
+    ++polls_in_progress;
+    fetch::Request request;
+    request.url = f.state.url;
+    request.etag = f.state.etag;
+    request.last_modified = f.state.last_modified;
+    request.headers.assign(f.cfg.headers.begin(), f.cfg.headers.end());
+    request.user_agent = f.cfg.user_agent;
+    request.proxy = f.cfg.proxy;
+    request.allow_private_networks = f.cfg.allow_private_networks.value_or(false);
+    f.state.last_attempt_at = now_seconds();
+    http.get(std::move(request), [this, &f](Result<fetch::Response> r) { on_fetched(f, std::move(r)); });
+}
+
+void Daemon::Impl::on_fetched(FeedRuntime& f, Result<fetch::Response> r) {
+    if (!r) {
+        if (r.error().kind == "cancelled") return finish_poll(f);
+        return on_failure(f, r.error());
+    }
+    if (!fetch::is_modified(*r)) return on_not_modified(f, *r);
+    if (r->status < 200 || r->status > 299) {
+        return on_failure(f, Error{"http_" + std::to_string(r->status),
+                                   "fetch: HTTP " + std::to_string(r->status)},
+                          r->status);
+    }
+    process_body(f, std::move(*r));
+}
+
+void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
+    FeedContext ctx{f.state.id, f.cfg.name, f.cfg.name, f.cfg.url, f.cfg.language, f.cfg.backfill};
+    // Parse and match off the loop; record on the store thread; publish back on the loop.
+    asio::post(workers, [this, &f, ctx = std::move(ctx), response = std::move(response),
+                         snapshot = watchlists.load()]() mutable {
+        auto parsed = feed::parse(response.body, {.content_type = response.header("content-type"),
+                                                  .url = response.effective_url});
+        if (!parsed) {
+            asio::post(io, [this, &f, e = parsed.error()] { on_failure(f, e); });
+            return;
+        }
+        auto request = build_record_request(ctx, *parsed, *snapshot, now_seconds());
+        const auto item_count = parsed->items.size();
+        parsed->items.clear();  // only the feed-level fields travel on
+        asio::post(store_thread, [this, &f, request = std::move(request), parsed = std::move(*parsed),
+                                  response = std::move(response), item_count]() mutable {
+            auto result = store.record(request);
+            asio::post(io, [this, &f, result = std::move(result), parsed = std::move(parsed),
+                            response = std::move(response), item_count] {
+                if (!result) return on_failure(f, result.error());
+                on_recorded(f, *result, parsed, item_count, response);
+            });
+        });
+    });
+}
+
+void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result, const Feed& parsed,
+                               std::size_t item_count, const fetch::Response& response) {
+    publish(result.alerts);
+    const auto v = fetch::validators_of(response);
+    f.state.etag = v.etag;
+    f.state.last_modified = v.last_modified;
+    if (!response.permanent_url.empty() && response.permanent_url != f.state.url) {
+        spdlog::warn("fetch: moved permanently feed=\"{}\" from={} to={}", f.cfg.name, f.state.url,
+                     response.permanent_url);
+        f.state.url = response.permanent_url;
+    }
+    f.title = parsed.title;
+    f.state.last_success_at = now_seconds();
+    f.state.error_streak = 0;
+    f.state.last_error.clear();
+    f.state.last_error_kind.clear();
+    f.state.status = "ok";
+    f.state.initialised = true;
+    f.state.items_seen += static_cast<std::int64_t>(result.new_items);
+    spdlog::info("fetch: ok feed=\"{}\" status={} format={} items={} new={} alerts={}{}{} ms={}",
+                 f.cfg.name, response.status, parsed.format, item_count, result.new_items,
+                 result.alerts.size(), result.first_fetch ? " first_fetch=true" : "",
+                 parsed.bozo ? " bozo=\"" + parsed.bozo_reason + "\"" : std::string(),
+                 response.elapsed.count());
+    finish_poll(f);
+}
+
+void Daemon::Impl::on_not_modified(FeedRuntime& f, const fetch::Response& response) {
+    f.state.last_success_at = now_seconds();
+    f.state.error_streak = 0;
+    f.state.status = "ok";
+    spdlog::debug("fetch: not-modified feed=\"{}\" ms={}", f.cfg.name, response.elapsed.count());
+    finish_poll(f);
+}
+
+void Daemon::Impl::on_failure(FeedRuntime& f, const Error& e, long status) {
+    ++f.state.error_streak;
+    f.state.last_error = e.message;
+    f.state.last_error_kind = e.kind;
+    f.state.status = status == 410 ? "gone" : "error";
+    spdlog::warn("fetch: error feed=\"{}\" url={} kind={} streak={} error=\"{}\"", f.cfg.name,
+                 f.state.url, e.kind, f.state.error_streak, e.message);
+    finish_poll(f);
+}
+
+void Daemon::Impl::finish_poll(FeedRuntime& f) {
+    f.in_flight = false;
+    --polls_in_progress;
+    if (stopping) {
+        save_state(f);
+        if (polls_in_progress == 0) io.stop();
+        return;
+    }
+    const auto delay = next_delay(f.cfg, f.state, cfg.schedule);
+    f.state.next_check_at = now_seconds() + delay;
+    save_state(f);
+    if (options.once) {
+        if (--once_remaining == 0) shutdown("--once: every feed polled");
+        return;
+    }
+    if (f.state.status != "gone") schedule(f, delay);
+}
+
+void Daemon::Impl::save_state(const FeedRuntime& f) {
+    asio::post(store_thread, [this, state = f.state] {
+        if (auto r = store.save_feed_state(state); !r)
+            spdlog::error("store: cannot save feed state feed={} error=\"{}\"", state.config_url,
+                          r.error().message);
+    });
+}
+
+void Daemon::Impl::schedule(FeedRuntime& f, seconds delay) {
+    f.timer.expires_after(delay);
+    f.timer.async_wait([this, &f](const boost::system::error_code& ec) {
+        if (!ec) poll(f);
+    });
+}
+
+void Daemon::Impl::publish(const std::vector<store::RecordedAlert>& alerts) {
+    for (const auto& a : alerts) {
+        if (auto r = publisher.send(a.topic, a.envelope); !r)
+            spdlog::error("publish: send failed seq={} error=\"{}\"", a.seq, r.error().message);
+        else
+            spdlog::info("publish: alert seq={} topic={}", a.seq, a.topic);
+        last_seq = std::max(last_seq, a.seq);
+    }
+}
+
+void Daemon::Impl::arm_heartbeat() {
+    heartbeat.expires_after(cfg.publish.heartbeat);
+    heartbeat.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping) return;
+        (void)publisher.heartbeat(last_seq);
+        arm_heartbeat();
+    });
+}
+
+void Daemon::Impl::shutdown(std::string_view why) {
+    if (stopping) return;
+    stopping = true;
+    spdlog::info("app: stopping reason=\"{}\" polls_in_progress={}", why, polls_in_progress);
+    signals.cancel();
+    heartbeat.cancel();
+    for (auto& f : feeds) f.timer.cancel();
+    // Transfers are aborted; bodies already being parsed or recorded finish and publish.
+    http.cancel_all();
+    if (polls_in_progress == 0) io.stop();
+}
+
+Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions options) {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg.daemon.state_dir, ec);
+    auto store = store::Store::open(cfg.daemon.state_dir);
+    if (!store) return std::unexpected(store.error());
+    auto watchlists = compile_watchlists(cfg.watchlists);
+    if (!watchlists) return std::unexpected(watchlists.error());
+    std::vector<store::FeedState> states;
+    for (const auto& f : cfg.feeds) {
+        auto state = store->ensure_feed(f.url);
+        if (!state) return std::unexpected(state.error());
+        states.push_back(std::move(*state));
+    }
+    auto last_seq = store->last_seq();
+    if (!last_seq) return std::unexpected(last_seq.error());
+    // Bound before the first fetch, so that a subscriber can connect before any alert exists.
+    auto publisher = publish::Publisher::bind({.endpoint = cfg.publish.endpoint,
+                                               .send_hwm = cfg.publish.send_hwm});
+    if (!publisher) return std::unexpected(publisher.error());
+
+    auto impl = std::make_unique<Impl>(std::move(cfg), options, std::move(*store),
+                                       std::move(*publisher), std::move(*watchlists));
+    impl->last_seq = *last_seq;
+    for (std::size_t i = 0; i < states.size(); ++i)
+        impl->feeds.emplace_back(impl->io, impl->cfg.feeds[i], std::move(states[i]));
+    spdlog::info("app: started feeds={} watchlists={} publish={} state_dir={} last_seq={}",
+                 impl->feeds.size(), impl->cfg.watchlists.size(), impl->publisher.endpoint(),
+                 impl->cfg.daemon.state_dir.string(), impl->last_seq);
+    return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
+}
+
+Daemon::Daemon(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Daemon::~Daemon() = default;
+
+int Daemon::run() {
+    impl_->start();
+    impl_->io.run();
+    // The loop is done: let parsing and the last state writes finish before the store closes.
+    impl_->workers.join();
+    impl_->store_thread.join();
+    // A last heartbeat after every alert: a subscriber that sees it knows it has them all. The
+    // loop thread is gone, so this thread is now the socket's only user.
+    (void)impl_->publisher.heartbeat(impl_->last_seq);
+    spdlog::info("app: stopped last_seq={}", impl_->last_seq);
+    return impl_->exit_status;
+}
+
+}  // namespace ww::app

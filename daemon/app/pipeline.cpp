@@ -1,0 +1,86 @@
+#include "app/pipeline.h"
+
+#include <memory>
+
+#include "core/alert.h"
+#include "core/text.h"
+
+namespace ww::app {
+
+std::string content_hash(const Item& item) {
+    std::uint64_t h = fnv1a64(item.title);
+    h = fnv1a64("\x1f", h);
+    h = fnv1a64(item.summary, h);
+    h = fnv1a64("\x1f", h);
+    h = fnv1a64(item.content, h);
+    return hex64(h);
+}
+
+namespace {
+
+match::ItemView view_of(const Item& item, const FeedContext& feed, std::string_view language) {
+    return match::ItemView{
+        .title = item.title,
+        .summary = item.summary,
+        .content = item.content,
+        .link = item.link,
+        .language = language,
+        .categories = item.categories,
+        .authors = item.authors,
+        .feed_name = feed.name,
+    };
+}
+
+store::PendingAlert pending_alert(const FeedContext& feed, const Item& item, std::string_view query,
+                                  match::Hit hit, SysSeconds now) {
+    // The alert is rendered later, on the store thread, once its seq is known: keep one shared
+    // copy of everything it needs rather than references into the parsed feed.
+    auto alert = std::make_shared<Alert>();
+    alert->alert_id = make_alert_id(hit.watchlist, feed.url, item.key);
+    alert->detected_at = now;
+    alert->watchlist = hit.watchlist;
+    alert->query = std::string(query);
+    alert->feed = {feed.feed_id, feed.title, feed.url};
+    alert->item = item;
+    alert->item.content.clear();  // not part of the envelope
+    alert->item.enclosures.clear();
+    alert->match = std::move(hit.explanation);
+    store::PendingAlert pending;
+    pending.watchlist = alert->watchlist;
+    pending.topic = alert_topic(alert->watchlist);
+    pending.alert_id = alert->alert_id;
+    pending.render = [alert](std::int64_t seq) {
+        alert->seq = seq;
+        return to_envelope_json(*alert);
+    };
+    return pending;
+}
+
+}  // namespace
+
+store::RecordRequest build_record_request(const FeedContext& feed, const Feed& parsed,
+                                          const MatchSnapshot& watchlists, SysSeconds now) {
+    store::RecordRequest request;
+    request.feed_id = feed.feed_id;
+    request.backfill = feed.backfill;
+    request.now = now;
+    request.items.reserve(parsed.items.size());
+    const std::string_view feed_language = !feed.language.empty() ? std::string_view(feed.language)
+                                                                  : std::string_view(parsed.language);
+    for (const auto& item : parsed.items) {
+        store::ItemRecord record;
+        record.key = item.key;
+        record.content_hash = content_hash(item);
+        record.published = item.published ? item.published : item.updated;
+        const std::string_view language = !item.language.empty() ? std::string_view(item.language) : feed_language;
+        for (auto& hit : watchlists.index->match(view_of(item, feed, language))) {
+            const auto q = watchlists.queries.find(hit.watchlist);
+            const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
+            record.alerts.push_back(pending_alert(feed, item, query, std::move(hit), now));
+        }
+        request.items.push_back(std::move(record));
+    }
+    return request;
+}
+
+}  // namespace ww::app

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "core/item.h"
+#include "match/matcher.h"
+#include "store/store.h"
+
+namespace ww::app {
+
+// What the pipeline knows about the feed a body came from.
+struct FeedContext {
+    std::int64_t feed_id = 0;
+    std::string name;   // configured name (watchlists restrict by it)
+    std::string title;  // shown to subscribers: the configured name, else the feed's own title
+    std::string url;    // the configured URL: part of every alert id
+    std::string language;  // configured override, else the feed's own
+    std::size_t backfill = 0;
+};
+
+// The watchlists in force: the compiled index and each watchlist's query text, swapped whole
+// on reload so that in-flight items finish on the snapshot they started with.
+struct MatchSnapshot {
+    std::shared_ptr<const match::Index> index;
+    std::unordered_map<std::string, std::string> queries;  // watchlist name -> query text
+};
+
+// A hash of what a reader sees of an item; a change means the item was edited.
+std::string content_hash(const Item& item);
+
+// Matches every item of a parsed feed and prepares one store transaction: the seen-marks and,
+// for each hit, an alert whose envelope is rendered once the store assigns its seq. Pure but for
+// the index lookup; runs on a worker thread.
+store::RecordRequest build_record_request(const FeedContext& feed, const Feed& parsed,
+                                          const MatchSnapshot& watchlists, SysSeconds now);
+
+}  // namespace ww::app
