@@ -70,11 +70,32 @@ struct RecordResult {
 
 enum class Mode { read_write, read_only };
 
+struct StoreOptions {
+    // How long a statement waits for another connection's lock before failing "busy".
+    int busy_timeout_ms = 5000;
+    // FULL fsyncs the WAL at every commit. A committed alert is published right after the
+    // commit, so a power loss must not be able to roll it back: its seq would be handed out
+    // again to a different alert while subscribers already hold the first one.
+    bool synchronous_full = true;
+};
+
+struct SinkCursor {
+    std::string sink;
+    std::int64_t last_seq = 0;
+    SysSeconds updated_at{};
+};
+
 // The state database: one SQLite file in WAL mode under the state directory.
 // Not thread-safe: each thread opens its own Store (SQLite serialises writers).
 class Store {
 public:
+    // The database is `<state_dir>/wirewatch.db`. read_write creates the directory and the file
+    // and runs pending migrations; read_only never writes (for `wirewatch feeds` and the replay
+    // server while the daemon writes) and fails when the database does not exist yet.
     static Result<Store> open(const std::filesystem::path& state_dir, Mode mode = Mode::read_write);
+    static Result<Store> open(const std::filesystem::path& state_dir, Mode mode,
+                              const StoreOptions& options);
+    static constexpr std::string_view kFileName = "wirewatch.db";
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;
     ~Store();
@@ -82,6 +103,9 @@ public:
     // Finds or creates the row for a configured feed URL.
     Result<FeedState> ensure_feed(std::string_view config_url);
     Result<std::vector<FeedState>> feeds();
+    // Writes the fetch and schedule fields. `initialised` and `items_seen` belong to record()
+    // and are NOT written: a caller holding a copy from before its record() must not be able
+    // to undo the catch-up (that would replay a whole feed as new alerts).
     Result<void> save_feed_state(const FeedState& state);
 
     // One transaction: marks the items seen; an item this feed never recorded gets its alerts
@@ -89,10 +113,20 @@ public:
     // but for the newest `backfill`).
     Result<RecordResult> record(const RecordRequest& request);
 
+    // The last seq ever assigned (0 before the first alert); never goes back, even when every
+    // alert has been pruned.
     Result<std::int64_t> last_seq();
+    // The smallest seq still kept; last_seq() + 1 when no alert is kept.
+    Result<std::int64_t> earliest_seq();
+    // Retention: deletes alerts created before `older_than`; returns earliest_seq() after.
+    Result<std::int64_t> prune_alerts(SysSeconds older_than);
     // Alerts with seq > after whose topic starts with prefix, in seq order, at most limit.
     Result<std::vector<RecordedAlert>> alerts_after(std::int64_t after, std::string_view prefix,
                                                     std::size_t limit);
+
+    // Durable delivery cursors of sinks (chat bridges): the last seq a sink delivered.
+    Result<std::optional<SinkCursor>> sink_cursor(std::string_view sink);
+    Result<void> set_sink_cursor(std::string_view sink, std::int64_t last_seq, SysSeconds now);
 
     std::filesystem::path path() const;
 

@@ -1,0 +1,66 @@
+#include "store/migrations.h"
+
+#include <array>
+
+namespace ww::store {
+
+namespace {
+
+// Times are Unix seconds (UTC). `sequence` holds the last seq ever assigned, so that pruning
+// every alert never lets a seq be reused: subscribers key their cursors on it.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE feeds (
+    id                 INTEGER PRIMARY KEY,
+    config_url         TEXT NOT NULL UNIQUE,
+    url                TEXT NOT NULL,
+    etag               TEXT NOT NULL DEFAULT '',
+    last_modified      TEXT NOT NULL DEFAULT '',
+    next_check_at      INTEGER,
+    last_success_at    INTEGER,
+    last_attempt_at    INTEGER,
+    error_streak       INTEGER NOT NULL DEFAULT 0,
+    last_error         TEXT NOT NULL DEFAULT '',
+    last_error_kind    TEXT NOT NULL DEFAULT '',
+    status             TEXT NOT NULL DEFAULT 'new',
+    learned_interval_s INTEGER NOT NULL DEFAULT 0,
+    initialised        INTEGER NOT NULL DEFAULT 0,
+    items_seen         INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE seen_items (
+    feed_id      INTEGER NOT NULL REFERENCES feeds(id),
+    item_key     TEXT NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    content_hash TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (feed_id, item_key)
+) WITHOUT ROWID;
+CREATE INDEX seen_items_first_seen ON seen_items(first_seen);
+CREATE TABLE alerts (
+    seq        INTEGER PRIMARY KEY,
+    watchlist  TEXT NOT NULL,
+    topic      TEXT NOT NULL,
+    alert_id   TEXT NOT NULL UNIQUE,
+    feed_id    INTEGER NOT NULL,
+    item_key   TEXT NOT NULL,
+    envelope   TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX alerts_created_at ON alerts(created_at);
+CREATE TABLE sequence (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    last_seq INTEGER NOT NULL
+);
+INSERT INTO sequence (id, last_seq) VALUES (1, 0);
+CREATE TABLE sink_cursors (
+    sink       TEXT PRIMARY KEY,
+    last_seq   INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 1> kMigrations{kV1};
+
+}  // namespace
+
+std::span<const std::string_view> migrations() { return kMigrations; }
+
+}  // namespace ww::store

@@ -1,0 +1,390 @@
+#include "store/store.h"
+
+#include <algorithm>
+#include <limits>
+#include <system_error>
+
+#include "store/backfill.h"
+#include "store/migrations.h"
+#include "store/sqlite.h"
+
+namespace ww::store {
+
+namespace {
+
+std::optional<std::int64_t> to_unix(const std::optional<SysSeconds>& t) {
+    if (!t) return std::nullopt;
+    return t->time_since_epoch().count();
+}
+
+std::optional<SysSeconds> from_unix(std::optional<std::int64_t> v) {
+    if (!v) return std::nullopt;
+    return SysSeconds{std::chrono::seconds{*v}};
+}
+
+template <class T>
+std::unexpected<Error> propagate(const Result<T>& r) {
+    return std::unexpected(r.error());
+}
+
+constexpr std::string_view kFeedColumns =
+    "id, config_url, url, etag, last_modified, next_check_at, last_success_at, last_attempt_at, "
+    "error_streak, last_error, last_error_kind, status, learned_interval_s, initialised, "
+    "items_seen";
+
+FeedState read_feed(const sql::Statement& s) {
+    FeedState f;
+    f.id = s.column_int(0);
+    f.config_url = s.column_text(1);
+    f.url = s.column_text(2);
+    f.etag = s.column_text(3);
+    f.last_modified = s.column_text(4);
+    f.next_check_at = from_unix(s.column_optional_int(5));
+    f.last_success_at = from_unix(s.column_optional_int(6));
+    f.last_attempt_at = from_unix(s.column_optional_int(7));
+    f.error_streak = int(s.column_int(8));
+    f.last_error = s.column_text(9);
+    f.last_error_kind = s.column_text(10);
+    f.status = s.column_text(11);
+    f.learned_interval_s = s.column_int(12);
+    f.initialised = s.column_int(13) != 0;
+    f.items_seen = s.column_int(14);
+    return f;
+}
+
+Result<int> schema_version(sql::Database& db) {
+    auto exists = db.prepare(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+    if (!exists) return propagate(exists);
+    if (auto row = exists->step(); !row) return propagate(row);
+    if (exists->column_int(0) == 0) return 0;
+    auto version = db.prepare("SELECT version FROM schema_version");
+    if (!version) return propagate(version);
+    auto row = version->step();
+    if (!row) return propagate(row);
+    return *row ? int(version->column_int(0)) : 0;
+}
+
+Result<void> migrate(sql::Database& db, const std::filesystem::path& file) {
+    if (auto r = db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        !r)
+        return r;
+    const auto all = migrations();
+    for (;;) {
+        // Each step in its own transaction, re-reading the version inside it: two processes
+        // opening a fresh database at once must not both run a migration.
+        auto tx = sql::Transaction::begin(db);
+        if (!tx) return propagate(tx);
+        auto version = schema_version(db);
+        if (!version) return propagate(version);
+        if (*version > int(all.size()))
+            return fail("store", "store: " + file.string() + " has schema version " +
+                                     std::to_string(*version) + ", newer than this binary (" +
+                                     std::to_string(all.size()) + ")");
+        if (*version == int(all.size())) return tx->commit();
+        if (auto r = db.exec(all[std::size_t(*version)]); !r) {
+            return fail("store", "store: migration " + std::to_string(*version + 1) + " of " +
+                                     file.string() + " failed: " + r.error().message);
+        }
+        auto set = db.exec("DELETE FROM schema_version; INSERT INTO schema_version VALUES (" +
+                           std::to_string(*version + 1) + ")");
+        if (!set) return set;
+        if (auto r = tx->commit(); !r) return r;
+    }
+}
+
+}  // namespace
+
+struct Store::Impl {
+    // Declared first so that it is destroyed last, after the statements that use it.
+    sql::Database db;
+    std::filesystem::path file;
+    Mode mode = Mode::read_write;
+    sql::Statement feed_initialised, insert_seen, insert_alert, read_last_seq, write_last_seq,
+        mark_initialised, select_after;
+
+    // Prepared once, on first use: read_only stores never prepare the writing statements.
+    Result<sql::Statement*> cached(sql::Statement& slot, std::string_view text) {
+        if (!slot.valid()) {
+            auto s = db.prepare(text);
+            if (!s) return propagate(s);
+            slot = std::move(*s);
+        }
+        return &slot;
+    }
+
+    Error with_file(Error e) const {
+        e.message += " (" + file.string() + ")";
+        return e;
+    }
+};
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const std::filesystem::path& state_dir, Mode mode) {
+    return open(state_dir, mode, StoreOptions{});
+}
+
+Result<Store> Store::open(const std::filesystem::path& state_dir, Mode mode,
+                          const StoreOptions& options) {
+    const auto file = state_dir / kFileName;
+    int flags = SQLITE_OPEN_NOMUTEX;
+    if (mode == Mode::read_write) {
+        std::error_code ec;
+        std::filesystem::create_directories(state_dir, ec);
+        if (ec)
+            return fail("store", "store: cannot create state directory " + state_dir.string() +
+                                     ": " + ec.message());
+        flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    } else {
+        if (!std::filesystem::exists(file))
+            return fail("store", "store: no state database at " + file.string() +
+                                     " (has the daemon run with this state_dir?)");
+        flags |= SQLITE_OPEN_READONLY;
+    }
+    auto db = sql::Database::open(file, flags);
+    if (!db) return propagate(db);
+    sqlite3_busy_timeout(db->get(), options.busy_timeout_ms);
+
+    if (mode == Mode::read_write) {
+        // WAL lets readers (`wirewatch feeds`, the replay server) run while the daemon writes.
+        const std::string pragmas = std::string("PRAGMA journal_mode = WAL; PRAGMA synchronous = ") +
+                                    (options.synchronous_full ? "FULL" : "NORMAL") +
+                                    "; PRAGMA foreign_keys = ON;";
+        if (auto r = db->exec(pragmas); !r) return propagate(r);
+        if (auto r = migrate(*db, file); !r) return propagate(r);
+    } else {
+        auto version = schema_version(*db);
+        if (!version) return propagate(version);
+        if (*version == 0)
+            return fail("store", "store: " + file.string() + " is not initialised yet");
+        if (*version > int(migrations().size()))
+            return fail("store", "store: " + file.string() + " has schema version " +
+                                     std::to_string(*version) + ", newer than this binary");
+    }
+    auto impl = std::make_unique<Impl>();
+    impl->db = std::move(*db);
+    impl->file = file;
+    impl->mode = mode;
+    return Store(std::move(impl));
+}
+
+std::filesystem::path Store::path() const { return impl_->file; }
+
+Result<FeedState> Store::ensure_feed(std::string_view config_url) {
+    auto insert = impl_->db.prepare(
+        "INSERT INTO feeds (config_url, url) VALUES (?1, ?1) ON CONFLICT(config_url) DO NOTHING");
+    if (!insert) return propagate(insert);
+    insert->bind(1, config_url);
+    if (auto r = insert->run(); !r) return std::unexpected(impl_->with_file(r.error()));
+    auto select = impl_->db.prepare("SELECT " + std::string(kFeedColumns) +
+                                    " FROM feeds WHERE config_url = ?1");
+    if (!select) return propagate(select);
+    select->bind(1, config_url);
+    auto row = select->step();
+    if (!row) return propagate(row);
+    if (!*row) return fail("store", "store: feed " + std::string(config_url) + " vanished");
+    return read_feed(*select);
+}
+
+Result<std::vector<FeedState>> Store::feeds() {
+    auto select =
+        impl_->db.prepare("SELECT " + std::string(kFeedColumns) + " FROM feeds ORDER BY id");
+    if (!select) return propagate(select);
+    std::vector<FeedState> out;
+    for (;;) {
+        auto row = select->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back(read_feed(*select));
+    }
+    return out;
+}
+
+Result<void> Store::save_feed_state(const FeedState& f) {
+    auto update = impl_->db.prepare(
+        "UPDATE feeds SET url = ?2, etag = ?3, last_modified = ?4, next_check_at = ?5, "
+        "last_success_at = ?6, last_attempt_at = ?7, error_streak = ?8, last_error = ?9, "
+        "last_error_kind = ?10, status = ?11, learned_interval_s = ?12 WHERE id = ?1");
+    if (!update) return propagate(update);
+    update->bind(1, f.id)
+        .bind(2, f.url.empty() ? std::string_view(f.config_url) : std::string_view(f.url))
+        .bind(3, f.etag)
+        .bind(4, f.last_modified)
+        .bind(5, to_unix(f.next_check_at))
+        .bind(6, to_unix(f.last_success_at))
+        .bind(7, to_unix(f.last_attempt_at))
+        .bind(8, std::int64_t{f.error_streak})
+        .bind(9, f.last_error)
+        .bind(10, f.last_error_kind)
+        .bind(11, f.status)
+        .bind(12, f.learned_interval_s);
+    if (auto r = update->run(); !r) return r;
+    if (impl_->db.changes() == 0)
+        return fail("store", "store: save_feed_state: no feed with id " + std::to_string(f.id) +
+                                 " (" + f.config_url + ")");
+    return {};
+}
+
+Result<RecordResult> Store::record(const RecordRequest& request) {
+    auto& m = *impl_;
+    auto tx = sql::Transaction::begin(m.db);
+    if (!tx) return std::unexpected(m.with_file(tx.error()));
+
+    auto initialised =
+        m.cached(m.feed_initialised, "SELECT initialised FROM feeds WHERE id = ?1");
+    if (!initialised) return propagate(initialised);
+    (*initialised)->bind(1, request.feed_id);
+    auto row = (*initialised)->step();
+    if (!row) return propagate(row);
+    if (!*row)
+        return fail("store", "store: record: no feed with id " + std::to_string(request.feed_id));
+    RecordResult result;
+    result.first_fetch = (*initialised)->column_int(0) == 0;
+    (*initialised)->reset();
+
+    std::vector<bool> alerting(request.items.size(), !result.first_fetch);
+    if (result.first_fetch && request.backfill > 0) {
+        std::vector<std::optional<SysSeconds>> published;
+        published.reserve(request.items.size());
+        for (const auto& item : request.items) published.push_back(item.published);
+        alerting = select_backfill(published, request.backfill);
+    }
+
+    auto read_seq = m.cached(m.read_last_seq, "SELECT last_seq FROM sequence WHERE id = 1");
+    if (!read_seq) return propagate(read_seq);
+    if (auto r = (*read_seq)->step(); !r || !*r)
+        return fail("store", "store: record: the sequence row is missing in " + m.file.string());
+    std::int64_t seq = (*read_seq)->column_int(0);
+    (*read_seq)->reset();
+
+    auto insert_seen = m.cached(m.insert_seen,
+                                "INSERT INTO seen_items (feed_id, item_key, first_seen, "
+                                "content_hash) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
+    if (!insert_seen) return propagate(insert_seen);
+    // alert_id is UNIQUE: the second line of defence against alerting an item twice for the
+    // same watchlist, should its seen-mark ever be missing.
+    auto insert_alert = m.cached(m.insert_alert,
+                                 "INSERT INTO alerts (seq, watchlist, topic, alert_id, feed_id, "
+                                 "item_key, envelope, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                                 "?7, ?8) ON CONFLICT(alert_id) DO NOTHING");
+    if (!insert_alert) return propagate(insert_alert);
+    const std::int64_t now = request.now.time_since_epoch().count();
+
+    for (std::size_t i = 0; i < request.items.size(); ++i) {
+        const auto& item = request.items[i];
+        (*insert_seen)->bind(1, request.feed_id).bind(2, item.key).bind(3, now).bind(4, item.content_hash);
+        if (auto r = (*insert_seen)->run(); !r) return std::unexpected(m.with_file(r.error()));
+        if (m.db.changes() == 0) continue;  // seen before: never alerts again
+        ++result.new_items;
+        if (!alerting[i]) continue;
+        for (const auto& pending : item.alerts) {
+            const std::int64_t next = seq + 1;
+            std::string envelope = pending.render ? pending.render(next) : std::string("{}");
+            (*insert_alert)
+                ->bind(1, next)
+                .bind(2, pending.watchlist)
+                .bind(3, pending.topic)
+                .bind(4, pending.alert_id)
+                .bind(5, request.feed_id)
+                .bind(6, item.key)
+                .bind(7, envelope)
+                .bind(8, now);
+            if (auto r = (*insert_alert)->run(); !r)
+                return std::unexpected(m.with_file(r.error()));
+            if (m.db.changes() == 0) continue;  // same alert_id already recorded
+            seq = next;
+            result.alerts.push_back({seq, pending.topic, std::move(envelope)});
+        }
+    }
+
+    auto write_seq = m.cached(m.write_last_seq, "UPDATE sequence SET last_seq = ?1 WHERE id = 1");
+    if (!write_seq) return propagate(write_seq);
+    (*write_seq)->bind(1, seq);
+    if (auto r = (*write_seq)->run(); !r) return propagate(r);
+    auto mark = m.cached(m.mark_initialised,
+                         "UPDATE feeds SET initialised = 1, items_seen = items_seen + ?2 "
+                         "WHERE id = ?1");
+    if (!mark) return propagate(mark);
+    (*mark)->bind(1, request.feed_id).bind(2, std::int64_t(result.new_items));
+    if (auto r = (*mark)->run(); !r) return propagate(r);
+    if (auto r = tx->commit(); !r) return std::unexpected(m.with_file(r.error()));
+    return result;
+}
+
+Result<std::int64_t> Store::last_seq() {
+    auto s = impl_->cached(impl_->read_last_seq, "SELECT last_seq FROM sequence WHERE id = 1");
+    if (!s) return propagate(s);
+    auto row = (*s)->step();
+    if (!row) return propagate(row);
+    const std::int64_t seq = *row ? (*s)->column_int(0) : 0;
+    (*s)->reset();
+    return seq;
+}
+
+Result<std::int64_t> Store::earliest_seq() {
+    // One read transaction so that a concurrent prune or record cannot split the two reads.
+    auto s = impl_->db.prepare(
+        "SELECT coalesce((SELECT min(seq) FROM alerts), "
+        "(SELECT last_seq FROM sequence WHERE id = 1) + 1)");
+    if (!s) return propagate(s);
+    auto row = s->step();
+    if (!row) return propagate(row);
+    return s->column_int(0);
+}
+
+Result<std::int64_t> Store::prune_alerts(SysSeconds older_than) {
+    auto s = impl_->db.prepare("DELETE FROM alerts WHERE created_at < ?1");
+    if (!s) return propagate(s);
+    s->bind(1, std::int64_t(older_than.time_since_epoch().count()));
+    if (auto r = s->run(); !r) return std::unexpected(impl_->with_file(r.error()));
+    return earliest_seq();
+}
+
+Result<std::vector<RecordedAlert>> Store::alerts_after(std::int64_t after, std::string_view prefix,
+                                                       std::size_t limit) {
+    // substr() on the prefix's own length: a LIKE pattern would need escaping of '_' and '%'.
+    auto s = impl_->cached(impl_->select_after,
+                           "SELECT seq, topic, envelope FROM alerts WHERE seq > ?1 AND "
+                           "substr(topic, 1, length(?2)) = ?2 ORDER BY seq LIMIT ?3");
+    if (!s) return propagate(s);
+    const auto capped = std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max());
+    (*s)->bind(1, after).bind(2, prefix).bind(3, std::int64_t(capped));
+    std::vector<RecordedAlert> out;
+    for (;;) {
+        auto row = (*s)->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back({(*s)->column_int(0), (*s)->column_text(1), (*s)->column_text(2)});
+    }
+    (*s)->reset();
+    return out;
+}
+
+Result<std::optional<SinkCursor>> Store::sink_cursor(std::string_view sink) {
+    auto s = impl_->db.prepare("SELECT last_seq, updated_at FROM sink_cursors WHERE sink = ?1");
+    if (!s) return propagate(s);
+    s->bind(1, sink);
+    auto row = s->step();
+    if (!row) return propagate(row);
+    if (!*row) return std::optional<SinkCursor>{};
+    return SinkCursor{std::string(sink), s->column_int(0),
+                      SysSeconds{std::chrono::seconds{s->column_int(1)}}};
+}
+
+Result<void> Store::set_sink_cursor(std::string_view sink, std::int64_t last_seq, SysSeconds now) {
+    auto s = impl_->db.prepare(
+        "INSERT INTO sink_cursors (sink, last_seq, updated_at) VALUES (?1, ?2, ?3) "
+        "ON CONFLICT(sink) DO UPDATE SET last_seq = excluded.last_seq, "
+        "updated_at = excluded.updated_at");
+    if (!s) return propagate(s);
+    s->bind(1, sink).bind(2, last_seq).bind(3, std::int64_t(now.time_since_epoch().count()));
+    if (auto r = s->run(); !r)
+        return fail(r.error().kind, r.error().message + " sink=" + std::string(sink));
+    return {};
+}
+
+}  // namespace ww::store

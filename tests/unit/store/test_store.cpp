@@ -1,0 +1,283 @@
+#include "store/store.h"
+
+#include <sqlite3.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace ww::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+SysSeconds at(int minutes) { return SysSeconds{std::chrono::minutes{minutes}}; }
+
+class TempDir {
+public:
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "ww-store-XXXXXX").string();
+        if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+        path_ = pattern;
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    const fs::path& path() const { return path_; }
+
+private:
+    fs::path path_;
+};
+
+PendingAlert pending(const std::string& watchlist, const std::string& key) {
+    return {watchlist, "alert." + watchlist, watchlist + "/" + key,
+            [watchlist, key](std::int64_t seq) {
+                return "{\"seq\":" + std::to_string(seq) + ",\"w\":\"" + watchlist + "\",\"k\":\"" +
+                       key + "\"}";
+            }};
+}
+
+ItemRecord item(const std::string& key, std::vector<std::string> watchlists = {"wl"},
+                std::optional<SysSeconds> published = std::nullopt) {
+    ItemRecord r{key, "hash-" + key, published, {}};
+    for (const auto& w : watchlists) r.alerts.push_back(pending(w, key));
+    return r;
+}
+
+class StoreTest : public ::testing::Test {
+protected:
+    Store open_rw() {
+        auto s = Store::open(dir_.path());
+        if (!s) throw std::runtime_error(s.error().message);
+        return std::move(*s);
+    }
+    TempDir dir_;
+};
+
+std::vector<std::int64_t> seqs(const std::vector<RecordedAlert>& alerts) {
+    std::vector<std::int64_t> out;
+    for (const auto& a : alerts) out.push_back(a.seq);
+    return out;
+}
+
+TEST_F(StoreTest, OpensInWalModeAndEnsureFeedIsIdempotent) {
+    auto store = open_rw();
+    auto a = store.ensure_feed("http://x/a.rss");
+    auto again = store.ensure_feed("http://x/a.rss");
+    auto b = store.ensure_feed("http://x/b.rss");
+    ASSERT_TRUE(a && again && b);
+    EXPECT_EQ(a->id, again->id);
+    EXPECT_NE(a->id, b->id);
+    EXPECT_EQ(a->url, "http://x/a.rss");
+    EXPECT_FALSE(a->initialised);
+    EXPECT_TRUE(fs::exists(store.path().string() + "-wal"));
+    EXPECT_EQ(store.feeds()->size(), 2u);
+}
+
+TEST_F(StoreTest, FirstFetchCatchesUpWithoutAlertingThenNewItemsAlert) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a.rss");
+    auto first = store.record({feed.id, {item("1"), item("2")}, 0, at(1)});
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_TRUE(first->first_fetch);
+    EXPECT_EQ(first->new_items, 2u);
+    EXPECT_TRUE(first->alerts.empty());
+
+    auto second = store.record({feed.id, {item("3", {"wl", "other"}), item("2"), item("1")}, 0, at(2)});
+    ASSERT_TRUE(second);
+    EXPECT_FALSE(second->first_fetch);
+    EXPECT_EQ(second->new_items, 1u);
+    ASSERT_EQ(seqs(second->alerts), (std::vector<std::int64_t>{1, 2}));
+    EXPECT_EQ(second->alerts[0].topic, "alert.wl");
+    EXPECT_EQ(second->alerts[1].topic, "alert.other");
+    // render() saw the seq the store assigned
+    EXPECT_EQ(second->alerts[1].envelope, R"({"seq":2,"w":"other","k":"3"})");
+    EXPECT_EQ(*store.last_seq(), 2);
+    EXPECT_TRUE(store.ensure_feed("http://x/a.rss")->initialised);
+    EXPECT_EQ(store.ensure_feed("http://x/a.rss")->items_seen, 3);
+}
+
+TEST_F(StoreTest, EmptyFirstFetchStillCountsAsCatchUp) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a.rss");
+    ASSERT_TRUE(store.record({feed.id, {}, 0, at(1)}));
+    auto next = store.record({feed.id, {item("1")}, 0, at(2)});
+    ASSERT_TRUE(next);
+    EXPECT_EQ(next->alerts.size(), 1u);
+}
+
+TEST_F(StoreTest, BackfillAlertsTheNewestItemsOfTheFirstFetch) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a.rss");
+    auto first = store.record(
+        {feed.id, {item("old", {"wl"}, at(1)), item("new", {"wl"}, at(9)), item("mid", {"wl"}, at(5))},
+         2, at(10)});
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->alerts.size(), 2u);
+    EXPECT_NE(first->alerts[0].envelope.find("\"k\":\"new\""), std::string::npos);
+    EXPECT_NE(first->alerts[1].envelope.find("\"k\":\"mid\""), std::string::npos);
+}
+
+TEST_F(StoreTest, SeqIsGaplessAcrossFeedsAndReopens) {
+    {
+        auto store = open_rw();
+        for (const char* url : {"http://x/a", "http://x/b"}) {
+            const auto feed = *store.ensure_feed(url);
+            ASSERT_TRUE(store.record({feed.id, {}, 0, at(1)}));
+            ASSERT_TRUE(store.record({feed.id, {item(std::string(url) + "1")}, 0, at(2)}));
+        }
+    }
+    auto store = open_rw();
+    EXPECT_EQ(*store.last_seq(), 2);
+    const auto feed = *store.ensure_feed("http://x/a");
+    // Already seen before the reopen: never alerted again.
+    auto again = store.record({feed.id, {item("http://x/a1"), item("fresh")}, 0, at(3)});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(seqs(again->alerts), (std::vector<std::int64_t>{3}));
+    EXPECT_EQ(seqs(*store.alerts_after(0, "", 100)), (std::vector<std::int64_t>{1, 2, 3}));
+}
+
+TEST_F(StoreTest, AFailedRecordLeavesNothingBehind) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a");
+    ASSERT_TRUE(store.record({feed.id, {}, 0, at(1)}));
+    ItemRecord bad = item("boom");
+    bad.alerts.push_back({"wl2", "alert.wl2", "id-boom-2",
+                          [](std::int64_t) -> std::string { throw std::runtime_error("render"); }});
+    EXPECT_THROW((void)store.record({feed.id, {item("ok"), bad}, 0, at(2)}), std::runtime_error);
+    EXPECT_EQ(*store.last_seq(), 0);
+    // Neither item was marked seen: both alert on the next fetch.
+    auto retry = store.record({feed.id, {item("ok"), item("boom")}, 0, at(3)});
+    ASSERT_TRUE(retry);
+    EXPECT_EQ(seqs(retry->alerts), (std::vector<std::int64_t>{1, 2}));
+}
+
+TEST_F(StoreTest, AnAlertIdIsRecordedOnceEvenFromAnotherItem) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a");
+    ASSERT_TRUE(store.record({feed.id, {}, 0, at(1)}));
+    ItemRecord twin = item("twin");
+    twin.alerts[0].alert_id = "wl/original";
+    auto r = store.record({feed.id, {item("original"), twin, item("after")}, 0, at(2)});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(seqs(r->alerts), (std::vector<std::int64_t>{1, 2}));  // no gap for the skipped twin
+    EXPECT_EQ(r->new_items, 3u);
+}
+
+TEST_F(StoreTest, RecordOfAnUnknownFeedFails) {
+    auto store = open_rw();
+    auto r = store.record({4242, {item("1")}, 0, at(1)});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("store: record: no feed with id 4242"), std::string::npos);
+}
+
+TEST_F(StoreTest, SaveFeedStateRoundTripsButNeverUndoesTheCatchUp) {
+    auto store = open_rw();
+    auto stale = *store.ensure_feed("http://x/a");
+    ASSERT_TRUE(store.record({stale.id, {item("1")}, 0, at(1)}));
+    stale.url = "http://x/moved";
+    stale.etag = "\"abc\"";
+    stale.last_modified = "Fri, 27 Nov 2026 14:05:00 GMT";
+    stale.next_check_at = at(30);
+    stale.last_success_at = at(1);
+    stale.error_streak = 3;
+    stale.last_error = "fetch: timeout";
+    stale.last_error_kind = "timeout";
+    stale.status = "error";
+    stale.learned_interval_s = 900;
+    ASSERT_TRUE(store.save_feed_state(stale));
+    const auto back = *store.ensure_feed("http://x/a");
+    EXPECT_EQ(back.url, "http://x/moved");
+    EXPECT_EQ(back.etag, "\"abc\"");
+    EXPECT_EQ(back.last_modified, stale.last_modified);
+    EXPECT_EQ(back.next_check_at, at(30));
+    EXPECT_EQ(back.last_success_at, at(1));
+    EXPECT_FALSE(back.last_attempt_at.has_value());
+    EXPECT_EQ(back.error_streak, 3);
+    EXPECT_EQ(back.last_error_kind, "timeout");
+    EXPECT_EQ(back.status, "error");
+    EXPECT_EQ(back.learned_interval_s, 900);
+    EXPECT_TRUE(back.initialised);  // the stale copy said false
+    EXPECT_EQ(back.items_seen, 1);
+    stale.id = 999;
+    EXPECT_FALSE(store.save_feed_state(stale));
+}
+
+TEST_F(StoreTest, AlertsAfterFiltersByPrefixAndLimit) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a");
+    ASSERT_TRUE(store.record({feed.id, {}, 0, at(1)}));
+    ASSERT_TRUE(store.record(
+        {feed.id, {item("1", {"china-x", "tariffs"}), item("2", {"china-y"}), item("3", {"tariffs"})}, 0, at(2)}));
+    EXPECT_EQ(seqs(*store.alerts_after(0, "alert.china-", 100)), (std::vector<std::int64_t>{1, 3}));
+    EXPECT_EQ(seqs(*store.alerts_after(1, "alert.", 2)), (std::vector<std::int64_t>{2, 3}));
+    EXPECT_EQ(seqs(*store.alerts_after(0, "alert.tariffs", 100)), (std::vector<std::int64_t>{2, 4}));
+    EXPECT_TRUE(store.alerts_after(4, "", 100)->empty());
+    // '_' and '%' are literal, not LIKE wildcards
+    EXPECT_TRUE(store.alerts_after(0, "alert._", 100)->empty());
+}
+
+TEST_F(StoreTest, PruningNeverLetsASeqBeReused) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a");
+    ASSERT_TRUE(store.record({feed.id, {}, 0, at(1)}));
+    ASSERT_TRUE(store.record({feed.id, {item("1"), item("2")}, 0, at(10)}));
+    ASSERT_TRUE(store.record({feed.id, {item("3")}, 0, at(20)}));
+    EXPECT_EQ(*store.earliest_seq(), 1);
+    EXPECT_EQ(*store.prune_alerts(at(15)), 3);
+    EXPECT_EQ(seqs(*store.alerts_after(0, "", 10)), (std::vector<std::int64_t>{3}));
+    EXPECT_EQ(*store.prune_alerts(at(100)), 4);  // nothing kept: last_seq + 1
+    auto next = store.record({feed.id, {item("4")}, 0, at(101)});
+    EXPECT_EQ(seqs(next->alerts), (std::vector<std::int64_t>{4}));
+}
+
+TEST_F(StoreTest, SinkCursorsRoundTrip) {
+    auto store = open_rw();
+    EXPECT_FALSE(store.sink_cursor("telegram")->has_value());
+    ASSERT_TRUE(store.set_sink_cursor("telegram", 7, at(1)));
+    ASSERT_TRUE(store.set_sink_cursor("telegram", 9, at(2)));
+    const auto c = *store.sink_cursor("telegram");
+    ASSERT_TRUE(c.has_value());
+    EXPECT_EQ(c->last_seq, 9);
+    EXPECT_EQ(c->updated_at, at(2));
+}
+
+TEST_F(StoreTest, ReadOnlyReadsWhileTheWriterWritesAndNeverWrites) {
+    auto writer = open_rw();
+    const auto feed = *writer.ensure_feed("http://x/a");
+    ASSERT_TRUE(writer.record({feed.id, {}, 0, at(1)}));
+    auto reader = Store::open(dir_.path(), Mode::read_only);
+    ASSERT_TRUE(reader) << reader.error().message;
+    EXPECT_EQ(*reader->last_seq(), 0);
+    ASSERT_TRUE(writer.record({feed.id, {item("1")}, 0, at(2)}));
+    EXPECT_EQ(*reader->last_seq(), 1);
+    EXPECT_EQ(reader->alerts_after(0, "", 10)->size(), 1u);
+    EXPECT_EQ(reader->feeds()->size(), 1u);
+    EXPECT_FALSE(reader->ensure_feed("http://x/new"));
+    EXPECT_FALSE(reader->record({feed.id, {item("2")}, 0, at(3)}));
+    // The reader's open transaction-free reads do not block the writer.
+    ASSERT_TRUE(writer.record({feed.id, {item("2")}, 0, at(3)}));
+    EXPECT_EQ(*reader->last_seq(), 2);
+}
+
+TEST_F(StoreTest, ReadOnlyOfAMissingDatabaseFailsNamingIt) {
+    auto r = Store::open(dir_.path() / "nowhere", Mode::read_only);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("store: no state database at"), std::string::npos);
+    EXPECT_FALSE(fs::exists(dir_.path() / "nowhere"));
+}
+
+TEST_F(StoreTest, RefusesASchemaNewerThanItKnows) {
+    { auto store = open_rw(); }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / Store::kFileName).c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    auto rw = Store::open(dir_.path());
+    ASSERT_FALSE(rw);
+    EXPECT_NE(rw.error().message.find("schema version 99"), std::string::npos);
+    EXPECT_FALSE(Store::open(dir_.path(), Mode::read_only));
+}
+
+}  // namespace
+}  // namespace ww::store
