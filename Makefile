@@ -1,0 +1,56 @@
+# wirewatch: `make run` and `make test` do all set-up on a fresh Debian 12 machine.
+BUILD      ?= build
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+CONFIG     ?= config/wirewatch.toml
+
+.PHONY: all deps configure build run test demo test-sanitize test-tsan fuzz bench deb install clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
+
+configure: deps $(BUILD)/build.ninja
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The shipped config watches real feeds; state goes under the build tree, not /var/lib.
+run: build
+	$(BUILD)/bin/wirewatchd --config $(CONFIG) --state-dir $(BUILD)/state
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+demo: build
+	/usr/bin/python3 scripts/demo.py --bin-dir $(BUILD)/bin
+
+test-sanitize: deps
+	cmake -S . -B $(BUILD)-asan -G Ninja -DWW_SANITIZE=ON -DWW_BENCH=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD)-asan -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+
+test-tsan: deps
+	cmake -S . -B $(BUILD)-tsan -G Ninja -DWW_TSAN=ON -DWW_BENCH=OFF $(CMAKE_ARGS)
+	cmake --build $(BUILD)-tsan -j $(JOBS)
+	ctest --test-dir $(BUILD)-tsan --output-on-failure -j $(JOBS) -L threads
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DWW_FUZZ=ON -DWW_TESTS=ON -DWW_BENCH=OFF -DCMAKE_BUILD_TYPE=Release $(CMAKE_ARGS)
+	cmake --build $(BUILD)-fuzz -j $(JOBS)
+	bash scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	bash scripts/bench.sh $(BUILD)
+
+deb: build
+	cd $(BUILD) && cpack -G DEB
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-tsan $(BUILD)-fuzz
