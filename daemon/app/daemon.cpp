@@ -1,5 +1,6 @@
 #include "app/daemon.h"
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -14,6 +15,7 @@
 
 #include "app/pipeline.h"
 #include "app/poll_policy.h"
+#include "app/reload.h"
 #include "core/time.h"
 #include "feed/parse.h"
 #include "fetch/http_client.h"
@@ -38,20 +40,8 @@ struct FeedRuntime {
     asio::steady_timer timer;
     std::string title;  // the feed's own title, learned from its last parse
     bool in_flight = false;
+    bool removed = false;  // dropped by a reload while in flight: erased when the poll ends
 };
-
-Result<MatchSnapshot> compile_watchlists(const std::vector<config::WatchlistConfig>& configured) {
-    std::vector<Watchlist> lists(configured.begin(), configured.end());
-    auto built = match::build_index(lists);
-    if (!built.errors.empty()) {
-        std::string message;
-        for (const auto& e : built.errors) message += (message.empty() ? "" : "; ") + e.message;
-        return fail("config", "match: " + message);
-    }
-    MatchSnapshot snapshot{std::move(built.index), {}};
-    for (const auto& w : configured) snapshot.queries.emplace(w.name, w.query);
-    return snapshot;
-}
 
 fetch::ClientOptions client_options(const config::FetchSection& f) {
     fetch::ClientOptions o;
@@ -69,15 +59,17 @@ fetch::ClientOptions client_options(const config::FetchSection& f) {
 }  // namespace
 
 struct Daemon::Impl {
-    Impl(config::Config c, RunOptions o, store::Store s, publish::Publisher p, MatchSnapshot m)
+    Impl(config::Config c, RunOptions o, store::Store s, publish::Publisher p, CompiledWatchlists m)
         : cfg(std::move(c)),
           options(o),
           workers(cfg.daemon.workers),
           store(std::move(s)),
           publisher(std::move(p)),
           http(io, client_options(cfg.fetch)),
-          watchlists(std::make_shared<const MatchSnapshot>(std::move(m))),
+          watchlists(std::make_shared<const MatchSnapshot>(std::move(m.snapshot))),
+          watchlists_in_force(std::move(m.in_force)),
           signals(io, SIGINT, SIGTERM),
+          reload_signal(io, SIGHUP),
           heartbeat(io) {}
 
     config::Config cfg;
@@ -89,8 +81,11 @@ struct Daemon::Impl {
     publish::Publisher publisher;
     fetch::HttpClient http;
     std::atomic<std::shared_ptr<const MatchSnapshot>> watchlists;
+    std::vector<config::WatchlistConfig> watchlists_in_force;  // io thread
     std::list<FeedRuntime> feeds;  // stable addresses: callbacks hold references
     asio::signal_set signals;
+    asio::signal_set reload_signal;
+    bool reloading = false;
     asio::steady_timer heartbeat;
     std::int64_t last_seq = 0;
     std::size_t polls_in_progress = 0;
@@ -112,6 +107,10 @@ struct Daemon::Impl {
     void publish(const std::vector<store::RecordedAlert>& alerts);
     void arm_heartbeat();
     void shutdown(std::string_view why);
+    void await_reload_signal();
+    void reload();
+    void apply_reload(config::Config next, CompiledWatchlists compiled);
+    void add_feed(config::FeedConfig f, store::FeedState state);
 };
 
 void Daemon::Impl::start() {
@@ -119,6 +118,7 @@ void Daemon::Impl::start() {
         if (ec) return;
         shutdown(signo == SIGINT ? "SIGINT" : "SIGTERM");
     });
+    await_reload_signal();
     arm_heartbeat();
     const auto now = now_seconds();
     once_remaining = feeds.size();
@@ -236,6 +236,11 @@ void Daemon::Impl::on_failure(FeedRuntime& f, const Error& e, long status) {
 void Daemon::Impl::finish_poll(FeedRuntime& f) {
     f.in_flight = false;
     --polls_in_progress;
+    if (f.removed) {
+        feeds.remove_if([&](const FeedRuntime& x) { return &x == &f; });
+        if (stopping && polls_in_progress == 0) io.stop();
+        return;
+    }
     if (stopping) {
         save_state(f);
         if (polls_in_progress == 0) io.stop();
@@ -290,6 +295,7 @@ void Daemon::Impl::shutdown(std::string_view why) {
     stopping = true;
     spdlog::info("app: stopping reason=\"{}\" polls_in_progress={}", why, polls_in_progress);
     signals.cancel();
+    reload_signal.cancel();
     heartbeat.cancel();
     for (auto& f : feeds) f.timer.cancel();
     // Transfers are aborted; bodies already being parsed or recorded finish and publish.
@@ -297,13 +303,113 @@ void Daemon::Impl::shutdown(std::string_view why) {
     if (polls_in_progress == 0) io.stop();
 }
 
+void Daemon::Impl::await_reload_signal() {
+    reload_signal.async_wait([this](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        reload();
+        await_reload_signal();
+    });
+}
+
+// SIGHUP: the config is read and the watchlists compiled off the loop; the loop then applies the
+// difference. Sockets, state and in-flight polls are untouched; items already being matched
+// finish on the snapshot they started with.
+void Daemon::Impl::reload() {
+    if (reloading || stopping) return;
+    reloading = true;
+    spdlog::info("app: reloading config={}", cfg.file.string());
+    asio::post(workers, [this, file = cfg.file, state_dir = cfg.daemon.state_dir,
+                         previous = watchlists_in_force] {
+        auto next = config::load(file);
+        if (!next) {
+            asio::post(io, [this, problems = std::move(next.error())] {
+                for (const auto& p : problems) spdlog::error("config: {}", to_string(p));
+                spdlog::error("app: reload rejected, the running config stays problems={}", problems.size());
+                reloading = false;
+            });
+            return;
+        }
+        next->daemon.state_dir = state_dir;  // a running daemon keeps its state
+        auto compiled = compile_watchlists(next->watchlists, previous);
+        asio::post(io, [this, next = std::move(*next), compiled = std::move(compiled)]() mutable {
+            apply_reload(std::move(next), std::move(compiled));
+        });
+    });
+}
+
+void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled) {
+    reloading = false;
+    if (stopping) return;
+    for (const auto& p : compiled.problems) spdlog::error("config: {}", p);
+    watchlists.store(std::make_shared<const MatchSnapshot>(std::move(compiled.snapshot)));
+    watchlists_in_force = std::move(compiled.in_force);
+
+    const auto diff = diff_feeds(cfg.feeds, next.feeds);
+    for (const auto& url : diff.removed) {
+        for (auto it = feeds.begin(); it != feeds.end();) {
+            if (it->cfg.url != url) { ++it; continue; }
+            it->timer.cancel();
+            if (it->in_flight) {
+                it->removed = true;
+                ++it;
+            } else {
+                it = feeds.erase(it);
+            }
+        }
+    }
+    for (const auto& changed : diff.changed)
+        for (auto& f : feeds)
+            if (f.cfg.url == changed.url && !f.removed) {
+                const bool interval_changed = f.cfg.interval != changed.interval;
+                f.cfg = changed;
+                if (interval_changed && !f.in_flight) {
+                    f.timer.cancel();
+                    poll(f);
+                }
+            }
+    for (const auto& added : diff.added) {
+        // ensure_feed is a write: it goes through the store thread like every other.
+        asio::post(store_thread, [this, added] {
+            auto state = store.ensure_feed(added.url);
+            asio::post(io, [this, added, state = std::move(state)]() mutable {
+                if (!state) {
+                    spdlog::error("store: cannot add feed url={} error=\"{}\"", added.url, state.error().message);
+                    return;
+                }
+                add_feed(added, std::move(*state));
+            });
+        });
+    }
+    const auto old_publish = cfg.publish.endpoint;
+    cfg.feeds = std::move(next.feeds);
+    cfg.watchlists = std::move(next.watchlists);
+    cfg.schedule = next.schedule;
+    if (next.publish.endpoint != old_publish)
+        spdlog::warn("app: [publish] endpoint changes take effect at the next restart");
+    spdlog::info("app: reloaded feeds_added={} feeds_removed={} feeds_changed={} watchlists={} problems={}",
+                 diff.added.size(), diff.removed.size(), diff.changed.size(),
+                 watchlists_in_force.size(), compiled.problems.size());
+}
+
+void Daemon::Impl::add_feed(config::FeedConfig f, store::FeedState state) {
+    if (stopping) return;
+    if (std::ranges::any_of(feeds, [&](const FeedRuntime& x) { return x.cfg.url == f.url && !x.removed; }))
+        return;
+    auto& runtime = feeds.emplace_back(io, std::move(f), std::move(state));
+    poll(runtime);
+}
+
 Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions options) {
     std::error_code ec;
     std::filesystem::create_directories(cfg.daemon.state_dir, ec);
     auto store = store::Store::open(cfg.daemon.state_dir);
     if (!store) return std::unexpected(store.error());
-    auto watchlists = compile_watchlists(cfg.watchlists);
-    if (!watchlists) return std::unexpected(watchlists.error());
+    auto watchlists = compile_watchlists(cfg.watchlists, {});
+    if (!watchlists.problems.empty()) {
+        std::string message;
+        for (const auto& p : watchlists.problems) message += (message.empty() ? "" : "; ") + p;
+        return fail("config", message);
+    }
     std::vector<store::FeedState> states;
     for (const auto& f : cfg.feeds) {
         auto state = store->ensure_feed(f.url);
@@ -318,7 +424,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     if (!publisher) return std::unexpected(publisher.error());
 
     auto impl = std::make_unique<Impl>(std::move(cfg), options, std::move(*store),
-                                       std::move(*publisher), std::move(*watchlists));
+                                       std::move(*publisher), std::move(watchlists));
     impl->last_seq = *last_seq;
     for (std::size_t i = 0; i < states.size(); ++i)
         impl->feeds.emplace_back(impl->io, impl->cfg.feeds[i], std::move(states[i]));

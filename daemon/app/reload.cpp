@@ -1,0 +1,77 @@
+#include "app/reload.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace ww::app {
+namespace {
+
+MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
+                          std::shared_ptr<const match::Index> index) {
+    MatchSnapshot s{std::move(index), {}};
+    for (const auto& w : lists) s.queries.emplace(w.name, w.query);
+    return s;
+}
+
+std::vector<Watchlist> plain(const std::vector<config::WatchlistConfig>& lists) {
+    return {lists.begin(), lists.end()};
+}
+
+bool same_settings(const config::FeedConfig& a, const config::FeedConfig& b) {
+    return std::tie(a.name, a.interval, a.tags, a.language, a.user_agent, a.headers, a.proxy,
+                    a.username, a.password_file, a.allow_private_networks, a.backfill) ==
+           std::tie(b.name, b.interval, b.tags, b.language, b.user_agent, b.headers, b.proxy,
+                    b.username, b.password_file, b.allow_private_networks, b.backfill);
+}
+
+}  // namespace
+
+CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
+                                      const std::vector<config::WatchlistConfig>& previous) {
+    CompiledWatchlists out;
+    auto built = match::build_index(plain(wanted));
+    if (built.errors.empty()) {
+        out.in_force = wanted;
+        out.snapshot = snapshot_of(out.in_force, std::move(built.index));
+        return out;
+    }
+    std::map<std::string, const match::WatchlistError*> failed;
+    for (const auto& e : built.errors) failed.emplace(e.watchlist, &e);
+    for (const auto& w : wanted) {
+        const auto bad = failed.find(w.name);
+        if (bad == failed.end()) {
+            out.in_force.push_back(w);
+            continue;
+        }
+        const auto old = std::ranges::find(previous, w.name, &config::WatchlistConfig::name);
+        const bool keep_old = old != previous.end();
+        out.problems.push_back(to_string(config::Problem{w.where, bad->second->message}) +
+                               (keep_old ? " (keeping its previous query)" : " (not loaded)"));
+        if (keep_old) out.in_force.push_back(*old);
+    }
+    auto rebuilt = match::build_index(plain(out.in_force));
+    for (const auto& e : rebuilt.errors) out.problems.push_back(e.message);
+    out.snapshot = snapshot_of(out.in_force, std::move(rebuilt.index));
+    return out;
+}
+
+FeedDiff diff_feeds(const std::vector<config::FeedConfig>& before,
+                    const std::vector<config::FeedConfig>& after) {
+    FeedDiff d;
+    std::map<std::string, const config::FeedConfig*> old_by_url;
+    for (const auto& f : before) old_by_url.emplace(f.url, &f);
+    for (const auto& f : after) {
+        const auto it = old_by_url.find(f.url);
+        if (it == old_by_url.end()) {
+            d.added.push_back(f);
+        } else {
+            if (!same_settings(*it->second, f)) d.changed.push_back(f);
+            old_by_url.erase(it);
+        }
+    }
+    for (const auto& [url, f] : old_by_url) d.removed.push_back(url);
+    return d;
+}
+
+}  // namespace ww::app

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/pipeline.h"
+#include "config/config.h"
+
+namespace ww::app {
+
+// The watchlists that compiled, and the reasons for those that did not.
+struct CompiledWatchlists {
+    MatchSnapshot snapshot;
+    std::vector<config::WatchlistConfig> in_force;
+    std::vector<std::string> problems;  // 'wirewatch.toml:12:1: watchlist "x": column 17: ...'
+};
+
+// Compiles `wanted`; a watchlist whose new query does not compile keeps its version from
+// `previous` (when it had one) so that a typo in one watchlist never silences it.
+CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
+                                      const std::vector<config::WatchlistConfig>& previous);
+
+// How the configured feeds changed, matched by configured URL.
+struct FeedDiff {
+    std::vector<config::FeedConfig> added;
+    std::vector<std::string> removed;              // configured URLs
+    std::vector<config::FeedConfig> changed;       // same URL, other settings
+};
+FeedDiff diff_feeds(const std::vector<config::FeedConfig>& before,
+                    const std::vector<config::FeedConfig>& after);
+
+}  // namespace ww::app

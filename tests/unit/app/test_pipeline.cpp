@@ -1,0 +1,74 @@
+#include "app/pipeline.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "app/reload.h"
+#include "core/time.h"
+
+namespace ww::app {
+namespace {
+
+Feed two_items() {
+    Feed f;
+    f.title = "World";
+    Item a;
+    a.key = "k1";
+    a.title = "Russia and China agree to deepen security co-operation";
+    a.link = "https://news.example/1";
+    a.summary = "Talks in Beijing.";
+    a.content = "Long body that the envelope does not carry.";
+    Item b;
+    b.key = "k2";
+    b.title = "Local team wins the cup";
+    f.items = {a, b};
+    return f;
+}
+
+TEST(BuildRecordRequest, MarksEveryItemAndAlertsOnlyMatches) {
+    config::WatchlistConfig w;
+    w.name = "china-russia-security";
+    w.query = "China Russia security";
+    const auto compiled = compile_watchlists({w}, {});
+    ASSERT_TRUE(compiled.problems.empty());
+    const FeedContext ctx{7, "World Desk", "World Desk", "http://feeds/world", "", 0};
+    const auto now = *parse_rfc3339("2026-11-27T10:00:00Z");
+    const auto req = build_record_request(ctx, two_items(), compiled.snapshot, now);
+
+    EXPECT_EQ(req.feed_id, 7);
+    ASSERT_EQ(req.items.size(), 2u);
+    EXPECT_EQ(req.items[0].key, "k1");
+    EXPECT_EQ(req.items[0].alerts.size(), 1u);
+    EXPECT_TRUE(req.items[1].alerts.empty());
+    EXPECT_NE(req.items[0].content_hash, req.items[1].content_hash);
+
+    const auto& pending = req.items[0].alerts[0];
+    EXPECT_EQ(pending.topic, "alert.china-russia-security");
+    EXPECT_EQ(pending.alert_id, make_alert_id("china-russia-security", "http://feeds/world", "k1"));
+    const auto envelope = nlohmann::json::parse(pending.render(12));
+    EXPECT_EQ(envelope["seq"], 12);
+    EXPECT_EQ(envelope["watchlist"]["query"], "China Russia security");
+    EXPECT_EQ(envelope["feed"]["id"], 7);
+    EXPECT_EQ(envelope["feed"]["title"], "World Desk");
+    EXPECT_EQ(envelope["detected_at"], "2026-11-27T10:00:00Z");
+    EXPECT_EQ(envelope["item"]["title"], two_items().items[0].title);
+    EXPECT_FALSE(envelope["item"].contains("content"));
+    EXPECT_FALSE(envelope["match"]["terms"].empty());
+}
+
+TEST(ContentHash, ChangesWithTheTextOnly) {
+    Item a;
+    a.title = "T";
+    a.summary = "S";
+    Item b = a;
+    b.link = "elsewhere";
+    EXPECT_EQ(content_hash(a), content_hash(b));
+    b.summary = "S2";
+    EXPECT_NE(content_hash(a), content_hash(b));
+    Item c;
+    c.title = "TS";  // field boundaries count
+    EXPECT_NE(content_hash(a), content_hash(c));
+}
+
+}  // namespace
+}  // namespace ww::app
