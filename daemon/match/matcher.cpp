@@ -1,161 +1,186 @@
 #include "match/matcher.h"
 
 #include <algorithm>
-#include <cstdlib>
-#include <utf8proc.h>
+
+#include "match/engine.h"
 
 namespace ww::match {
 namespace {
 
-// First increment (issue 2): every bare word of the query occurs as a whole word,
-// case-insensitively, in title, summary, content or categories.
-struct Token {
-    std::string text;
-    std::size_t begin = 0;  // byte offsets in the original field
-    std::size_t end = 0;
-};
-
-std::string fold(std::string_view s) {
-    utf8proc_uint8_t* out = nullptr;
-    auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                          static_cast<utf8proc_ssize_t>(s.size()), &out,
-                          static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                                         UTF8PROC_CASEFOLD));
-    std::string r;
-    if (n >= 0) r.assign(reinterpret_cast<char*>(out), static_cast<std::size_t>(n));
-    std::free(out);
-    return r;
-}
-
-bool is_word_char(utf8proc_int32_t cp) {
-    switch (utf8proc_category(cp)) {
-        case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
-        case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-        case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO: case UTF8PROC_CATEGORY_MN:
-        case UTF8PROC_CATEGORY_MC:
-            return true;
-        default:
-            return false;
-    }
-}
-
-std::vector<Token> tokenize(std::string_view s) {
-    std::vector<Token> out;
-    std::size_t i = 0, start = std::string_view::npos;
-    while (i <= s.size()) {
-        utf8proc_int32_t cp = -1;
-        utf8proc_ssize_t len = 1;
-        if (i < s.size()) {
-            len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
-                                   static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-            if (len <= 0) { len = 1; cp = -1; }
-        }
-        const bool word = cp >= 0 && is_word_char(cp);
-        if (word && start == std::string_view::npos) start = i;
-        if (!word && start != std::string_view::npos) {
-            out.push_back({fold(s.substr(start, i - start)), start, i});
-            start = std::string_view::npos;
-        }
-        i += static_cast<std::size_t>(len);
-    }
-    return out;
-}
-
-std::string snippet_around(std::string_view text, std::size_t begin, std::size_t end) {
-    const std::size_t from = begin > 60 ? begin - 60 : 0;
-    std::size_t to = std::min(text.size(), end + 60);
-    while (from > 0 && from < text.size() && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) break;
-    std::string_view cut = text.substr(from, to - from);
-    // Keep whole UTF-8 characters at both ends.
-    while (!cut.empty() && (static_cast<unsigned char>(cut.front()) & 0xC0) == 0x80) cut.remove_prefix(1);
-    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0x80) != 0) {
-        // drop a possibly truncated trailing sequence
-        std::size_t k = cut.size() - 1;
-        while (k > 0 && (static_cast<unsigned char>(cut[k]) & 0xC0) == 0x80) --k;
-        const auto lead = static_cast<unsigned char>(cut[k]);
-        const std::size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-        if (cut.size() - k == need) break;
-        cut = cut.substr(0, k);
-    }
-    std::string r;
-    if (from > 0) r += "…";
-    r += cut;
-    if (to < text.size()) r += "…";
-    for (auto& c : r) if (c == '\n') c = ' ';
-    return r;
-}
-
-struct Compiled {
+struct CompiledQuery {
     Watchlist watchlist;
-    std::vector<std::string> words;
+    CNode root;
 };
 
-class SimpleIndex final : public Index {
+std::string error_text(const Watchlist& w, int column, const std::string& message) {
+    return "match: watchlist \"" + w.name + "\": column " + std::to_string(column) + ": " + message;
+}
+
+// Parse + compile one watchlist; the error names the watchlist and the column.
+std::expected<CNode, std::string> compile_watchlist(const Watchlist& w, TermDictionary& dict,
+                                                    const Stemming& stemming,
+                                                    std::string* notice) {
+    auto parsed = parse_query(w.query);
+    if (!parsed) return std::unexpected(error_text(w, parsed.error().column, parsed.error().message));
+    auto compiled = compile(*parsed, dict, stemming);
+    if (!compiled) return std::unexpected(error_text(w, compiled.error().column, compiled.error().message));
+    if (notice != nullptr && mixes_and_or(*parsed))
+        *notice = "match: watchlist \"" + w.name + "\": OR binds tighter than AND; read as " + canonical(*parsed);
+    return std::move(*compiled);
+}
+
+// Per-thread scratch of match(): reused across items so that matching allocates little.
+struct Scratch {
+    AnalyzedItem item;
+    Occurrences occ;
+    std::vector<std::uint32_t> qstamp;
+    std::vector<std::uint32_t> candidates;
+    std::uint32_t epoch = 0;
+};
+Scratch& scratch() {
+    thread_local Scratch s;
+    return s;
+}
+
+class EngineIndex final : public Index {
 public:
-    explicit SimpleIndex(std::vector<Compiled> queries) : queries_(std::move(queries)) {}
+    explicit EngineIndex(std::shared_ptr<const StemOverrides> overrides) : stemming_(std::move(overrides)) {}
 
     std::vector<Hit> match(const ItemView& item) const override {
-        struct Field { const char* name; std::string_view text; std::vector<Token> tokens; };
-        std::vector<Field> fields{{"title", item.title, tokenize(item.title)},
-                                  {"summary", item.summary, tokenize(item.summary)},
-                                  {"content", item.content, tokenize(item.content)}};
-        for (const auto& c : item.categories) fields.push_back({"category", c, tokenize(c)});
-        std::vector<Hit> hits;
-        for (const auto& q : queries_) {
-            if (!q.watchlist.enabled) continue;
-            if (!q.watchlist.feeds.empty() &&
-                std::ranges::find(q.watchlist.feeds, item.feed_name) == q.watchlist.feeds.end())
-                continue;
-            MatchExplanation ex;
-            bool all = true;
-            for (const auto& w : q.words) {
-                bool found = false;
-                for (const auto& f : fields) {
-                    for (const auto& t : f.tokens) {
-                        if (t.text != w) continue;
-                        if (!found) ex.terms.push_back(w);
-                        found = true;
-                        if (std::ranges::find(ex.fields, f.name) == ex.fields.end())
-                            ex.fields.emplace_back(f.name);
-                        if (ex.snippet.empty()) ex.snippet = snippet_around(f.text, t.begin, t.end);
-                        break;
-                    }
-                }
-                if (!found) { all = false; break; }
-            }
-            if (all && !q.words.empty()) hits.push_back({q.watchlist.name, std::move(ex)});
-        }
-        return hits;
+        MatchStats stats;
+        return match_counted(item, stats);
     }
     std::size_t size() const override { return queries_.size(); }
 
+    std::vector<Hit> match_counted(const ItemView& item, MatchStats& stats) const override {
+        Scratch& s = scratch();
+        analyze_item(item, stemming_, s.item);
+        s.occ.build(s.item, dict_);
+        stats.tokens = s.item.tokens.size();
+        // Candidates: every query with an anchor term in the item, plus those without anchors.
+        if (s.qstamp.size() < queries_.size()) {
+            s.qstamp.assign(queries_.size(), 0);
+            s.epoch = 0;
+        }
+        if (++s.epoch == 0) {
+            std::ranges::fill(s.qstamp, 0);
+            s.epoch = 1;
+        }
+        s.candidates.clear();
+        const auto mark = [&](std::uint32_t q) {
+            if (s.qstamp[q] == s.epoch) return;
+            s.qstamp[q] = s.epoch;
+            s.candidates.push_back(q);
+        };
+        for (const auto term : s.occ.touched())
+            if (term < postings_.size())
+                for (const auto q : postings_[term]) mark(q);
+        for (const auto q : unanchored_) mark(q);
+        std::ranges::sort(s.candidates);
+        stats.candidates = s.candidates.size();
+        std::vector<Hit> hits;
+        const VerifyContext ctx{s.item, s.occ};
+        for (const auto q : s.candidates) check(q, item, ctx, hits);
+        return hits;
+    }
+
+    std::vector<Hit> match_brute_force(const ItemView& item) const override {
+        Scratch& s = scratch();
+        analyze_item(item, stemming_, s.item);
+        s.occ.build(s.item, dict_);
+        std::vector<Hit> hits;
+        const VerifyContext ctx{s.item, s.occ};
+        for (std::uint32_t q = 0; q < queries_.size(); ++q)
+            if (queries_[q].watchlist.enabled) check(q, item, ctx, hits);
+        return hits;
+    }
+
+    // Compiles and indexes one watchlist, or returns why it cannot.
+    std::expected<void, std::string> add(const Watchlist& w, std::string* notice) {
+        auto root = compile_watchlist(w, dict_, stemming_, notice);
+        if (!root) return std::unexpected(root.error());
+        const auto q = static_cast<std::uint32_t>(queries_.size());
+        if (w.enabled) {
+            if (auto a = anchors_of(*root, dict_)) {
+                for (const auto id : a->ids) {
+                    if (id >= postings_.size()) postings_.resize(dict_.size());
+                    postings_[id].push_back(q);
+                }
+            } else {
+                unanchored_.push_back(q);
+            }
+        }
+        queries_.push_back({w, std::move(*root)});
+        return {};
+    }
+
+    const Stemming& stemming() const { return stemming_; }
+
 private:
-    std::vector<Compiled> queries_;
+    void check(std::uint32_t q, const ItemView& item, const VerifyContext& ctx,
+               std::vector<Hit>& hits) const {
+        const auto& cq = queries_[q];
+        if (!cq.watchlist.feeds.empty() &&
+            std::ranges::find(cq.watchlist.feeds, item.feed_name) == cq.watchlist.feeds.end())
+            return;
+        if (!verify(cq.root, ctx)) return;
+        hits.push_back({cq.watchlist.name, explain(cq.root, ctx)});
+    }
+
+    Stemming stemming_;
+    TermDictionary dict_;
+    std::vector<CompiledQuery> queries_;
+    std::vector<std::vector<std::uint32_t>> postings_;  // term id -> queries anchored on it
+    std::vector<std::uint32_t> unanchored_;             // verified for every item
 };
 
 }  // namespace
 
-std::vector<WatchlistError> check_query(const Watchlist& watchlist) {
-    if (tokenize(watchlist.query).empty())
-        return {{watchlist.name, "match: watchlist \"" + watchlist.name + "\": column 1: expected a word"}};
-    return {};
+BuildResult build_index(std::span<const Watchlist> watchlists) {
+    return build_index(watchlists, BuildOptions{});
 }
 
-BuildResult build_index(std::span<const Watchlist> watchlists) {
+BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOptions& options) {
     BuildResult result;
-    std::vector<Compiled> compiled;
+    auto index = std::make_shared<EngineIndex>(options.stem_overrides);
     for (const auto& w : watchlists) {
-        auto errors = check_query(w);
-        if (!errors.empty()) {
-            result.errors.insert(result.errors.end(), errors.begin(), errors.end());
-            continue;
+        std::string notice;
+        auto added = index->add(w, &notice);
+        if (!notice.empty()) result.notices.push_back({w.name, std::move(notice)});
+        if (added) continue;
+        std::string message = added.error();
+        const auto prev = std::ranges::find(options.previous, w.name, &Watchlist::name);
+        if (prev != options.previous.end() && prev->query != w.query) {
+            Watchlist kept = *prev;
+            kept.feeds = w.feeds;
+            kept.enabled = w.enabled;
+            if (index->add(kept, nullptr)) message += " (keeping the previous query \"" + prev->query + "\")";
         }
-        Compiled c{w, {}};
-        for (auto& t : tokenize(w.query)) c.words.push_back(std::move(t.text));
-        compiled.push_back(std::move(c));
+        result.errors.push_back({w.name, std::move(message)});
     }
-    result.index = std::make_shared<SimpleIndex>(std::move(compiled));
+    result.index = std::move(index);
     return result;
+}
+
+std::vector<WatchlistError> check_query(const Watchlist& watchlist) {
+    TermDictionary dict;
+    const Stemming stemming(nullptr);
+    auto r = compile_watchlist(watchlist, dict, stemming, nullptr);
+    if (r) return {};
+    return {{watchlist.name, r.error()}};
+}
+
+Result<std::shared_ptr<const StemOverrides>> load_stem_overrides(const std::string& path) {
+    auto loaded = StemOverrides::load(path);
+    if (!loaded) return std::unexpected(loaded.error());
+    return std::make_shared<const StemOverrides>(std::move(*loaded));
+}
+
+Result<std::string> canonical_query(const Watchlist& watchlist) {
+    auto parsed = parse_query(watchlist.query);
+    if (!parsed)
+        return fail("query", error_text(watchlist, parsed.error().column, parsed.error().message));
+    return canonical(*parsed);
 }
 
 }  // namespace ww::match

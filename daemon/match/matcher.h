@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/alert.h"
+#include "core/error.h"
 #include "core/watchlist.h"
 
 namespace ww::match {
@@ -34,20 +35,51 @@ struct WatchlistError {
 };
 
 // An immutable, thread-safe snapshot of all watchlists, built once and shared.
+struct MatchStats {
+    std::size_t tokens = 0;      // tokens of the analysed item
+    std::size_t candidates = 0;  // watchlists verified exactly
+};
+
 class Index {
 public:
     virtual ~Index() = default;
     // Every enabled watchlist the item matches, in watchlist order.
     virtual std::vector<Hit> match(const ItemView& item) const = 0;
     virtual std::size_t size() const = 0;
+    // The same answer as match(), with counters (benchmarks, metrics).
+    virtual std::vector<Hit> match_counted(const ItemView& item, MatchStats& stats) const = 0;
+    // Checks every watchlist without the anchor index: the reference the index is tested and
+    // benchmarked against.
+    virtual std::vector<Hit> match_brute_force(const ItemView& item) const = 0;
 };
 
 struct BuildResult {
     std::shared_ptr<const Index> index;  // holds every watchlist that compiled
     std::vector<WatchlistError> errors;  // the ones that did not
+    // Accepted queries worth a log line, e.g. OR and AND mixed without parentheses:
+    // 'watchlist "x": read as (a OR b) AND c'.
+    std::vector<WatchlistError> notices = {};
+};
+
+class StemOverrides;
+
+struct BuildOptions {
+    // The stem-override table (load_stem_overrides); null = the shipped table, looked for in /etc/wirewatch,
+    // /usr/share/wirewatch and the source tree.
+    std::shared_ptr<const StemOverrides> stem_overrides;
+    // The watchlists of the running snapshot: a watchlist whose new text is invalid keeps its
+    // previous version (and its error is still reported).
+    std::span<const Watchlist> previous;
 };
 
 BuildResult build_index(std::span<const Watchlist> watchlists);
+BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOptions& options);
+
+// config/stem-overrides.tsv: `lang<TAB>stem<TAB>form form ...` per line (docs/query-language.md).
+Result<std::shared_ptr<const StemOverrides>> load_stem_overrides(const std::string& path);
+
+// The fully parenthesised form of a query, for logs ("(a OR b) AND c").
+Result<std::string> canonical_query(const Watchlist& watchlist);
 
 // Checks one query without building an index.
 std::vector<WatchlistError> check_query(const Watchlist& watchlist);

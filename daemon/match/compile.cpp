@@ -1,0 +1,205 @@
+#include <algorithm>
+#include <array>
+
+#include "match/engine.h"
+
+namespace ww::match {
+
+std::uint32_t TermDictionary::intern(Ns ns, std::string_view term) {
+    auto& m = maps_[static_cast<int>(ns)];
+    if (const auto it = m.find(term); it != m.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(terms_.size());
+    terms_.emplace_back(term);
+    m.emplace(std::string(term), id);
+    if (ns == Ns::prefix) max_prefix_bytes_ = std::max(max_prefix_bytes_, term.size());
+    return id;
+}
+
+std::optional<std::uint32_t> TermDictionary::find(Ns ns, std::string_view term) const {
+    const auto& m = maps_[static_cast<int>(ns)];
+    if (m.empty()) return std::nullopt;
+    const auto it = m.find(term);
+    if (it == m.end()) return std::nullopt;
+    return it->second;
+}
+
+int term_rarity(std::string_view term) {
+    static constexpr std::array<std::string_view, 40> common{
+        "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "at", "by",
+        "from", "is", "are", "was", "be", "as", "it", "its", "that", "this", "new", "said",
+        "will", "has", "have", "not", "but", "и", "в", "на", "с", "не", "по", "о", "что",
+        "的", "和"};
+    for (const auto c : common)
+        if (c == term) return 0;
+    int n = static_cast<int>(codepoints(term));
+    // A Chinese character carries about as much as a short Latin word.
+    if (!term.empty() && static_cast<unsigned char>(term[0]) >= 0xE3) n *= 3;
+    return n;
+}
+
+namespace {
+
+struct Compiler {
+    TermDictionary& dict;
+    const Stemming& stemming;
+
+    using R = std::expected<CNode, CompileError>;
+
+    static R fail(const QueryNode& q, std::string msg) {
+        return std::unexpected(CompileError{q.column, std::move(msg)});
+    }
+
+    static std::vector<const Token*> primary_tokens(const std::vector<Token>& tokens) {
+        std::vector<const Token*> out;
+        for (const auto& t : tokens)
+            if (!t.part) out.push_back(&t);
+        return out;
+    }
+
+    R atom(const QueryNode& q) {
+        std::vector<Token> tokens;
+        TokenCursor cur;
+        tokenize(q.text, Field::title, cur, tokens);
+        const auto prim = primary_tokens(tokens);
+        const std::string shown = q.kind == QueryNode::Kind::phrase ? "\"" + q.text + "\"" : q.text;
+        if (prim.empty()) return fail(q, shown + " has no letters or digits to match");
+        CNode n;
+        n.kind = CNode::Kind::span;
+        n.fields = q.fields;
+        n.label = (q.case_sensitive ? "case:" : "") + q.text + (q.prefix ? "*" : "");
+        if (q.prefix) {
+            if (prim.size() != 1) return fail(q, "a prefix must be a single word before \"*\"");
+            if (codepoints(prim[0]->word) < 3)
+                return fail(q, "a prefix needs at least 3 letters before \"*\"");
+            n.members.push_back({dict.intern(Ns::prefix, prim[0]->word)});
+            return n;
+        }
+        const bool quoted = q.kind == QueryNode::Kind::phrase;
+        if (quoted) n.distance = q.distance;
+        for (const Token* t : prim) {
+            std::vector<std::uint32_t> ids;
+            if (q.case_sensitive) {
+                ids.push_back(dict.intern(Ns::surface, t->surface));
+            } else if (quoted || t->script == Script::segmented) {
+                ids.push_back(dict.intern(Ns::exact, t->word));
+            } else {
+                for (const auto& s : stemming.query_stems(t->word, t->script))
+                    ids.push_back(dict.intern(Ns::stem, s));
+            }
+            n.members.push_back(std::move(ids));
+        }
+        return n;
+    }
+
+    static bool positional(const CNode& n) {
+        if (n.kind == CNode::Kind::span || n.kind == CNode::Kind::near) return true;
+        if (n.kind != CNode::Kind::any) return false;
+        return std::ranges::all_of(n.kids, positional);
+    }
+
+    R node(const QueryNode& q) {
+        switch (q.kind) {
+            case QueryNode::Kind::word:
+            case QueryNode::Kind::phrase:
+                return atom(q);
+            case QueryNode::Kind::site: {
+                std::string host = fold_word(q.text);
+                if (host.starts_with("www.")) host.erase(0, 4);
+                while (!host.empty() && host.back() == '.') host.pop_back();
+                if (host.empty()) return fail(q, "expected a host name after site:");
+                CNode n;
+                n.kind = CNode::Kind::site;
+                n.label = "site:" + host;
+                n.members.push_back({dict.intern(Ns::host, host)});
+                return n;
+            }
+            default: break;
+        }
+        CNode n;
+        n.kind = q.kind == QueryNode::Kind::conj       ? CNode::Kind::all
+                 : q.kind == QueryNode::Kind::disj     ? CNode::Kind::any
+                 : q.kind == QueryNode::Kind::negation ? CNode::Kind::negation
+                                                       : CNode::Kind::near;
+        n.ordered = q.ordered;
+        n.distance = q.distance;
+        for (const auto& c : q.children) {
+            auto k = node(c);
+            if (!k) return k;
+            if (n.kind == CNode::Kind::near && !positional(*k))
+                return fail(c, std::string(q.ordered ? "ONEAR" : "NEAR") +
+                                   " joins words, phrases or OR groups of them, not AND, NOT or site:");
+            n.kids.push_back(std::move(*k));
+        }
+        return n;
+    }
+};
+
+bool has_positive(const CNode& n) {
+    switch (n.kind) {
+        case CNode::Kind::negation: return false;
+        case CNode::Kind::all:
+        case CNode::Kind::any: return std::ranges::any_of(n.kids, has_positive);
+        default: return true;
+    }
+}
+
+}  // namespace
+
+std::expected<CNode, CompileError> compile(const QueryNode& q, TermDictionary& dict,
+                                           const Stemming& stemming) {
+    Compiler c{dict, stemming};
+    auto n = c.node(q);
+    if (!n) return n;
+    if (!has_positive(*n))
+        return std::unexpected(CompileError{
+            q.column, "the query has no positive term (only exclusions): add a word to look for"});
+    return n;
+}
+
+std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
+    const auto set_score = [&](const std::vector<std::uint32_t>& ids) {
+        int s = 1 << 20;
+        for (const auto id : ids) s = std::min(s, term_rarity(dict.term(id)));
+        return s;
+    };
+    switch (n.kind) {
+        case CNode::Kind::negation: return std::nullopt;
+        case CNode::Kind::site: return Anchor{n.members[0], 20};
+        case CNode::Kind::span: {
+            // Every member must be present: the rarest one is enough to find candidates.
+            std::optional<Anchor> best;
+            for (const auto& m : n.members) {
+                const int s = set_score(m);
+                if (!best || s > best->score || (s == best->score && m.size() < best->ids.size()))
+                    best = Anchor{m, s};
+            }
+            return best;
+        }
+        case CNode::Kind::all:
+        case CNode::Kind::near: {
+            std::optional<Anchor> best;
+            for (const auto& k : n.kids) {
+                auto a = anchors_of(k, dict);
+                if (a && (!best || a->score > best->score ||
+                          (a->score == best->score && a->ids.size() < best->ids.size())))
+                    best = std::move(a);
+            }
+            return best;
+        }
+        case CNode::Kind::any: {
+            Anchor u{{}, 1 << 20};
+            for (const auto& k : n.kids) {
+                auto a = anchors_of(k, dict);
+                if (!a) return std::nullopt;  // this branch can match with none of our terms
+                u.ids.insert(u.ids.end(), a->ids.begin(), a->ids.end());
+                u.score = std::min(u.score, a->score);
+            }
+            std::ranges::sort(u.ids);
+            u.ids.erase(std::unique(u.ids.begin(), u.ids.end()), u.ids.end());
+            return u;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace ww::match

@@ -1,0 +1,89 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.h"
+#include "match/analyzer.h"
+
+struct sb_stemmer;
+
+namespace ww::match {
+
+// Heterogeneous lookup, so that probing with a string_view allocates nothing.
+struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept;
+};
+template <class V>
+using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+
+// Move-only owner of a Snowball stemmer. Not thread-safe: Snowball returns a pointer into the
+// stemmer's own buffer, so each thread keeps its own (see Stemming).
+class SnowballStemmer {
+public:
+    explicit SnowballStemmer(const char* language);
+    bool valid() const { return handle_ != nullptr; }
+    // The stem, valid until the next call.
+    std::string_view stem(std::string_view word);
+
+private:
+    struct Deleter {
+        void operator()(sb_stemmer* s) const;
+    };
+    std::unique_ptr<sb_stemmer, Deleter> handle_;
+};
+
+// Languages with a Snowball stemmer that the matcher uses, by ISO 639-1 code.
+// Index 0 is "none": the word is its own stem.
+struct StemLanguage {
+    const char* code;
+    Script script;
+};
+std::span<const StemLanguage> stem_languages();
+// Index in stem_languages() or 0 when Snowball has none for this BCP 47 tag ("en-GB" -> en).
+std::size_t stem_language_of(std::string_view bcp47);
+// The stemmer a token of this script uses in an item of language `item_lang`
+// (index as above; `item_lang_given` false means "guess from the script").
+std::size_t stem_language_for(Script script, std::size_t item_lang, bool item_lang_given);
+
+// Names the stemmer mangles, from config/stem-overrides.tsv: per language, a word form -> the
+// stem every listed form shares (Russian Китая -> китай, never кит "whale").
+class StemOverrides {
+public:
+    // Lines: `lang<TAB>stem<TAB>form form form...`; '#' starts a comment.
+    static Result<StemOverrides> parse(std::string_view text, std::string_view origin);
+    static Result<StemOverrides> load(const std::string& path);
+    const std::string* find(std::size_t language, std::string_view word) const;
+    std::size_t size() const { return size_; }
+
+private:
+    std::vector<StringMap<std::string>> by_language_;
+    std::size_t size_ = 0;
+};
+
+// The table shipped in config/, looked for in /etc/wirewatch, /usr/share/wirewatch and the
+// source tree; an empty table when none is found. Loaded once.
+std::shared_ptr<const StemOverrides> default_stem_overrides();
+
+// Stems words with the per-thread Snowball stemmers and a per-thread cache, applying the
+// override table first.
+class Stemming {
+public:
+    explicit Stemming(std::shared_ptr<const StemOverrides> overrides);
+    std::string stem(std::size_t language, std::string_view word) const;
+    // Every distinct stem a query word may have across the languages of its script, the word
+    // itself included (it is the stem where Snowball has no stemmer).
+    std::vector<std::string> query_stems(std::string_view word, Script script) const;
+    const StemOverrides* overrides() const { return overrides_.get(); }
+
+private:
+    std::shared_ptr<const StemOverrides> overrides_;
+};
+
+}  // namespace ww::match

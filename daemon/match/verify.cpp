@@ -1,0 +1,298 @@
+#include <algorithm>
+#include <tuple>
+
+#include "match/engine.h"
+
+namespace ww::match {
+namespace {
+
+void add_hosts(std::string_view link, std::vector<std::string>& out) {
+    auto rest = link;
+    if (const auto p = rest.find("://"); p != std::string_view::npos) rest.remove_prefix(p + 3);
+    rest = rest.substr(0, rest.find_first_of("/?#"));
+    if (const auto at = rest.rfind('@'); at != std::string_view::npos) rest.remove_prefix(at + 1);
+    if (!rest.empty() && rest.front() != '[') rest = rest.substr(0, rest.find(':'));
+    std::string host(rest);
+    for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    while (!host.empty() && host.back() == '.') host.pop_back();
+    std::string_view h = host;
+    while (!h.empty()) {
+        out.emplace_back(h);
+        const auto dot = h.find('.');
+        if (dot == std::string_view::npos) break;
+        h.remove_prefix(dot + 1);
+    }
+}
+
+std::string joined(std::span<const std::string> parts) {
+    std::string s;
+    for (const auto& p : parts) {
+        if (!s.empty()) s += '\n';  // each category/author is its own block
+        s += p;
+    }
+    return s;
+}
+
+}  // namespace
+
+void analyze_item(const ItemView& item, const Stemming& stemming, AnalyzedItem& out) {
+    out.tokens.clear();
+    out.hosts.clear();
+    const std::array<std::string_view, 3> plain{item.title, item.summary, item.content};
+    for (int f = 0; f < 3; ++f) {
+        if (has_markup(plain[f])) {
+            out.owned[f] = strip_markup(plain[f]);
+            out.texts[f] = out.owned[f];
+        } else {
+            out.texts[f] = plain[f];
+        }
+    }
+    out.owned[3] = joined(item.categories);
+    out.owned[4] = joined(item.authors);
+    out.texts[3] = out.owned[3];
+    out.texts[4] = out.owned[4];
+    for (int f = 0; f < kFieldCount; ++f) {
+        TokenCursor cur;
+        tokenize(out.texts[f], static_cast<Field>(f), cur, out.tokens);
+    }
+    const bool given = !item.language.empty();
+    const std::size_t lang = stem_language_of(item.language);
+    for (auto& t : out.tokens) t.stem = stemming.stem(stem_language_for(t.script, lang, given), t.word);
+    add_hosts(item.link, out.hosts);
+}
+
+void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict) {
+    pairs_.clear();
+    const bool surface = dict.any(Ns::surface);
+    const bool prefix = dict.any(Ns::prefix);
+    const std::size_t max_prefix = dict.max_prefix_bytes();
+    for (std::uint32_t k = 0; k < item.tokens.size(); ++k) {
+        const Token& t = item.tokens[k];
+        if (const auto id = dict.find(Ns::stem, t.stem)) pairs_.emplace_back(*id, k);
+        if (const auto id = dict.find(Ns::exact, t.word)) pairs_.emplace_back(*id, k);
+        if (surface)
+            if (const auto id = dict.find(Ns::surface, t.surface)) pairs_.emplace_back(*id, k);
+        if (prefix) {
+            const std::string_view w = t.word;
+            std::size_t chars = 0;
+            for (std::size_t b = 1; b <= w.size() && b <= max_prefix; ++b) {
+                if (b < w.size() && (static_cast<unsigned char>(w[b]) & 0xC0) == 0x80) continue;
+                if (++chars < 3) continue;
+                if (const auto id = dict.find(Ns::prefix, w.substr(0, b))) pairs_.emplace_back(*id, k);
+            }
+        }
+    }
+    for (const auto& h : item.hosts)
+        if (const auto id = dict.find(Ns::host, h)) pairs_.emplace_back(*id, kHostToken);
+
+    // Counting sort by term id; stamps avoid clearing arrays sized to the dictionary.
+    if (stamp_.size() < dict.size()) {
+        stamp_.assign(dict.size(), 0);
+        begin_.resize(dict.size());
+        count_.resize(dict.size());
+        fill_.resize(dict.size());
+        epoch_ = 0;
+    }
+    if (++epoch_ == 0) {
+        std::ranges::fill(stamp_, 0);
+        epoch_ = 1;
+    }
+    touched_.clear();
+    for (const auto& [term, tok] : pairs_) {
+        if (stamp_[term] != epoch_) {
+            stamp_[term] = epoch_;
+            count_[term] = 0;
+            touched_.push_back(term);
+        }
+        ++count_[term];
+    }
+    std::uint32_t acc = 0;
+    for (const auto term : touched_) {
+        begin_[term] = fill_[term] = acc;
+        acc += count_[term];
+    }
+    occ_.resize(pairs_.size());
+    for (const auto& [term, tok] : pairs_) {
+        // A token may reach the same term twice (stem equal to the word): keep it once.
+        const auto b = begin_[term];
+        if (fill_[term] > b && occ_[fill_[term] - 1] == tok) {
+            --count_[term];
+            continue;
+        }
+        occ_[fill_[term]++] = tok;
+    }
+}
+
+std::span<const std::uint32_t> Occurrences::of(std::uint32_t term) const {
+    if (term >= stamp_.size() || stamp_[term] != epoch_) return {};
+    return {occ_.data() + begin_[term], count_[term]};
+}
+
+namespace {
+
+struct Span {
+    Field field;
+    std::uint32_t block;
+    std::uint32_t start;
+    std::uint32_t end;
+    std::uint32_t first_token;
+};
+
+bool in_fields(std::uint8_t mask, Field f) { return (mask >> static_cast<int>(f)) & 1U; }
+
+// Does member k of a phrase continue after position prev_end? Returns the end position.
+std::optional<std::uint32_t> extend(const CNode& n, const VerifyContext& c, std::size_t k,
+                                    Field field, std::uint32_t block, std::uint32_t prev_end,
+                                    int slop) {
+    if (k == n.members.size()) return prev_end;
+    for (const auto id : n.members[k]) {
+        for (const auto tok : c.occ.of(id)) {
+            if (tok == Occurrences::kHostToken) continue;
+            const Token& t = c.item.tokens[tok];
+            if (t.field != field || t.block != block || t.pos <= prev_end) continue;
+            const auto gap = static_cast<int>(t.pos - prev_end - 1);
+            if (gap > slop) continue;
+            if (auto e = extend(n, c, k + 1, field, block, t.end, slop - gap)) return e;
+        }
+    }
+    return std::nullopt;
+}
+
+// Spans where a positional node (word, phrase, OR of them, NEAR) matches; stops at the first
+// when `first_only`.
+void spans_of(const CNode& n, const VerifyContext& c, std::vector<Span>& out, bool first_only) {
+    switch (n.kind) {
+        case CNode::Kind::span:
+            for (const auto id : n.members[0]) {
+                for (const auto tok : c.occ.of(id)) {
+                    if (tok == Occurrences::kHostToken) continue;
+                    const Token& t = c.item.tokens[tok];
+                    if (!in_fields(n.fields, t.field)) continue;
+                    if (const auto e = extend(n, c, 1, t.field, t.block, t.end, n.distance)) {
+                        out.push_back({t.field, t.block, t.pos, *e, tok});
+                        if (first_only) return;
+                    }
+                }
+            }
+            return;
+        case CNode::Kind::any:
+            for (const auto& k : n.kids) {
+                const auto before = out.size();
+                spans_of(k, c, out, first_only);
+                if (first_only && out.size() > before) return;
+            }
+            return;
+        case CNode::Kind::near: {
+            std::vector<Span> left, right;
+            spans_of(n.kids[0], c, left, false);
+            if (left.empty()) return;
+            spans_of(n.kids[1], c, right, false);
+            for (const auto& l : left) {
+                for (const auto& r : right) {
+                    if (l.field != r.field || l.block != r.block) continue;
+                    std::int64_t gap = -1;
+                    if (l.end < r.start) gap = std::int64_t(r.start) - l.end - 1;
+                    else if (!n.ordered && r.end < l.start) gap = std::int64_t(l.start) - r.end - 1;
+                    if (gap < 0 || gap > n.distance) continue;
+                    out.push_back({l.field, l.block, std::min(l.start, r.start), std::max(l.end, r.end),
+                                   l.start <= r.start ? l.first_token : r.first_token});
+                    if (first_only) return;
+                }
+            }
+            return;
+        }
+        default:
+            return;
+    }
+}
+
+std::string snippet_of(const AnalyzedItem& item, const Token& t) {
+    const std::string_view text = item.texts[static_cast<int>(t.field)];
+    constexpr std::size_t kContext = 80;
+    std::size_t from = t.byte_begin > kContext ? t.byte_begin - kContext : 0;
+    std::size_t to = std::min(text.size(), std::size_t{t.byte_end} + kContext);
+    // Whole words at both ends where there is a space near the cut, whole characters always.
+    if (from > 0) {
+        const auto sp = text.find(' ', from);
+        if (sp != std::string_view::npos && sp < t.byte_begin) from = sp + 1;
+    }
+    if (to < text.size()) {
+        const auto sp = text.rfind(' ', to);
+        if (sp != std::string_view::npos && sp >= t.byte_end) to = sp;
+    }
+    while (from > 0 && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) --from;
+    while (to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) ++to;
+    std::string s;
+    if (from > 0) s += "… ";
+    for (const char ch : text.substr(from, to - from)) s += (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
+    if (to < text.size()) s += " …";
+    return s;
+}
+
+struct Explainer {
+    const VerifyContext& c;
+    MatchExplanation out;
+    std::optional<Span> first;
+
+    void add_field(std::string_view f) {
+        if (std::ranges::find(out.fields, f) == out.fields.end()) out.fields.emplace_back(f);
+    }
+    void add_term(const std::string& label) {
+        if (std::ranges::find(out.terms, label) == out.terms.end()) out.terms.push_back(label);
+    }
+    void walk(const CNode& n) {
+        switch (n.kind) {
+            case CNode::Kind::negation: return;
+            case CNode::Kind::site:
+                if (!c.occ.of(n.members[0][0]).empty()) {
+                    add_term(n.label);
+                    add_field("link");
+                }
+                return;
+            case CNode::Kind::span: {
+                std::vector<Span> spans;
+                spans_of(n, c, spans, false);
+                if (spans.empty()) return;
+                add_term(n.label);
+                for (const auto& s : spans) {
+                    add_field(field_name(s.field));
+                    if (!first || std::tie(s.field, s.start) < std::tie(first->field, first->start)) first = s;
+                }
+                return;
+            }
+            default:
+                for (const auto& k : n.kids) walk(k);
+        }
+    }
+};
+
+}  // namespace
+
+bool verify(const CNode& n, const VerifyContext& c) {
+    switch (n.kind) {
+        case CNode::Kind::all:
+            return std::ranges::all_of(n.kids, [&](const CNode& k) { return verify(k, c); });
+        case CNode::Kind::any:
+            return std::ranges::any_of(n.kids, [&](const CNode& k) { return verify(k, c); });
+        case CNode::Kind::negation:
+            return !verify(n.kids[0], c);
+        case CNode::Kind::site:
+            return !c.occ.of(n.members[0][0]).empty();
+        case CNode::Kind::span:
+        case CNode::Kind::near: {
+            std::vector<Span> spans;
+            spans_of(n, c, spans, true);
+            return !spans.empty();
+        }
+    }
+    return false;
+}
+
+MatchExplanation explain(const CNode& node, const VerifyContext& ctx) {
+    Explainer e{ctx, {}, std::nullopt};
+    e.walk(node);
+    if (e.first) e.out.snippet = snippet_of(ctx.item, ctx.item.tokens[e.first->first_token]);
+    return e.out;
+}
+
+}  // namespace ww::match
