@@ -24,8 +24,19 @@ struct ClientOptions {
     std::size_t max_in_flight = 64;
     std::size_t per_host = 2;
     bool allow_private_networks = false;
-    std::string proxy;
+    std::string proxy;  // empty: no proxy (the environment's http_proxy is ignored on purpose)
+    // A transfer slower than low_speed_limit bytes/s for low_speed_time is a "timeout": a
+    // trickling server is cut off well before the total timeout.
+    std::size_t low_speed_limit = 64;
+    std::chrono::seconds low_speed_time{15};
+    // Networks exempt from the SSRF guard ("10.1.2.0/24", "fd00::/8"); an entry that
+    // parse_network (fetch/address_guard.h) rejects makes the constructor throw
+    // std::invalid_argument, so the config must validate them first.
+    std::vector<std::string> allowed_networks;
 };
+
+// "wirewatch/<version> (+<project url>)"
+std::string default_user_agent();
 
 struct Request {
     std::string url;
@@ -67,9 +78,14 @@ public:
     // "protocol", "cancelled".
     void get(Request request, Callback done);
 
+    // Requests beyond max_in_flight or per_host wait in a queue inside the client; their
+    // timeouts start when they leave it. The destructor drops pending requests without calling
+    // their callbacks (call cancel_all first and run the loop to get them).
+
     // Aborts every transfer; their callbacks get kind "cancelled".
     void cancel_all();
-    std::size_t in_flight() const;
+    std::size_t in_flight() const;  // transfers started, not the queued ones
+    std::size_t queued() const;
 
 private:
     struct Impl;
