@@ -55,6 +55,7 @@ struct Feed {
     std::optional<SysSeconds> updated;
     FeedHints hints;
     std::vector<Item> items;
+    std::size_t bad_dates = 0;  // dates present but unreadable (left absent on their items)
 };
 
 }  // namespace ww

@@ -9,4 +9,8 @@ namespace ww::feed {
 // elements become '\n', entities decoded, whitespace folded.
 std::string html_to_text(std::string_view html);
 
+// Plain text -> the same folded form (runs of whitespace become one space, ends trimmed), with
+// no tag or entity interpretation: for fields that declare themselves text (Atom type="text").
+std::string fold_text(std::string_view text);
+
 }  // namespace ww::feed

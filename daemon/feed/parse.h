@@ -14,6 +14,7 @@ struct ParseOptions {
     std::size_t max_depth = 256;
     std::size_t max_elements = 2'000'000;
     std::size_t max_items = 10'000;
+    std::size_t max_text_bytes = 1 << 20;  // per text field, after HTML is reduced
 };
 
 // Bytes and HTTP headers -> Feed with plain-text fields and item keys assigned.

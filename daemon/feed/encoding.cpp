@@ -1,0 +1,277 @@
+#include "feed/encoding.h"
+
+#include <iconv.h>
+
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "core/text.h"
+
+namespace ww::feed {
+namespace {
+
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
+std::string to_lower(std::string_view s) {
+    std::string out(s);
+    for (auto& c : out) c = lower(c);
+    return out;
+}
+
+// Move-only owner of an iconv descriptor.
+class Iconv {
+public:
+    static std::optional<Iconv> open(const std::string& from) {
+        const iconv_t cd = iconv_open("UTF-8", from.c_str());
+        if (cd == reinterpret_cast<iconv_t>(-1)) return std::nullopt;
+        return Iconv(cd);
+    }
+    Iconv(Iconv&& other) noexcept : cd_(std::exchange(other.cd_, invalid())) {}
+    Iconv& operator=(Iconv&& other) noexcept {
+        if (this != &other) {
+            reset();
+            cd_ = std::exchange(other.cd_, invalid());
+        }
+        return *this;
+    }
+    Iconv(const Iconv&) = delete;
+    Iconv& operator=(const Iconv&) = delete;
+    ~Iconv() { reset(); }
+
+    // Converts everything; an undecodable byte becomes U+FFFD and conversion goes on after it.
+    // Returns the number of replacements.
+    std::size_t convert(std::string_view in, std::string& out) {
+        std::size_t replaced = 0;
+        char* src = const_cast<char*>(in.data());
+        std::size_t src_left = in.size();
+        out.resize(in.size() * 2 + 64);
+        std::size_t used = 0;
+        iconv(cd_, nullptr, nullptr, nullptr, nullptr);
+        while (src_left > 0) {
+            if (out.size() - used < 16) out.resize(out.size() * 2);
+            char* dst = out.data() + used;
+            std::size_t dst_left = out.size() - used;
+            const std::size_t r = iconv(cd_, &src, &src_left, &dst, &dst_left);
+            used = out.size() - dst_left;
+            if (r != static_cast<std::size_t>(-1)) break;
+            if (errno == E2BIG) {
+                out.resize(out.size() * 2);
+            } else if (errno == EILSEQ || errno == EINVAL) {
+                if (out.size() - used < 3) out.resize(out.size() + 64);
+                std::memcpy(out.data() + used, "\xEF\xBF\xBD", 3);
+                used += 3;
+                ++src;
+                --src_left;
+                ++replaced;
+                iconv(cd_, nullptr, nullptr, nullptr, nullptr);
+            } else {
+                break;
+            }
+        }
+        out.resize(used);
+        return replaced;
+    }
+
+private:
+    explicit Iconv(iconv_t cd) : cd_(cd) {}
+    static iconv_t invalid() { return reinterpret_cast<iconv_t>(-1); }
+    void reset() {
+        if (cd_ != invalid()) iconv_close(cd_);
+        cd_ = invalid();
+    }
+    iconv_t cd_;
+};
+
+bool is_utf8_label(std::string_view c) { return c == "utf-8" || c == "utf8"; }
+bool is_wide(std::string_view c) {
+    return c.starts_with("utf-16") || c.starts_with("utf-32") || c.starts_with("ucs-2") ||
+           c.starts_with("ucs-4") || c == "unicode" || c == "iso-10646-ucs-2";
+}
+
+bool has_high_bytes(std::string_view s) {
+    for (const char c : s)
+        if (static_cast<unsigned char>(c) >= 0x80) return true;
+    return false;
+}
+
+}  // namespace
+
+bool is_utf8(std::string_view s) {
+    // Eight bytes at a time while they are ASCII, the full check from the first non-ASCII one.
+    std::size_t i = 0;
+    while (i + 8 <= s.size()) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        if (w & 0x8080808080808080ull) break;
+        i += 8;
+    }
+    return utf8_valid(s.substr(i));
+}
+
+Bom detect_bom(std::string_view b) {
+    if (b.starts_with("\xEF\xBB\xBF")) return {"utf-8", 3};
+    if (b.starts_with(std::string_view("\xFF\xFE\x00\x00", 4))) return {"utf-32le", 4};
+    if (b.starts_with(std::string_view("\x00\x00\xFE\xFF", 4))) return {"utf-32be", 4};
+    if (b.starts_with("\xFF\xFE")) return {"utf-16le", 2};
+    if (b.starts_with("\xFE\xFF")) return {"utf-16be", 2};
+    return {};
+}
+
+std::string_view sniff_wide_charset(std::string_view b) {
+    if (b.starts_with(std::string_view("\x00\x00\x00<", 4))) return "utf-32be";
+    if (b.starts_with(std::string_view("<\x00\x00\x00", 4))) return "utf-32le";
+    if (b.starts_with(std::string_view("\x00<\x00?", 4))) return "utf-16be";
+    if (b.starts_with(std::string_view("<\x00?\x00", 4))) return "utf-16le";
+    // No declaration: the first markup character still shows the layout.
+    if (b.size() >= 4 && b[0] == '\0' && b[1] != '\0' && b[2] == '\0' && b[3] != '\0')
+        return "utf-16be";
+    if (b.size() >= 4 && b[0] != '\0' && b[1] == '\0' && b[2] != '\0' && b[3] == '\0')
+        return "utf-16le";
+    return {};
+}
+
+std::string charset_param(std::string_view ct) {
+    std::size_t pos = 0;
+    while ((pos = ct.find(';', pos)) != std::string_view::npos) {
+        ++pos;
+        while (pos < ct.size() && (ct[pos] == ' ' || ct[pos] == '\t')) ++pos;
+        if (ct.size() - pos < 8) return {};
+        if (to_lower(ct.substr(pos, 7)) != "charset") continue;
+        pos += 7;
+        while (pos < ct.size() && ct[pos] == ' ') ++pos;
+        if (pos >= ct.size() || ct[pos] != '=') continue;
+        ++pos;
+        while (pos < ct.size() && ct[pos] == ' ') ++pos;
+        std::size_t end = pos;
+        if (pos < ct.size() && (ct[pos] == '"' || ct[pos] == '\'')) {
+            const char q = ct[pos++];
+            end = ct.find(q, pos);
+            if (end == std::string_view::npos) end = ct.size();
+        } else {
+            while (end < ct.size() && ct[end] != ';' && ct[end] != ' ' && ct[end] != '\t') ++end;
+        }
+        return to_lower(ct.substr(pos, end - pos));
+    }
+    return {};
+}
+
+std::string declared_charset(std::string_view b) {
+    // Only a declaration near the start counts; junk before it is tolerated.
+    const auto head = b.substr(0, 1024);
+    const auto decl = head.find("<?xml");
+    if (decl == std::string_view::npos) return {};
+    const auto close = head.find("?>", decl);
+    const auto d = head.substr(decl, close == std::string_view::npos ? head.npos : close - decl);
+    const auto at = d.find("encoding");
+    if (at == std::string_view::npos) return {};
+    std::size_t pos = at + 8;
+    while (pos < d.size() && (d[pos] == ' ' || d[pos] == '=' || d[pos] == '\t')) ++pos;
+    if (pos >= d.size() || (d[pos] != '"' && d[pos] != '\'')) return {};
+    const char q = d[pos++];
+    const auto end = d.find(q, pos);
+    if (end == std::string_view::npos || end - pos > 40) return {};
+    return to_lower(d.substr(pos, end - pos));
+}
+
+std::string iconv_name(std::string_view label) {
+    struct Alias {
+        std::string_view label;
+        std::string_view name;
+    };
+    // Browsers decode these labels as the superset, and so do the feeds' authors' tools.
+    static constexpr Alias kAliases[] = {
+        {"gb2312", "GBK"},          {"gb_2312-80", "GBK"},      {"x-gbk", "GBK"},
+        {"chinese", "GBK"},         {"csgb2312", "GBK"},        {"iso-ir-58", "GBK"},
+        {"big5", "BIG5-HKSCS"},     {"x-x-big5", "BIG5-HKSCS"}, {"cn-big5", "BIG5-HKSCS"},
+        {"shift_jis", "CP932"},     {"shift-jis", "CP932"},     {"sjis", "CP932"},
+        {"x-sjis", "CP932"},        {"ms_kanji", "CP932"},      {"windows-31j", "CP932"},
+        {"euc-kr", "CP949"},        {"ks_c_5601-1987", "CP949"}, {"korean", "CP949"},
+        {"iso-8859-1", "WINDOWS-1252"}, {"latin1", "WINDOWS-1252"}, {"l1", "WINDOWS-1252"},
+        {"us-ascii", "WINDOWS-1252"}, {"ascii", "WINDOWS-1252"}, {"iso_8859-1", "WINDOWS-1252"},
+        {"iso-8859-9", "WINDOWS-1254"}, {"latin5", "WINDOWS-1254"},
+        {"tis-620", "WINDOWS-874"}, {"iso-8859-11", "WINDOWS-874"},
+        {"x-mac-roman", "MACINTOSH"}, {"mac", "MACINTOSH"}, {"macintosh", "MACINTOSH"},
+        {"x-euc-jp", "EUC-JP"},     {"unicode-1-1-utf-8", "UTF-8"}, {"utf8", "UTF-8"},
+        {"koi8_r", "KOI8-R"},       {"cp1251", "WINDOWS-1251"}, {"cp1252", "WINDOWS-1252"},
+        {"utf-16", "UTF-16"},       {"ucs-2", "UTF-16"},        {"unicode", "UTF-16"},
+    };
+    const auto l = to_lower(label);
+    for (const auto& a : kAliases)
+        if (a.label == l) return std::string(a.name);
+    std::string out(l);
+    for (auto& c : out)
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    return out;
+}
+
+CharsetChoice choose_charset(std::string_view bom, std::string_view http, std::string_view xml) {
+    if (!bom.empty()) return {std::string(bom), "bom"};
+    if (!http.empty()) return {std::string(http), "http"};
+    if (!xml.empty()) return {std::string(xml), "xml"};
+    return {"utf-8", "default"};
+}
+
+Decoded decode_to_utf8(std::string_view body, std::string_view content_type) {
+    const Bom bom = detect_bom(body);
+    std::string_view wide = bom.charset.empty() ? sniff_wide_charset(body) : std::string_view{};
+    const auto bytes = body.substr(bom.length);
+    const auto http = charset_param(content_type);
+    const auto xml = bom.charset.empty() && wide.empty() ? declared_charset(bytes) : std::string{};
+    auto choice = choose_charset(bom.charset.empty() ? wide : bom.charset, http, xml);
+    if (!bom.charset.empty() || !wide.empty()) choice.source = bom.charset.empty() ? "sniff" : "bom";
+
+    Decoded out;
+    auto take_utf8 = [&](std::string lenient) {
+        out.text = is_utf8(bytes) ? std::string(bytes) : utf8_sanitize(bytes);
+        out.encoding = "utf-8";
+        out.lenient = std::move(lenient);
+        if (out.lenient.empty() && out.text.size() != bytes.size())
+            out.lenient = "invalid UTF-8 bytes replaced";
+        return out;
+    };
+    // A declared wide charset is trusted only when the bytes look wide (NULs in the markup).
+    const bool looks_wide = !bom.charset.empty() ? is_wide(bom.charset) : !wide.empty();
+    const std::string& label = choice.charset;
+    if (is_utf8_label(label) && !looks_wide) {
+        if (is_utf8(bytes)) return take_utf8({});
+        // Undeclared or declared UTF-8 but not UTF-8: the XML declaration may tell the truth
+        // when HTTP lied, else the old default of the web.
+        const std::string fallback = choice.source == "http" && !xml.empty() && !is_utf8_label(xml)
+                                         ? xml
+                                         : std::string("windows-1252");
+        if (choice.source == "default" || choice.source == "http") {
+            if (auto cd = Iconv::open(iconv_name(fallback))) {
+                cd->convert(bytes, out.text);
+                out.encoding = fallback;
+                out.lenient = "bytes are not UTF-8; read as " + fallback;
+                return out;
+            }
+        }
+        return take_utf8({});
+    }
+    if (!looks_wide && is_wide(label)) {
+        // "utf-16" declared over bytes that are plainly 8-bit: the declaration lies.
+        return take_utf8("declared " + label + " but the bytes are 8-bit");
+    }
+    if (!looks_wide && has_high_bytes(bytes) && is_utf8(bytes)) {
+        // RFC 7303 would trust the label, but a valid UTF-8 body under another label is
+        // overwhelmingly a mislabelled UTF-8 feed (feedparser and browsers agree).
+        return take_utf8("declared " + label + " but the bytes are UTF-8");
+    }
+    const bool stateful = label.starts_with("iso-2022") || label == "utf-7" || label == "hz-gb-2312";
+    if (!looks_wide && !stateful && !has_high_bytes(bytes)) {
+        out.text = std::string(bytes);  // ASCII reads the same in every 8-bit charset
+        out.encoding = label;
+        return out;
+    }
+    auto cd = Iconv::open(iconv_name(label));
+    if (!cd) return take_utf8("unknown charset " + label + "; read as UTF-8");
+    const auto replaced = cd->convert(bytes, out.text);
+    out.encoding = label;
+    if (replaced) out.lenient = std::to_string(replaced) + " bytes invalid in " + label + " replaced";
+    return out;
+}
+
+}  // namespace ww::feed

@@ -1,0 +1,65 @@
+#pragma once
+
+// Internal to the feed module: the format readers behind parse.cpp's dispatcher.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/item.h"
+#include "feed/parse.h"
+#include "feed/xml.h"
+
+namespace ww::feed {
+
+// What every XML format reader shares: options, name resolution, the feed being filled, and
+// the counters that end up in the bozo flag.
+class Context {
+public:
+    Context(const ParseOptions& options, Feed& feed) : options_(options), feed_(feed) {}
+
+    const ParseOptions& options() const { return options_; }
+    Feed& feed() { return feed_; }
+    Names& names() { return names_; }
+
+    // A date, or nullopt; a non-empty unreadable date is counted (Feed::bad_dates).
+    std::optional<SysSeconds> date(std::string_view text);
+    // The base URL in force inside n: its xml:base resolved against the parent's base.
+    std::string base_of(pugi::xml_node n, const std::string& parent_base) const;
+    // Plain text from HTML, capped at options().max_text_bytes.
+    std::string html(std::string_view markup) const;
+    std::string plain(std::string_view text) const;
+    // Room for one more item? (options().max_items)
+    bool room_for_item() const { return feed_.items.size() < options_.max_items; }
+
+    // sy:updatePeriod in seconds and sy:updateFrequency, folded into hints.ttl_seconds at the end.
+    std::int64_t sy_period = 0;
+    std::int64_t sy_frequency = 1;
+
+private:
+    const ParseOptions& options_;
+    Feed& feed_;
+    Names names_;
+};
+
+// RSS 0.9x/2.0 with <rss> (or a bare <channel>) as root.
+void read_rss(pugi::xml_node root, Context& ctx);
+// RSS 0.90 and 1.0: <rdf:RDF> root, items beside the channel.
+void read_rdf(pugi::xml_node root, Context& ctx);
+// Atom 0.3 and 1.0.
+void read_atom(pugi::xml_node root, Context& ctx);
+// JSON Feed 1.0 and 1.1 from UTF-8 text.
+Result<Feed> read_json_feed(std::string_view text, const ParseOptions& options);
+
+// Shared by the RSS-family readers (rss.cpp, rdf.cpp): one <item> with elements in the main
+// namespace `main` (none for RSS 2.0, rss10/rss090 for RDF).
+Item read_rss_item(pugi::xml_node item, Ns main, Context& ctx, const std::string& base);
+// One channel-level element of the RSS family; returns false when it is not one we know.
+bool read_rss_channel_element(pugi::xml_node e, Name name, Ns main, Context& ctx,
+                              const std::string& base);
+
+// "jane@example.com (Jane Doe)" -> "Jane Doe"; "Jane Doe <jane@example.com>" -> "Jane Doe".
+std::string author_name(std::string_view raw);
+
+}  // namespace ww::feed

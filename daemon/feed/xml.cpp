@@ -1,0 +1,142 @@
+#include "feed/xml.h"
+
+#include <cstring>
+
+namespace ww::feed {
+namespace {
+
+struct Known {
+    std::string_view uri;
+    Ns ns;
+};
+
+std::string_view strip_slash(std::string_view s) {
+    while (!s.empty() && (s.back() == '/' || s.back() == '#' || s.back() == ' ')) s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+Ns ns_of_uri(std::string_view uri) {
+    // Compared without a trailing '/' or '#' and scheme-insensitive: feeds disagree about both.
+    static constexpr Known kKnown[] = {
+        {"www.w3.org/2005/Atom", Ns::atom},
+        {"purl.org/atom/ns", Ns::atom03},
+        {"purl.org/rss/1.0/modules/content", Ns::content},
+        {"purl.org/dc/elements/1.1", Ns::dc},
+        {"purl.org/dc/terms", Ns::dcterms},
+        {"search.yahoo.com/mrss", Ns::media},
+        {"tools.search.yahoo.com/mrss", Ns::media},
+        {"www.itunes.com/dtds/podcast-1.0.dtd", Ns::itunes},
+        {"www.itunes.com/DTDs/Podcast-1.0.dtd", Ns::itunes},
+        {"purl.org/rss/1.0/modules/syndication", Ns::sy},
+        {"www.w3.org/1999/02/22-rdf-syntax-ns", Ns::rdf},
+        {"purl.org/rss/1.0", Ns::rss10},
+        {"my.netscape.com/rdf/simple/0.9", Ns::rss090},
+        {"www.w3.org/1999/xhtml", Ns::xhtml},
+        {"rssnamespace.org/feedburner/ext/1.0", Ns::feedburner},
+        {"purl.org/rss/1.0/modules/slash", Ns::slash},
+        {"www.georss.org/georss", Ns::georss},
+    };
+    auto u = strip_slash(uri);
+    if (u.starts_with("http://")) u.remove_prefix(7);
+    else if (u.starts_with("https://")) u.remove_prefix(8);
+    for (const auto& k : kKnown)
+        if (k.uri == u) return k.ns;
+    return Ns::other;
+}
+
+Ns ns_of_conventional_prefix(std::string_view p) {
+    static constexpr std::pair<std::string_view, Ns> kPrefixes[] = {
+        {"atom", Ns::atom},     {"content", Ns::content}, {"dc", Ns::dc},
+        {"dcterms", Ns::dcterms}, {"media", Ns::media},   {"itunes", Ns::itunes},
+        {"sy", Ns::sy},         {"rdf", Ns::rdf},         {"feedburner", Ns::feedburner},
+        {"xhtml", Ns::xhtml},   {"slash", Ns::slash},     {"georss", Ns::georss},
+        {"atom10", Ns::atom},   {"a10", Ns::atom}};
+    for (const auto& [name, ns] : kPrefixes)
+        if (name == p) return ns;
+    return Ns::other;
+}
+
+Ns Names::default_ns(pugi::xml_node n, Ns parent_default) {
+    const auto a = n.attribute("xmlns");
+    return a ? ns_of_uri(a.value()) : parent_default;
+}
+
+Ns Names::prefix_ns(pugi::xml_node n, std::string_view prefix) {
+    for (const auto& [p, ns] : cache_)
+        if (p == prefix) return ns;
+    char attr_name[80] = "xmlns:";
+    Ns found = Ns::other;
+    bool declared = false;
+    if (prefix.size() < sizeof attr_name - 7) {
+        std::memcpy(attr_name + 6, prefix.data(), prefix.size());
+        attr_name[6 + prefix.size()] = '\0';
+        for (auto e = n; e && !declared; e = e.parent()) {
+            if (const auto a = e.attribute(attr_name)) {
+                found = ns_of_uri(a.value());
+                declared = true;
+            }
+        }
+    }
+    if (!declared) {
+        found = ns_of_conventional_prefix(prefix);
+        if (prefix != "xml") guessed_ = true;
+    }
+    cache_.emplace_back(prefix, found);
+    return found;
+}
+
+Name Names::of(pugi::xml_node n, Ns parent_default) {
+    const std::string_view name = n.name();
+    const auto colon = name.find(':');
+    if (colon == std::string_view::npos) return {default_ns(n, parent_default), name};
+    return {prefix_ns(n, name.substr(0, colon)), name.substr(colon + 1)};
+}
+
+Name Names::of_attribute(pugi::xml_node owner, pugi::xml_attribute a) {
+    const std::string_view name = a.name();
+    const auto colon = name.find(':');
+    if (colon == std::string_view::npos) return {Ns::none, name};
+    return {prefix_ns(owner, name.substr(0, colon)), name.substr(colon + 1)};
+}
+
+std::string text_of(pugi::xml_node n) {
+    auto c = n.first_child();
+    if (c && !c.next_sibling() && (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata))
+        return c.value();
+    std::string out;
+    for (; c; c = c.next_sibling())
+        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+    return out;
+}
+
+namespace {
+
+struct StringWriter final : pugi::xml_writer {
+    std::string& out;
+    explicit StringWriter(std::string& o) : out(o) {}
+    void write(const void* data, std::size_t size) override {
+        out.append(static_cast<const char*>(data), size);
+    }
+};
+
+}  // namespace
+
+std::string markup_of(pugi::xml_node n) {
+    bool elements = false;
+    for (auto c = n.first_child(); c && !elements; c = c.next_sibling())
+        elements = c.type() == pugi::node_element;
+    if (!elements) return text_of(n);
+    std::string out;
+    StringWriter w(out);
+    for (auto c = n.first_child(); c; c = c.next_sibling()) {
+        if (c.type() == pugi::node_cdata) out += c.value();  // print() would re-wrap it
+        else c.print(w, "", pugi::format_raw, pugi::encoding_utf8);
+    }
+    return out;
+}
+
+std::string_view attr(pugi::xml_node n, const char* name) { return n.attribute(name).value(); }
+
+}  // namespace ww::feed

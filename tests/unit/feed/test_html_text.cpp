@@ -1,0 +1,51 @@
+#include "feed/html_text.h"
+
+#include <gtest/gtest.h>
+
+namespace ww::feed {
+namespace {
+
+struct Case {
+    const char* name;
+    const char* html;
+    const char* text;
+};
+
+class HtmlToText : public testing::TestWithParam<Case> {};
+
+TEST_P(HtmlToText, Reduces) { EXPECT_EQ(html_to_text(GetParam().html), GetParam().text); }
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, HtmlToText,
+    testing::Values(
+        Case{"plain", "Hello world", "Hello world"},
+        Case{"tags_removed", "<b>Bold</b> and <i>italic</i>", "Bold and italic"},
+        Case{"inline_joins_word", "co<b>op</b>eration", "cooperation"},
+        Case{"blocks_break", "<p>One</p><p>Two</p>", "One\nTwo"},
+        Case{"br_breaks", "line one<br/>line two<br>three", "line one\nline two\nthree"},
+        Case{"breaks_do_not_pile", "<p>a</p>\n\n<p></p><div><p>b</p></div>", "a\nb"},
+        Case{"script_dropped", "x<script>var a = '<p>';</script>y", "xy"},
+        Case{"style_dropped", "<style>p{color:red}</style>Text", "Text"},
+        Case{"uppercase_script", "a<SCRIPT type=x>alert(1)</SCRIPT>b", "ab"},
+        Case{"comment_dropped", "a<!-- <p>hidden</p> -->b", "ab"},
+        Case{"named_entities", "caf&eacute; &amp; cr&egrave;me", "caf\u00e9 & cr\u00e8me"},
+        Case{"numeric_entities", "&#8220;quoted&#x201D;", "\u201cquoted\u201d"},
+        Case{"c1_reference_as_cp1252", "it&#146;s", "it\u2019s"},
+        Case{"nbsp_is_space", "a&nbsp;&nbsp;b\xC2\xA0" "c", "a b c"},
+        Case{"unknown_entity_kept", "&bogus; & more", "&bogus; & more"},
+        Case{"lone_lt", "a < b and c > d", "a < b and c > d"},
+        Case{"whitespace_folded", "  a \t\n b\r\n  ", "a b"},
+        Case{"attribute_with_gt", "<a title=\"x > y\" href='/'>link</a> text", "link text"},
+        Case{"truncated_tag", "text <a href=\"http://x", "text"},
+        Case{"escaped_markup_stays_text", "&lt;b&gt;not bold&lt;/b&gt;", "<b>not bold</b>"},
+        Case{"cells_space", "<table><tr><td>a</td><td>b</td></tr></table>", "a b"},
+        Case{"cdata_in_html", "x<![CDATA[ y ]]>z", "x y z"},
+        Case{"empty", "", ""}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(FoldText, KeepsMarkupCharacters) {
+    EXPECT_EQ(fold_text("  a <b> &amp;\n c "), "a <b> &amp; c");
+}
+
+}  // namespace
+}  // namespace ww::feed

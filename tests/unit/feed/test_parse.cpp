@@ -1,0 +1,114 @@
+#include "feed/parse.h"
+
+#include <gtest/gtest.h>
+
+namespace ww::feed {
+namespace {
+
+TEST(Parse, HtmlPageIsNotAFeed) {
+    const auto r = parse("<!DOCTYPE html><html><head><title>Oops</title></head></html>", {});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, "not_a_feed");
+    EXPECT_TRUE(r.error().message.starts_with("feed: ")) << r.error().message;
+}
+
+TEST(Parse, EmptyIsNotAFeed) {
+    const auto r = parse("  \n", {.url = "http://x.example/f"});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, "not_a_feed");
+    EXPECT_NE(r.error().message.find("url=http://x.example/f"), std::string::npos);
+}
+
+TEST(Parse, UnknownRootIsNotAFeed) {
+    const auto r = parse("<?xml version='1.0'?><note><to>x</to></note>", {});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, "not_a_feed");
+}
+
+TEST(Parse, DetectsByContentNotContentType) {
+    const auto r = parse("<feed xmlns='http://www.w3.org/2005/Atom'><title>x</title></feed>",
+                         {.content_type = "text/html; charset=utf-8"});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->format, "atom");
+}
+
+TEST(Parse, TruncatedFeedKeepsItemsAndIsBozo) {
+    const auto r = parse("<rss version='2.0'><channel><title>T</title><item><title>One</title>"
+                         "</item><item><title>Tw", {});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->bozo);
+    ASSERT_GE(r->items.size(), 1u);
+    EXPECT_EQ(r->items[0].title, "One");
+}
+
+TEST(Parse, UndefinedEntityIsDecodedAndBozo) {
+    const auto r = parse("<rss version='2.0'><channel><title>Caf&eacute;&nbsp;Zeit</title>"
+                         "</channel></rss>", {});
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->bozo);
+    EXPECT_EQ(r->title, "Caf\u00e9 Zeit");
+}
+
+TEST(Parse, BareAmpersandIsBozo) {
+    const auto r = parse("<rss version='2.0'><channel><title>AT&T news</title></channel></rss>", {});
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->bozo);
+    EXPECT_EQ(r->title, "AT&T news");
+}
+
+TEST(Parse, EntitiesInsideCdataAreNotBozo) {
+    const auto r = parse("<rss version='2.0'><channel><title><![CDATA[a &nbsp; & b]]></title>"
+                         "</channel></rss>", {});
+    ASSERT_TRUE(r);
+    EXPECT_FALSE(r->bozo) << r->bozo_reason;
+}
+
+TEST(Parse, BillionLaughsIsHarmless) {
+    std::string doc = "<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY lol 'lol'>";
+    for (int i = 1; i <= 9; ++i) {
+        doc += "<!ENTITY lol" + std::to_string(i) + " '";
+        for (int k = 0; k < 10; ++k) doc += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
+        doc += "'>";
+    }
+    doc += "]><rss version='2.0'><channel><title>&lol9;</title></channel></rss>";
+    const auto r = parse(doc, {});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_LT(r->title.size(), 16u) << "the entity must not be expanded";
+}
+
+TEST(Parse, DeepNestingIsRefused) {
+    std::string doc = "<rss version='2.0'><channel>";
+    for (int i = 0; i < 1000; ++i) doc += "<x>";
+    const auto r = parse(doc, {});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, "parse");
+}
+
+TEST(Parse, JunkBeforeRootIsRecovered) {
+    const auto r = parse("Warning: something in file.php\n<?xml version='1.0'?>"
+                         "<rss version='2.0'><channel><title>T</title></channel></rss>", {});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->bozo);
+    EXPECT_EQ(r->title, "T");
+}
+
+TEST(Parse, MissingNamespaceDeclarationIsRecovered) {
+    const auto r = parse("<rss version='2.0'><channel><item><title>x</title>"
+                         "<dc:creator>Ann</dc:creator></item></channel></rss>", {});
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->bozo);
+    ASSERT_EQ(r->items.size(), 1u);
+    EXPECT_EQ(r->items[0].authors, std::vector<std::string>{"Ann"});
+}
+
+TEST(Parse, ItemCapIsApplied) {
+    std::string doc = "<rss version='2.0'><channel>";
+    for (int i = 0; i < 50; ++i) doc += "<item><guid>" + std::to_string(i) + "</guid></item>";
+    doc += "</channel></rss>";
+    const auto r = parse(doc, {.max_items = 10});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->items.size(), 10u);
+}
+
+}  // namespace
+}  // namespace ww::feed
