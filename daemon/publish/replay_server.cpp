@@ -1,0 +1,161 @@
+#include "publish/replay_server.h"
+
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <atomic>
+#include <thread>
+#include <zmq.hpp>
+
+#include "publish/endpoint_policy.h"
+#include "publish/replay_protocol.h"
+#include "publish/zap.h"
+
+namespace ww::publish {
+
+namespace {
+
+std::atomic<unsigned> g_stop_counter{0};
+
+void send_frames(zmq::socket_t& socket, const zmq::message_t& routing_id,
+                 std::initializer_list<std::string_view> frames) {
+    socket.send(zmq::buffer(routing_id.data(), routing_id.size()), zmq::send_flags::sndmore);
+    std::size_t i = 0;
+    for (auto frame : frames) {
+        ++i;
+        socket.send(zmq::buffer(frame),
+                    i < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
+    }
+}
+
+}  // namespace
+
+struct ReplayServer::Impl {
+    zmq::context_t context{1};
+    std::unique_ptr<ZapHandler> zap;
+    zmq::socket_t stop_sender;  // owner's thread
+    std::string endpoint;
+    std::size_t max_batch = 1000;
+    ReplaySource source;
+    std::thread thread;
+
+    ~Impl() { stop(); }
+
+    void stop() {
+        if (!thread.joinable()) return;
+        try {
+            stop_sender.send(zmq::str_buffer("stop"), zmq::send_flags::none);
+        } catch (const zmq::error_t&) {
+        }
+        thread.join();
+    }
+
+    void run(zmq::socket_t router, zmq::socket_t stop_receiver) {
+        std::array<zmq::pollitem_t, 2> items{{{router.handle(), 0, ZMQ_POLLIN, 0},
+                                              {stop_receiver.handle(), 0, ZMQ_POLLIN, 0}}};
+        for (;;) {
+            try {
+                zmq::poll(items.data(), items.size(), std::chrono::milliseconds(-1));
+                if (items[1].revents & ZMQ_POLLIN) return;
+                if (items[0].revents & ZMQ_POLLIN) serve_one(router);
+            } catch (const zmq::error_t& e) {
+                spdlog::error("publish: replay server error endpoint={} error=\"{}\"", endpoint, e.what());
+                if (e.num() == ETERM) return;
+            }
+        }
+    }
+
+    void serve_one(zmq::socket_t& router) {
+        std::vector<zmq::message_t> frames;
+        for (;;) {
+            zmq::message_t frame;
+            if (!router.recv(frame)) return;
+            const bool more = frame.more();
+            frames.push_back(std::move(frame));
+            if (!more) break;
+        }
+        if (frames.empty()) return;
+        std::vector<std::string_view> request;
+        for (std::size_t i = 1; i < frames.size(); ++i) request.push_back(frames[i].to_string_view());
+        auto parsed = parse_replay_request(request);
+        if (!parsed) {
+            send_frames(router, frames[0], {kErrorVerb, parsed.error().message});
+            return;
+        }
+        // One more than a batch tells "more" from "done" without an extra round trip.
+        auto slice = source(parsed->after, parsed->prefix, max_batch + 1);
+        if (!slice) {
+            spdlog::error("publish: replay failed after={} prefix=\"{}\" error=\"{}\"", parsed->after,
+                          parsed->prefix, slice.error().message);
+            send_frames(router, frames[0], {kErrorVerb, "internal error: " + slice.error().message});
+            return;
+        }
+        if (const auto plan = plan_replay(*parsed, slice->earliest_seq, slice->last_seq); plan.error) {
+            send_frames(router, frames[0], {kErrorVerb, *plan.error});
+            return;
+        }
+        const bool more = slice->alerts.size() > max_batch;
+        const std::size_t count = std::min(slice->alerts.size(), max_batch);
+        std::int64_t end_seq = parsed->after;
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto& alert = slice->alerts[i];
+            send_frames(router, frames[0], {kAlertVerb, alert.topic, alert.envelope});
+            end_seq = alert.seq;
+        }
+        send_frames(router, frames[0], {kEndVerb, std::to_string(end_seq), more ? kMore : kDone});
+    }
+};
+
+Result<ReplayServer> ReplayServer::start(const ReplayOptions& options, ReplaySource source) {
+    if (auto ok = check_bind_allowed("replay_endpoint", options.endpoint, options.curve.enabled(),
+                                     options.allow_insecure);
+        !ok)
+        return std::unexpected(ok.error());
+    if (!source) return fail("publish", "publish: replay server started without a data source");
+    auto impl = std::make_unique<Impl>();
+    impl->max_batch = std::max<std::size_t>(1, options.max_batch);
+    impl->source = std::move(source);
+    try {
+        if (options.curve.enabled()) {
+            auto zap = ZapHandler::start(impl->context, options.curve);
+            if (!zap) return std::unexpected(zap.error());
+            impl->zap = std::move(*zap);
+        }
+        zmq::socket_t router(impl->context, zmq::socket_type::router);
+        router.set(zmq::sockopt::linger, 0);
+        // A well-behaved client asks again only after END, so an answer is bounded by
+        // max_batch + 1 messages: queue it whole instead of dropping the tail (ROUTER drops
+        // silently at the high-water mark).
+        router.set(zmq::sockopt::sndhwm, 0);
+        if (options.curve.enabled()) make_curve_server(router, options.curve, kZapDomainReplay);
+        router.bind(options.endpoint);
+        impl->endpoint = router.get(zmq::sockopt::last_endpoint);
+        const std::string stop_endpoint = "inproc://ww-replay-stop-" + std::to_string(g_stop_counter++);
+        zmq::socket_t stop_receiver(impl->context, zmq::socket_type::pair);
+        stop_receiver.bind(stop_endpoint);
+        impl->stop_sender = zmq::socket_t(impl->context, zmq::socket_type::pair);
+        impl->stop_sender.set(zmq::sockopt::linger, 0);
+        impl->stop_sender.connect(stop_endpoint);
+        // Sockets change threads here; starting the thread is the full fence libzmq requires.
+        impl->thread = std::thread([raw = impl.get(), r = std::move(router),
+                                    s = std::move(stop_receiver)]() mutable {
+            raw->run(std::move(r), std::move(s));
+        });
+    } catch (const zmq::error_t& e) {
+        return fail("publish", "publish: cannot bind replay " + options.endpoint + ": " + e.what());
+    }
+    return ReplayServer(std::move(impl));
+}
+
+ReplayServer::ReplayServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+ReplayServer::ReplayServer(ReplayServer&&) noexcept = default;
+ReplayServer& ReplayServer::operator=(ReplayServer&&) noexcept = default;
+ReplayServer::~ReplayServer() = default;
+
+void ReplayServer::stop() {
+    if (impl_) impl_->stop();
+}
+
+std::string ReplayServer::endpoint() const { return impl_->endpoint; }
+
+}  // namespace ww::publish
