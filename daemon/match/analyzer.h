@@ -22,7 +22,7 @@ const char* field_name(Field f);
 struct Token {
     std::string word;     // NFKC, case folded, Latin/Greek diacritics removed, ё -> е
     std::string surface;  // NFKC with case kept (acronym dots removed): what case: compares
-    std::string stem;     // filled for items only, see Stemming
+    std::string stem;     // items only: the stem language's index (one byte), then the stem
     std::uint32_t pos = 0;
     std::uint32_t end = 0;  // last position covered (inclusive)
     std::uint32_t block = 0;  // paragraph; phrases and NEAR never cross blocks

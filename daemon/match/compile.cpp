@@ -83,10 +83,27 @@ struct Compiler {
             } else if (quoted || t->script == Script::segmented) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
             } else {
-                for (const auto& s : stemming.query_stems(t->word, t->script))
-                    ids.push_back(dict.intern(Ns::stem, s));
+                auto memo = dict.word_memo.find(t->word);
+                if (memo == dict.word_memo.end()) {
+                    std::vector<std::uint32_t> tagged, keys;
+                    for (const auto& [lang, s] : stemming.query_stems(t->word, t->script)) {
+                        tagged.push_back(dict.intern(Ns::stem, std::string(1, static_cast<char>(lang)) + s));
+                        const auto k = dict.intern(Ns::stem_key, s);
+                        if (std::ranges::find(keys, k) == keys.end()) keys.push_back(k);
+                    }
+                    memo = dict.word_memo.emplace(t->word, std::pair{std::move(tagged), std::move(keys)}).first;
+                }
+                ids = memo->second.first;
+                n.keys.resize(n.members.size());
+                n.keys.push_back(memo->second.second);
             }
             n.members.push_back(std::move(ids));
+        }
+        if (!n.keys.empty()) {
+            // Members without separate keys anchor on their own terms.
+            n.keys.resize(n.members.size());
+            for (std::size_t i = 0; i < n.members.size(); ++i)
+                if (n.keys[i].empty()) n.keys[i] = n.members[i];
         }
         return n;
     }
@@ -168,7 +185,7 @@ std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
         case CNode::Kind::span: {
             // Every member must be present: the rarest one is enough to find candidates.
             std::optional<Anchor> best;
-            for (const auto& m : n.members) {
+            for (const auto& m : n.keys.empty() ? n.members : n.keys) {
                 const int s = set_score(m);
                 if (!best || s > best->score || (s == best->score && m.size() < best->ids.size()))
                     best = Anchor{m, s};

@@ -19,9 +19,13 @@
 namespace ww::match {
 
 // Term namespaces: a bare word matches by stem, a quoted word exactly, case: by surface,
-// word* by prefix of the exact word, site: by host.
-enum class Ns : std::uint8_t { stem, exact, surface, prefix, host };
-inline constexpr int kNsCount = 5;
+// word* by prefix of the exact word, site: by host. `stem` terms carry their language (one
+// byte, the index in stem_languages()) so that a word matches only a token whose stem in the
+// token's own language is the word's stem in that language ("Putin" is not Italian "put");
+// `stem_key` is the same stem without the language, a cheaper necessary condition used as the
+// anchor.
+enum class Ns : std::uint8_t { stem, stem_key, exact, surface, prefix, host };
+inline constexpr int kNsCount = 6;
 
 class TermDictionary {
 public:
@@ -31,6 +35,9 @@ public:
     std::size_t size() const { return terms_.size(); }
     const std::string& term(std::uint32_t id) const { return terms_[id]; }
     std::size_t max_prefix_bytes() const { return max_prefix_bytes_; }
+    // Build-time memo: a bare word's tagged stems and anchor keys, so that the 100,000th query
+    // with "sanctions" costs a lookup, not twenty Snowball calls.
+    StringMap<std::pair<std::vector<std::uint32_t>, std::vector<std::uint32_t>>> word_memo;
 
 private:
     std::array<StringMap<std::uint32_t>, kNsCount> maps_;
@@ -48,6 +55,7 @@ struct CNode {
     int distance = 0;  // phrase slop or NEAR distance
     std::vector<CNode> kids;
     std::vector<std::vector<std::uint32_t>> members;
+    std::vector<std::vector<std::uint32_t>> keys;  // anchor terms per member; empty = members
     std::string label;  // the atom as written, for explanations
 };
 

@@ -6,7 +6,7 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
-#include <mutex>
+#include <atomic>
 #include <sstream>
 
 namespace ww::match {
@@ -52,13 +52,13 @@ std::size_t default_for_script(Script s) {
 // Per thread: one Snowball stemmer per language and a cache of stems. The cache belongs to one
 // override table; a different table (a reload with a new file) starts a fresh cache.
 struct ThreadStemmers {
-    const StemOverrides* owner = nullptr;
+    std::uint64_t owner = 0;
     std::array<std::unique_ptr<SnowballStemmer>, kLanguages.size()> stemmers;
     std::array<StringMap<std::string>, kLanguages.size()> cache;
     std::size_t cached = 0;
 };
 
-ThreadStemmers& thread_stemmers(const StemOverrides* owner) {
+ThreadStemmers& thread_stemmers(std::uint64_t owner) {
     thread_local ThreadStemmers t;
     if (t.owner != owner || t.cached > 500'000) {
         for (auto& c : t.cache) c.clear();
@@ -91,7 +91,9 @@ std::size_t stem_language_for(Script script, std::size_t item_lang, bool item_la
 }
 
 Result<StemOverrides> StemOverrides::parse(std::string_view text, std::string_view origin) {
+    static std::atomic<std::uint64_t> generations{0};
     StemOverrides o;
+    o.generation_ = ++generations;
     o.by_language_.resize(kLanguages.size());
     std::size_t line_no = 0;
     while (!text.empty()) {
@@ -167,7 +169,7 @@ Stemming::Stemming(std::shared_ptr<const StemOverrides> overrides)
 
 std::string Stemming::stem(std::size_t language, std::string_view word) const {
     if (language == 0 || language >= kLanguages.size()) return std::string(word);
-    auto& t = thread_stemmers(overrides_.get());
+    auto& t = thread_stemmers(overrides_->generation());
     auto& cache = t.cache[language];
     if (const auto it = cache.find(word); it != cache.end()) return it->second;
     std::string result;
@@ -183,13 +185,11 @@ std::string Stemming::stem(std::size_t language, std::string_view word) const {
     return result;
 }
 
-std::vector<std::string> Stemming::query_stems(std::string_view word, Script script) const {
-    std::vector<std::string> out{std::string(word)};
-    for (std::size_t i = 1; i < kLanguages.size(); ++i) {
-        if (kLanguages[i].script != script) continue;
-        auto s = stem(i, word);
-        if (std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
-    }
+std::vector<std::pair<std::size_t, std::string>> Stemming::query_stems(std::string_view word,
+                                                                        Script script) const {
+    std::vector<std::pair<std::size_t, std::string>> out{{0, std::string(word)}};
+    for (std::size_t i = 1; i < kLanguages.size(); ++i)
+        if (kLanguages[i].script == script) out.emplace_back(i, stem(i, word));
     return out;
 }
 

@@ -61,9 +61,12 @@ public:
     static Result<StemOverrides> load(const std::string& path);
     const std::string* find(std::size_t language, std::string_view word) const;
     std::size_t size() const { return size_; }
+    // Distinct for every parsed table (copies share it): keys the per-thread stem caches.
+    std::uint64_t generation() const { return generation_; }
 
 private:
     std::vector<StringMap<std::string>> by_language_;
+    std::uint64_t generation_ = 0;
     std::size_t size_ = 0;
 };
 
@@ -79,7 +82,8 @@ public:
     std::string stem(std::size_t language, std::string_view word) const;
     // Every distinct stem a query word may have across the languages of its script, the word
     // itself included (it is the stem where Snowball has no stemmer).
-    std::vector<std::string> query_stems(std::string_view word, Script script) const;
+    // Pairs (language index, stem); index 0 is the word itself.
+    std::vector<std::pair<std::size_t, std::string>> query_stems(std::string_view word, Script script) const;
     const StemOverrides* overrides() const { return overrides_.get(); }
 
 private:

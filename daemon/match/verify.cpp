@@ -57,7 +57,11 @@ void analyze_item(const ItemView& item, const Stemming& stemming, AnalyzedItem& 
     }
     const bool given = !item.language.empty();
     const std::size_t lang = stem_language_of(item.language);
-    for (auto& t : out.tokens) t.stem = stemming.stem(stem_language_for(t.script, lang, given), t.word);
+    for (auto& t : out.tokens) {
+        const auto l = stem_language_for(t.script, lang, given);
+        t.stem.assign(1, static_cast<char>(l));
+        t.stem += stemming.stem(l, t.word);
+    }
     add_hosts(item.link, out.hosts);
 }
 
@@ -69,6 +73,8 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict) {
     for (std::uint32_t k = 0; k < item.tokens.size(); ++k) {
         const Token& t = item.tokens[k];
         if (const auto id = dict.find(Ns::stem, t.stem)) pairs_.emplace_back(*id, k);
+        if (const auto id = dict.find(Ns::stem_key, std::string_view(t.stem).substr(1)))
+            pairs_.emplace_back(*id, k);
         if (const auto id = dict.find(Ns::exact, t.word)) pairs_.emplace_back(*id, k);
         if (surface)
             if (const auto id = dict.find(Ns::surface, t.surface)) pairs_.emplace_back(*id, k);

@@ -205,6 +205,13 @@ TEST(Matcher, PrefixAndOrAndNear) {
     EXPECT_TRUE(run("\"clean energy\"~1", {"clean and cheap energy", "", ""}).empty());
 }
 
+TEST(Matcher, StemsOfOtherLanguagesDoNotLeakIntoEnglish) {
+    // Some Latin-script stemmer cuts "Putin" to "put"; an English item's "put" must not match.
+    EXPECT_TRUE(run("Putin", {"They put the vote off", "", "", {}, "", "en"}).empty());
+    EXPECT_TRUE(run("Putin", {"They put the vote off", "", ""}).empty());
+    EXPECT_EQ(run("Putin", {"Putin's speech", "", ""}).size(), 1u);
+}
+
 TEST(Matcher, CategoriesAreDefaultFieldsAuthorsAreNot) {
     Item item{"Markets", "", "", {"Trade Policy"}};
     EXPECT_EQ(run("trade", item).size(), 1u);

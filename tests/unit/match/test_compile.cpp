@@ -1,0 +1,88 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "match/engine.h"
+
+namespace ww::match {
+namespace {
+
+// anchors_of as a table: which terms of a query are enough to find it.
+struct AnchorCase {
+    const char* query;
+    std::vector<std::string> anchors;  // exact or stem terms; empty = verified for every item
+};
+
+std::vector<std::string> anchor_terms(const char* query) {
+    TermDictionary dict;
+    const Stemming stemming(nullptr);
+    auto q = parse_query(query);
+    EXPECT_TRUE(q.has_value()) << query;
+    auto c = compile(*q, dict, stemming);
+    EXPECT_TRUE(c.has_value()) << query;
+    const auto a = anchors_of(*c, dict);
+    std::vector<std::string> out;
+    if (!a) return out;
+    for (const auto id : a->ids) out.push_back(dict.term(id));
+    std::ranges::sort(out);
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+TEST(Compile, AnchorsOf) {
+    const std::vector<AnchorCase> cases{
+        {"\"the sanctions\"", {"sanctions"}},
+        {"\"Putin\" NEAR/5 \"Xi\"", {"putin"}},
+        {"\"Georgia\" -Atlanta", {"georgia"}},
+        {"\"a\" OR \"bb\"", {"a", "bb"}},
+        {"\"the\" \"kremlin\"", {"kremlin"}},
+        {"\"x\" OR -\"y\"", {}},
+        {"site:dw.com \"a\"", {"dw.com"}},
+        {"sanct*", {"sanct"}},
+    };
+    for (const auto& c : cases) EXPECT_EQ(anchor_terms(c.query), c.anchors) << c.query;
+}
+
+TEST(Compile, BareWordAnchorsOnEveryStem) {
+    const auto a = anchor_terms("securities");
+    EXPECT_NE(std::ranges::find(a, "secur"), a.end());
+    EXPECT_NE(std::ranges::find(a, "securities"), a.end());
+}
+
+TEST(Compile, Rarity) {
+    EXPECT_EQ(term_rarity("the"), 0);
+    EXPECT_GT(term_rarity("kremlin"), term_rarity("xi"));
+    EXPECT_GT(term_rarity("关税"), term_rarity("xi"));
+}
+
+struct CompileErrorCase {
+    const char* query;
+    int column;
+    const char* message;
+};
+
+TEST(Compile, Errors) {
+    const std::vector<CompileErrorCase> cases{
+        {"-sport", 1, "the query has no positive term (only exclusions): add a word to look for"},
+        {"NOT a -b", 1, "the query has no positive term (only exclusions): add a word to look for"},
+        {"a &", 3, "& has no letters or digits to match"},
+        {"ab*", 1, "a prefix needs at least 3 letters before \"*\""},
+        {"(a b) NEAR c", 2, "NEAR joins words, phrases or OR groups of them, not AND, NOT or site:"},
+        {"a ONEAR (b -c)", 10, "ONEAR joins words, phrases or OR groups of them, not AND, NOT or site:"},
+    };
+    for (const auto& c : cases) {
+        TermDictionary dict;
+        const Stemming stemming(nullptr);
+        auto q = parse_query(c.query);
+        ASSERT_TRUE(q.has_value()) << c.query;
+        auto r = compile(*q, dict, stemming);
+        ASSERT_FALSE(r.has_value()) << c.query;
+        EXPECT_EQ(r.error().column, c.column) << c.query;
+        EXPECT_EQ(r.error().message, c.message) << c.query;
+    }
+}
+
+}  // namespace
+}  // namespace ww::match

@@ -1,0 +1,141 @@
+// Property: the anchor index finds exactly what checking every watchlist finds.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "match/matcher.h"
+
+namespace ww::match {
+namespace {
+
+// A small vocabulary so that random items and queries meet often: inflections, hyphens,
+// possessives, diacritics, acronyms, Cyrillic and Chinese.
+const std::vector<std::string> kWords{
+    "tariffs", "tariff", "security", "securities", "China", "Russia", "Russia's", "Xi", "Xi’s",
+    "Putin", "co-operation", "cooperation", "Zürich", "Zurich", "U.S.", "US", "us", "energy",
+    "clean", "clean-energy", "sanctions", "sanctioned", "Arctic", "talks", "Georgia", "Atlanta",
+    "России", "Россия", "Китай", "Китая", "санкции", "中国", "俄罗斯", "电动汽车", "关税", "AT&T",
+    "the", "and", "of", "fined", "fine", "Kremlin", "vote", "voters"};
+const std::vector<std::string> kHosts{"https://www.bbc.co.uk/x", "https://dw.com/a", "http://news.example.org/",
+                                      ""};
+
+class Gen {
+public:
+    explicit Gen(unsigned seed) : rng_(seed) {}
+    int pick(int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng_); }
+    bool chance(int percent) { return pick(100) < percent; }
+
+    std::string word() { return kWords[static_cast<std::size_t>(pick(static_cast<int>(kWords.size())))]; }
+
+    std::string text(int max_words) {
+        std::string s;
+        const int n = pick(max_words + 1);
+        for (int i = 0; i < n; ++i) {
+            if (i > 0) s += chance(8) ? "\n" : chance(10) ? ", " : " ";
+            s += word();
+        }
+        return s;
+    }
+
+    std::string atom(int depth) {
+        const int k = pick(100);
+        if (k < 45) return word();
+        if (k < 55) return "\"" + word() + " " + word() + "\"" + (chance(30) ? "~" + std::to_string(pick(3)) : "");
+        if (k < 60) {
+            static const std::vector<std::string> prefixes{"sanct*", "tarif*", "secur*", "coop*", "Росс*", "vot*"};
+            return prefixes[static_cast<std::size_t>(pick(static_cast<int>(prefixes.size())))];
+        }
+        if (k < 70) {
+            static const std::vector<std::string> fields{"title:", "summary:", "content:", "text:", "category:",
+                                                         "author:", "case:"};
+            return fields[static_cast<std::size_t>(pick(static_cast<int>(fields.size())))] +
+                   (depth < 2 && chance(30) ? "(" + query(depth + 1) + ")" : word());
+        }
+        if (k < 73) {
+            static const std::vector<std::string> sites{"site:bbc.co.uk", "site:dw.com", "site:example.org",
+                                                        "site:co.uk"};
+            return sites[static_cast<std::size_t>(pick(static_cast<int>(sites.size())))];
+        }
+        if (depth < 2) return "(" + query(depth + 1) + ")";
+        return word();
+    }
+
+    std::string near_operand() {
+        if (chance(20)) return "(" + word() + " OR " + word() + ")";
+        if (chance(20)) return "\"" + word() + " " + word() + "\"";
+        return word();
+    }
+
+    std::string unary(int depth) {
+        if (chance(12)) return (chance(50) ? "-" : "NOT ") + atom(depth);
+        if (chance(15))
+            return near_operand() + (chance(50) ? " NEAR/" : " ONEAR/") + std::to_string(pick(4)) + " " +
+                   near_operand();
+        return atom(depth);
+    }
+
+    std::string query(int depth = 0) {
+        std::string q;
+        const int groups = 1 + pick(3);
+        for (int g = 0; g < groups; ++g) {
+            if (g > 0) q += chance(20) ? " AND " : " ";
+            q += unary(depth);
+            while (chance(20)) q += " OR " + unary(depth);
+        }
+        return q;
+    }
+
+private:
+    std::mt19937 rng_;
+};
+
+struct OwnedItem {
+    std::string title, summary, content, link, language;
+    std::vector<std::string> categories, authors;
+};
+
+TEST(MatcherProperty, IndexAgreesWithBruteForce) {
+    constexpr int kQueries = 2500;
+    constexpr int kItems = 60;
+    Gen gen(20261127);
+    std::vector<Watchlist> watchlists;
+    for (int i = 0; i < kQueries; ++i) watchlists.push_back({"q" + std::to_string(i), gen.query(), {}, true});
+    const auto built = build_index(watchlists);
+    const std::size_t valid = built.index->size();
+    ASSERT_GT(valid, kQueries * 8 / 10) << "the generator should mostly write valid queries";
+
+    std::size_t pairs = 0, matches = 0;
+    for (int i = 0; i < kItems; ++i) {
+        OwnedItem o{gen.text(12), gen.text(30), gen.text(60), kHosts[static_cast<std::size_t>(gen.pick(4))],
+                    gen.chance(30) ? "ru" : gen.chance(30) ? "en-GB" : "", {}, {}};
+        for (int c = gen.pick(3); c > 0; --c) o.categories.push_back(gen.text(3));
+        if (gen.chance(50)) o.authors.push_back(gen.text(2));
+        ItemView v;
+        v.title = o.title;
+        v.summary = o.summary;
+        v.content = o.content;
+        v.link = o.link;
+        v.language = o.language;
+        v.categories = o.categories;
+        v.authors = o.authors;
+        const auto fast = built.index->match(v);
+        const auto slow = built.index->match_brute_force(v);
+        std::vector<std::string> a, b;
+        for (const auto& h : fast) a.push_back(h.watchlist);
+        for (const auto& h : slow) b.push_back(h.watchlist);
+        ASSERT_EQ(a, b) << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
+        pairs += valid;
+        matches += b.size();
+    }
+    EXPECT_GE(pairs, 100'000u);
+    // The generator must make both answers common, or the property says little.
+    EXPECT_GT(matches, pairs / 100);
+    EXPECT_LT(matches, pairs / 2);
+    std::printf("pairs=%zu matches=%zu\n", pairs, matches);
+}
+
+}  // namespace
+}  // namespace ww::match
