@@ -22,6 +22,7 @@
 #include "publish/publisher.h"
 #include "publish/replay_server.h"
 #include "store/store.h"
+#include "store_source.h"
 
 using namespace ww;
 
@@ -52,31 +53,6 @@ store::PendingAlert pending(const std::string& watchlist, const std::string& key
                 alert.seq = seq;
                 return to_envelope_json(alert);
             }};
-}
-
-publish::ReplaySource store_source(std::filesystem::path state_dir) {
-    // Opened lazily on the replay thread: the Store belongs to that thread only.
-    auto reader = std::make_shared<std::optional<store::Store>>();
-    return [reader, state_dir](std::int64_t after, std::string_view prefix,
-                               std::size_t limit) -> Result<publish::ReplaySlice> {
-        if (!*reader) {
-            auto opened = store::Store::open(state_dir, store::Mode::read_only);
-            if (!opened) return std::unexpected(opened.error());
-            reader->emplace(std::move(*opened));
-        }
-        auto& s = **reader;
-        publish::ReplaySlice slice;
-        auto earliest = s.earliest_seq();
-        auto last = s.last_seq();
-        auto alerts = s.alerts_after(after, prefix, limit);
-        if (!earliest || !last || !alerts)
-            return std::unexpected(!earliest ? earliest.error() : !last ? last.error() : alerts.error());
-        slice.earliest_seq = *earliest;
-        slice.last_seq = *last;
-        slice.alerts.reserve(alerts->size());
-        for (auto& a : *alerts) slice.alerts.push_back({a.seq, std::move(a.topic), std::move(a.envelope)});
-        return slice;
-    };
 }
 
 int fail_with(const std::string& message) {
@@ -127,7 +103,7 @@ int main(int argc, char** argv) {
     if (!pub) return fail_with(pub.error().message);
     publish::ReplayOptions replay_options{args.replay_endpoint};
     replay_options.curve = curve;
-    auto replay = publish::ReplayServer::start(replay_options, store_source(args.state_dir));
+    auto replay = publish::ReplayServer::start(replay_options, publish::testing::store_source(args.state_dir));
     if (!replay) return fail_with(replay.error().message);
 
     std::int64_t last_seq = *store->last_seq();
