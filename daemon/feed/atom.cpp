@@ -20,7 +20,8 @@ std::uint64_t to_u64(std::string_view s) {
     return v;
 }
 
-bool is_atom(Ns ns) { return ns == Ns::atom || ns == Ns::atom03; }
+// Ns::none too: feeds that forget xmlns on <feed> are still Atom to every reader.
+bool is_atom(Ns ns) { return ns == Ns::atom || ns == Ns::atom03 || ns == Ns::none; }
 
 std::string base64_decode(std::string_view in) {
     auto value = [](char c) -> int {
@@ -55,14 +56,18 @@ std::string text_construct(pugi::xml_node e, Context& ctx) {
     if (type == "xhtml" || mode == "xml" || type == "application/xhtml+xml")
         return ctx.html(markup_of(e));
     if (type == "html" || type == "text/html" || mode == "escaped") return ctx.html(markup_of(e));
-    if (type.empty() || type == "text" || type == "text/plain") {
+    if (type.empty() || type == "text" || type.starts_with("text/")) {
         // Plain text by definition, but markup inside is still markup to a reader.
         bool elements = false;
         for (auto c = e.first_child(); c && !elements; c = c.next_sibling())
             elements = c.type() == pugi::node_element;
         return elements ? ctx.html(markup_of(e)) : ctx.plain(text_of(e));
     }
-    return {};  // other media types (images, ...) carry no text for matching
+    if (type.ends_with("+xml") || type.ends_with("/xml")) return ctx.html(markup_of(e));
+    // RFC 4287 3.1.1.3: any other media type is base64; a custom label over plain text is
+    // more common in practice than real binary, so only octet-stream is decoded.
+    if (type == "application/octet-stream") return ctx.html(base64_decode(text_of(e)));
+    return ctx.plain(text_of(e));
 }
 
 struct Link {
@@ -148,8 +153,11 @@ Item read_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::st
         }
     }
     item.link = !alternate.empty() ? alternate : first_link;
-    item.published = ctx.date(!published.empty() ? published : !issued.empty() ? issued : created);
     item.updated = ctx.date(!updated.empty() ? updated : modified);
+    item.published = ctx.date(!published.empty() ? published : !issued.empty() ? issued : created);
+    // An entry with only <updated> was published then as far as any reader can tell
+    // (gofeed, Miniflux and rss-parser agree).
+    if (!item.published) item.published = item.updated;
     if (item.authors.empty()) item.authors = feed_authors;  // RFC 4287 4.2.1: inherited
     if (item.language.empty()) item.language = ctx.feed().language;
     return item;
@@ -167,11 +175,15 @@ void read_atom(pugi::xml_node root, Context& ctx) {
     const std::string base = ctx.base_of(root, std::string(ctx.options().url));
     if (const auto lang = root.attribute("xml:lang")) feed.language = lang.value();
     std::vector<std::string> authors;
+    if (ctx.names().of(root, Ns::none).local == "entry") {
+        feed.items.push_back(read_entry(root, dflt, ctx, base, authors));
+        return;
+    }
     std::string alternate, first_link;
     for (auto e = root.first_child(); e; e = e.next_sibling()) {
         if (e.type() != pugi::node_element) continue;
         const auto n = ctx.names().of(e, dflt);
-        if (!is_atom(n.ns) && n.ns != Ns::none) continue;
+        if (!is_atom(n.ns)) continue;
         const auto l = n.local;
         if (l == "title") feed.title = text_construct(e, ctx);
         else if (l == "subtitle" || l == "tagline") feed.description = text_construct(e, ctx);
@@ -191,8 +203,7 @@ void read_atom(pugi::xml_node root, Context& ctx) {
     for (auto e = root.first_child(); e; e = e.next_sibling()) {
         if (e.type() != pugi::node_element) continue;
         const auto n = ctx.names().of(e, dflt);
-        if (!is_atom(n.ns) && n.ns != Ns::none) continue;
-        if (n.local != "entry") continue;
+        if (!is_atom(n.ns) || n.local != "entry") continue;
         if (!ctx.room_for_item()) break;
         feed.items.push_back(read_entry(e, dflt, ctx, base, authors));
     }

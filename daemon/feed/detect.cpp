@@ -26,7 +26,7 @@ Format format_of_root(std::string_view name) {
     const auto local = colon == std::string_view::npos ? name : name.substr(colon + 1);
     if (iequals(local, "rss") || iequals(local, "channel")) return Format::rss;
     if (iequals(local, "rdf")) return Format::rdf;
-    if (iequals(local, "feed")) return Format::atom;
+    if (iequals(local, "feed") || iequals(local, "entry")) return Format::atom;  // RFC 4287 entry document
     if (iequals(local, "html")) return Format::html;
     return Format::unknown;
 }

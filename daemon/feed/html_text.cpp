@@ -8,13 +8,14 @@
 namespace ww::feed {
 namespace {
 
-enum CharClass : unsigned char { kPlain, kSpace, kLt, kAmp, kC2 };
+enum CharClass : unsigned char { kPlain, kSpace, kLt, kAmp, kC2, kDrop };
 
 constexpr std::array<unsigned char, 256> make_classes(bool markup) {
     std::array<unsigned char, 256> t{};
-    for (int c = 0; c < 0x20; ++c) t[c] = kSpace;  // controls never carry meaning in text
-    t[' '] = kSpace;
-    t[0x7F] = kSpace;
+    // Controls are illegal in XML text and carry no meaning: dropped, as feedparser and gofeed do.
+    for (int c = 0; c < 0x20; ++c) t[c] = kDrop;
+    t[' '] = t['\t'] = t['\n'] = t['\r'] = t['\f'] = kSpace;
+    t[0x7F] = kDrop;
     t[0xC2] = kC2;  // lead byte of U+00A0 (no-break space), folded like a space
     if (markup) {
         t['<'] = kLt;
@@ -182,6 +183,9 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
                     w.text(s.data() + i, 1);
                     ++i;
                 }
+                break;
+            case kDrop:
+                ++i;
                 break;
             case kAmp: {
                 std::string decoded;

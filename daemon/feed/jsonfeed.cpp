@@ -65,12 +65,19 @@ Result<Feed> read_json_feed(std::string_view text, const ParseOptions& options) 
     const json j = json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return fail("parse", "feed: invalid JSON Feed");
     const auto version = str(j, "version");
-    if (!version.starts_with("https://jsonfeed.org/version/") &&
-        !version.starts_with("http://jsonfeed.org/version/"))
-        return fail("not_a_feed", "feed: JSON without a jsonfeed.org version");
+    const bool versioned = version.starts_with("https://jsonfeed.org/version/") ||
+                           version.starts_with("http://jsonfeed.org/version/");
+    const auto items = j.find("items");
+    const bool has_items = items != j.end() && items->is_array();
+    if (!versioned && !has_items)
+        return fail("not_a_feed", "feed: JSON that is not a JSON Feed (no version, no items)");
     Feed feed;
     feed.format = "json";
-    feed.version = version.substr(version.rfind('/') + 1);
+    feed.version = versioned ? version.substr(version.rfind('/') + 1) : version;
+    if (!versioned) {
+        feed.bozo = true;
+        feed.bozo_reason = "JSON Feed without a jsonfeed.org version";
+    }
     const auto max = options.max_text_bytes;
     feed.title = cap(fold_text(str(j, "title")), max);
     const std::string base(options.url);
@@ -83,8 +90,7 @@ Result<Feed> read_json_feed(std::string_view text, const ParseOptions& options) 
             if (h.is_object() && !str(h, "url").empty()) feed.hints.hubs.push_back(str(h, "url"));
     std::vector<std::string> feed_authors;
     add_people(j, feed_authors);
-    const auto items = j.find("items");
-    if (items == j.end() || !items->is_array()) return feed;
+    if (!has_items) return feed;
     const std::string item_base = base.empty() ? feed.link : base;
     for (const auto& it : *items) {
         if (!it.is_object()) continue;

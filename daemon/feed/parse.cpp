@@ -182,6 +182,8 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
 }  // namespace
 
 Result<Feed> parse(std::string_view body, const ParseOptions& options) {
+    if (body.starts_with("\x1f\x8b"))
+        return fail("not_a_feed", "feed: gzip-compressed bytes (undecoded Content-Encoding?)" + where(options));
     auto decoded = decode_to_utf8(body, options.content_type);
     const auto detected = detect_format(decoded.text);
     Result<Feed> feed = [&]() -> Result<Feed> {

@@ -102,7 +102,7 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
                 if (d.link.empty() && !attr(e, "href").empty()) d.link = trim(attr(e, "href"));
             } else if (l == "description") d.description = markup_of(e);
             else if (l == "guid") {
-                d.guid = trim(text_of(e));
+                d.guid = trim(markup_of(e));
                 const auto perma = attr(e, "isPermaLink");
                 if (perma != "false" && (d.guid.starts_with("http://") || d.guid.starts_with("https://")))
                     d.guid_link = d.guid;
@@ -153,6 +153,7 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
                 break;
             case Ns::itunes:
                 if (l == "author") add_unique(item.authors, author_name(text_of(e)));
+                else if (l == "title" && d.media_title.empty()) d.media_title = text_of(e);
                 else if ((l == "summary" || l == "subtitle") && d.itunes_summary.empty())
                     d.itunes_summary = markup_of(e);
                 break;

@@ -73,7 +73,8 @@ TEST(Atom, ReadsEntries) {
     EXPECT_EQ(b.link, "https://other.example.de/x/two");  // the entry's own xml:base
     EXPECT_EQ(b.authors, std::vector<std::string>{"Eve"});
     EXPECT_EQ(b.language, "en");
-    EXPECT_FALSE(b.published);
+    ASSERT_TRUE(b.published);  // only <updated>: it stands in for the publication date
+    EXPECT_EQ(*b.published, *b.updated);
 }
 
 TEST(Atom, ReadsAtom03) {
