@@ -14,6 +14,7 @@
 #include "publish/cursor_file.h"
 #include "publish/publisher.h"
 #include "publish/render.h"
+#include "publish/replay_protocol.h"
 #include "publish/resume.h"
 #include "publish/subscriber.h"
 
@@ -73,7 +74,13 @@ std::optional<SubArgs> parse_args(std::span<const std::string_view> args, int& s
         } else if (a == "--topic" && has_value) {
             out.topics.emplace_back(args[++i]);
         } else if (a == "--count" && has_value) {
-            out.count = std::stoull(std::string(args[++i]));
+            const auto count = publish::parse_seq_text(args[++i]);
+            if (!count) {
+                std::fputs("wirewatch sub: --count takes a number\n", stderr);
+                status = 2;
+                return std::nullopt;
+            }
+            out.count = std::uint64_t(*count);
         } else if (a == "--resume" && has_value) {
             out.resume_file = args[++i];
         } else if (a == "--server-key" && has_value) {

@@ -81,7 +81,11 @@ Result<ParsedKeys> parse_key_text(std::string_view text, std::string_view origin
         std::string_view line = trim(text.substr(0, nl));
         text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
         ++line_no;
-        if (line.empty() || line.front() == '#') continue;
+        // '#' is also a Z85 digit: a line that starts with one is a comment unless its first
+        // word is a whole key.
+        if (line.empty() ||
+            (line.front() == '#' && !is_z85_key(line.substr(0, line.find_first_of(" \t")))))
+            continue;
         const auto where = [&] { return std::string(origin) + ":" + std::to_string(line_no); };
         if (const auto eq = line.find('='); eq != std::string_view::npos &&
                                             (line.starts_with("public-key") ||

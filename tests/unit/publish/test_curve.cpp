@@ -41,6 +41,10 @@ TEST(Curve, KeyTextParsing) {
     auto bare = parse_key_text(key + "  alice's laptop\n\n" + key + "\n", "f");
     ASSERT_TRUE(bare);
     EXPECT_EQ(bare->public_keys.size(), 2u);
+    const std::string hash_key = "#q:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7";
+    auto hashed = parse_key_text("# comment\n" + hash_key + "\n", "f");
+    ASSERT_TRUE(hashed);
+    EXPECT_EQ(hashed->public_keys, std::vector<std::string>{hash_key});
     auto bad = parse_key_text("# ok\nnot a key\n", "allow.txt");
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("publish: allow.txt:2"), std::string::npos);
