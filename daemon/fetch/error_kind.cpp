@@ -36,9 +36,6 @@ std::string_view error_kind_of(const TransferFacts& facts) {
         return "too_large";
     case CURLE_TOO_MANY_REDIRECTS:
         return "redirects";
-    // A scheme other than http/https, first or after a redirect.
-    case CURLE_UNSUPPORTED_PROTOCOL:
-        return "blocked";
     case CURLE_RECV_ERROR:
     case CURLE_SEND_ERROR:
     case CURLE_PARTIAL_FILE:

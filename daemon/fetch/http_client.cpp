@@ -49,6 +49,16 @@ std::string_view trim(std::string_view s) {
 
 bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != s.npos; }
 
+// The scheme of an absolute URL, lower-cased; "" for a relative reference.
+std::string scheme_of(std::string_view url) {
+    const auto colon = url.find(':');
+    if (colon == url.npos || colon == 0 || url.find_first_of("/?#") < colon) return {};
+    for (char c : url.substr(0, colon))
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+            return {};
+    return lower(url.substr(0, colon));
+}
+
 bool is_http_url(std::string_view url) {
     const auto l = lower(url.substr(0, 8));
     return l.starts_with("http://") || l.starts_with("https://");
@@ -377,9 +387,17 @@ std::size_t HttpClient::Impl::on_header(char* data, std::size_t size, std::size_
         return len;
     }
     const auto colon = line.find(':');
-    if (colon != line.npos)
-        t->headers.emplace_back(lower(trim(line.substr(0, colon))),
-                                std::string(trim(line.substr(colon + 1))));
+    if (colon == line.npos) return len;
+    auto name = lower(trim(line.substr(0, colon)));
+    auto value = std::string(trim(line.substr(colon + 1)));
+    if (name == "location" && !t->statuses.empty() && t->statuses.back() >= 300 &&
+        t->statuses.back() < 400) {
+        // curl refuses other schemes through REDIR_PROTOCOLS; we name the refusal "blocked".
+        const auto scheme = scheme_of(value);
+        if (!scheme.empty() && scheme != "http" && scheme != "https")
+            t->blocked = "fetch: refused redirect to a " + scheme + " URL feed=" + t->request.url;
+    }
+    t->headers.emplace_back(std::move(name), std::move(value));
     return len;
 }
 

@@ -23,7 +23,8 @@ TEST(ErrorKind, MapsCurlCodesAndOurOwnRefusals) {
         {{CURLE_FILESIZE_EXCEEDED}, "too_large"},
         {{CURLE_WRITE_ERROR, false, true}, "too_large"},
         {{CURLE_TOO_MANY_REDIRECTS}, "redirects"},
-        {{CURLE_UNSUPPORTED_PROTOCOL}, "blocked"},
+        {{CURLE_UNSUPPORTED_PROTOCOL}, "protocol"},  // e.g. an HTTP/0.9 answer
+        {{CURLE_UNSUPPORTED_PROTOCOL, true, false}, "blocked"},  // a redirect to file://
         {{CURLE_RECV_ERROR}, "reset"},
         {{CURLE_PARTIAL_FILE}, "reset"},
         {{CURLE_GOT_NOTHING}, "reset"},

@@ -143,6 +143,23 @@ TEST_F(HttpClientTest, SendsUserAgentAcceptAuthAndExtraHeaders) {
     EXPECT_EQ(custom.header("authorization"), "Basic cmVhZGVyOnMzY3JldA==");
 }
 
+TEST_F(HttpClientTest, GoesThroughAPerRequestProxy) {
+    // A forward proxy receives the absolute URL; the feed's host is never resolved here.
+    server.on("http://feeds.example.invalid/world.rss", [](tcp::socket& s, const ServerRequest&) {
+        return LoopbackServer::respond(s, 200, kFeed);
+    });
+    auto o = options();
+    o.allow_private_networks = false;  // the operator's proxy is trusted even on loopback
+    HttpClient client(io, o);
+    auto r = fetch(client, Request{.url = "http://feeds.example.invalid/world.rss",
+                                   .proxy = server.url("")});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(r->body, kFeed);
+    ASSERT_EQ(server.requests.size(), 1u);
+    EXPECT_EQ(server.requests[0].target, "http://feeds.example.invalid/world.rss");
+    EXPECT_EQ(server.requests[0].header("host"), "feeds.example.invalid");
+}
+
 TEST_F(HttpClientTest, RefusesHeaderInjection) {
     HttpClient client(io, options());
     auto r = fetch(client, Request{.url = server.url("/feed"),
