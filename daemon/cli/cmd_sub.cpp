@@ -161,6 +161,14 @@ int run_resumable(const SubArgs& args, const publish::CurveClientOptions& curve)
     }
     const publish::CursorFile start = stored->value_or(publish::CursorFile{});
     repair_output(start);
+    // Vouch for the output as it is now, before the first alert: a subscriber killed before
+    // its first save must still find where its own output began.
+    if (!*stored || (output_size() && !start.output_bytes)) {
+        if (auto r = publish::write_cursor_file(args.resume_file, {start.seq, output_size()}); !r) {
+            std::fprintf(stderr, "wirewatch sub: %s\n", r.error().message.c_str());
+            return 1;
+        }
+    }
 
     publish::ResumableOptions options;
     options.live = {args.endpoint, {}, true, curve};

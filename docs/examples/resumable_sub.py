@@ -204,6 +204,10 @@ def main():
     if output_bytes is not None and os.fstat(output.fileno()).st_size > output_bytes:
         output.truncate(output_bytes)  # written after the last saved cursor: write it again
         output.seek(output_bytes)
+    if output_bytes is None:
+        # Vouch for the output as it is now, before the first alert: a subscriber killed
+        # before its first save must still find where its own output began.
+        save_cursor(args.state, covered, os.fstat(output.fileno()).st_size)
     subscriber = Subscriber(args, covered)
     saved = covered
     written = 0

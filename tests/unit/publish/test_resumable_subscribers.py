@@ -171,8 +171,8 @@ class ResumableSubscribers(unittest.TestCase):
         for s in subs:
             s.start()
         rng = random.Random(6)
-        for round_ in range(6):
-            self.daemon.command("alert %d" % rng.randint(1, 40))
+        for round_ in range(12):
+            self.daemon.command("alert %d" % rng.randint(1, 150))
             for s in subs:
                 if rng.random() < 0.6:
                     s.kill()
