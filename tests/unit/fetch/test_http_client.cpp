@@ -21,7 +21,7 @@ namespace asio = boost::asio;
 
 std::string gzip(const std::string& in) {
     z_stream z{};
-    deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+    deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
     std::string out(deflateBound(&z, in.size()), '\0');
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     z.avail_in = static_cast<uInt>(in.size());
@@ -196,8 +196,8 @@ TEST_F(HttpClientTest, CapsTheBodyBeforeReadingAllOfIt) {
 }
 
 TEST_F(HttpClientTest, CapsTheDecodedSizeOfACompressedBody) {
-    // 64 KiB of gzip that inflates to 64 MiB: the cap must count what it inflates to.
-    const std::string bomb = gzip(std::string(64u << 20, '\0'));
+    // About 32 KiB of gzip that inflates to 32 MiB: the cap must count what it inflates to.
+    const std::string bomb = gzip(std::string(32u << 20, '\0'));
     ASSERT_LT(bomb.size(), 256u * 1024);
     server.on("/bomb", [&](tcp::socket& s, const ServerRequest&) {
         return LoopbackServer::respond(s, 200, bomb, {"Content-Encoding: gzip"});
