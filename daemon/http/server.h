@@ -1,0 +1,123 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/error.h"
+
+// Asio and Beast stay in server.cpp: they are slow to compile, and callers need only this.
+namespace boost::asio {
+class io_context;
+}
+
+namespace ww::http {
+
+struct Request {
+    std::string method;  // "GET", "HEAD", "POST", ...
+    std::string path;    // the target up to '?', as sent (not percent-decoded)
+    std::string query;   // after '?', "" when none
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+
+    // The first header of that name (case-insensitive), "" when absent.
+    std::string_view header(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::string content_type = "text/plain; charset=utf-8";
+    std::string body;
+    std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+
+    static Response text(int status, std::string body);
+    static Response json(std::string body, int status = 200);
+};
+
+// A route's callback. It runs on the io_context's thread, so it may read state that the loop
+// owns without a lock; it must be quick (it holds up the loop) and should not throw (a throw
+// becomes a 500).
+using Handler = std::function<Response(const Request&)>;
+
+// Exact-path routes. GET routes answer HEAD too. The module knows nothing of what the routes
+// serve: the app registers them.
+class Router {
+public:
+    void add(std::string method, std::string path, Handler handler);
+    void get(std::string path, Handler handler) { add("GET", std::move(path), std::move(handler)); }
+    void post(std::string path, Handler handler) { add("POST", std::move(path), std::move(handler)); }
+
+    // 404 for an unknown path, 405 (with Allow) for a known path and another method, 500 when
+    // the handler throws; a HEAD response keeps its headers and loses its body later.
+    Response dispatch(const Request& request) const;
+
+private:
+    struct Route {
+        std::string method;
+        std::string path;
+        Handler handler;
+    };
+    std::vector<Route> routes_;
+};
+
+struct Limits {
+    std::size_t max_header_bytes = 8 * 1024;  // request line + headers; past it: 431
+    std::size_t max_body_bytes = 64 * 1024;   // past it: 413
+    // A whole request must arrive within this (slowloris), and an idle keep-alive connection
+    // is closed after it.
+    std::chrono::milliseconds read_timeout{10'000};
+    std::chrono::milliseconds write_timeout{10'000};
+    std::size_t max_connections = 64;  // further connections are closed at once
+};
+
+struct ServerOptions {
+    std::string listen = "127.0.0.1:9108";  // "host:port", "[v6]:port"; port 0 = any free port
+    Limits limits;
+    // Told about what the server cannot answer for itself (a handler that threw, a failed
+    // accept); by default nothing is said. Runs on the io thread.
+    std::function<void(std::string_view message)> on_error;
+};
+
+// "127.0.0.1:9108" -> {"127.0.0.1", 9108}; "[::1]:80" -> {"::1", 80}; "localhost:9108" ->
+// {"127.0.0.1", 9108}; ":9108" and "*:9108" -> {"0.0.0.0", 9108}. Pure; the host must be an IP
+// literal (or localhost): the listener never resolves names.
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+};
+Result<ListenAddress> parse_listen(std::string_view text);
+
+// An HTTP/1.1 server (keep-alive, HEAD, size and time limits) on the caller's io_context. The
+// io_context must be run by one thread: sessions are not guarded by a strand.
+class Server {
+public:
+    // Binds and starts accepting; the error names the address ("http: cannot listen on ...").
+    static Result<Server> start(boost::asio::io_context& io, ServerOptions options, Router router);
+    Server(Server&&) noexcept;
+    Server& operator=(Server&&) noexcept;
+    ~Server();  // stop()
+
+    // Closes the listener and every open connection (their pending operations are aborted).
+    // Call it on the io thread. Idempotent.
+    void stop();
+    std::string address() const;  // the bound "host:port", with the real port when 0 was asked
+    std::uint16_t port() const;
+
+    struct State;  // opaque: the listener and its sessions, shared with pending handlers
+
+private:
+    explicit Server(std::shared_ptr<State> state);
+    std::shared_ptr<State> state_;
+};
+
+// The server's request path without a socket: `raw` is parsed with the same parser settings
+// and limits as a connection's first request, dispatched, and the serialised response
+// returned (the fuzzer's entry point; tests use it for exact bytes).
+std::string respond_to_bytes(const Router& router, std::string_view raw, const Limits& limits = {});
+
+}  // namespace ww::http
