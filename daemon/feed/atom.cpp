@@ -52,32 +52,32 @@ std::string base64_decode(std::string_view in) {
 std::string text_construct(pugi::xml_node e, Context& ctx) {
     const auto type = trim(attr(e, "type"));
     const auto mode = trim(attr(e, "mode"));
-    if (mode == "base64") return ctx.html(base64_decode(text_of(e)));
+    if (mode == "base64") return ctx.html(base64_decode(ctx.text(e)));
     if (type == "xhtml" || mode == "xml" || type == "application/xhtml+xml")
-        return ctx.html(markup_of(e));
-    if (type == "html" || type == "text/html" || mode == "escaped") return ctx.html(markup_of(e));
+        return ctx.html(ctx.markup(e));
+    if (type == "html" || type == "text/html" || mode == "escaped") return ctx.html(ctx.markup(e));
     if (type.empty() || type == "text" || type.starts_with("text/")) {
         // Plain text by definition, but markup inside is still markup to a reader.
         bool elements = false;
         for (auto c = e.first_child(); c && !elements; c = c.next_sibling())
             elements = c.type() == pugi::node_element;
-        return elements ? ctx.html(markup_of(e)) : ctx.plain(text_of(e));
+        return elements ? ctx.html(ctx.markup(e)) : ctx.plain(ctx.text(e));
     }
-    if (type.ends_with("+xml") || type.ends_with("/xml")) return ctx.html(markup_of(e));
+    if (type.ends_with("+xml") || type.ends_with("/xml")) return ctx.html(ctx.markup(e));
     // RFC 4287 3.1.1.3: any other media type is base64; a custom label over plain text is
     // more common in practice than real binary, so only octet-stream is decoded.
-    if (type == "application/octet-stream") return ctx.html(base64_decode(text_of(e)));
-    return ctx.plain(text_of(e));
+    if (type == "application/octet-stream") return ctx.html(base64_decode(ctx.text(e)));
+    return ctx.plain(ctx.text(e));
 }
 
 struct Link {
     std::string_view rel, href, type;
 };
 
-Link link_of(pugi::xml_node e) {
+Link link_of(pugi::xml_node e, Context& ctx) {
     Link l{trim(attr(e, "rel")), trim(attr(e, "href")), trim(attr(e, "type"))};
     if (l.rel.empty()) l.rel = "alternate";
-    if (l.href.empty()) l.href = trim(text_of(e));  // Atom 0.3 drafts and sloppy feeds
+    if (l.href.empty()) l.href = trim(ctx.text(e));  // Atom 0.3 drafts and sloppy feeds
     return l;
 }
 
@@ -86,10 +86,10 @@ void read_person(pugi::xml_node e, Context& ctx, Ns dflt, std::vector<std::strin
     for (auto c : e.children()) {
         if (c.type() != pugi::node_element) continue;
         const auto n = ctx.names().of(c, dflt);
-        if (n.local == "name") name = trim(text_of(c));
-        else if (n.local == "email" && name.empty()) name = trim(text_of(c));
+        if (n.local == "name") name = trim(ctx.text(c));
+        else if (n.local == "email" && name.empty()) name = trim(ctx.text(c));
     }
-    if (name.empty()) name = trim(text_of(e));
+    if (name.empty()) name = trim(ctx.text(e));
     if (name.empty()) return;
     for (const auto& v : out)
         if (v == name) return;
@@ -109,10 +109,10 @@ Item read_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::st
         const auto n = ctx.names().of(e, dflt);
         const auto l = n.local;
         if (is_atom(n.ns)) {
-            if (l == "id") item.guid = trim(text_of(e));
+            if (l == "id") item.guid = trim(ctx.text(e));
             else if (l == "title") item.title = text_construct(e, ctx);
             else if (l == "link") {
-                const auto link = link_of(e);
+                const auto link = link_of(e, ctx);
                 const auto href = resolve_url(ctx.base_of(e, base), link.href);
                 if (link.rel == "alternate") {
                     // Several alternates: the HTML one is the article.
@@ -121,16 +121,16 @@ Item read_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::st
                     item.enclosures.push_back({href, std::string(link.type), to_u64(attr(e, "length"))});
                 }
                 if (first_link.empty()) first_link = href;
-            } else if (l == "published") published = text_of(e);
-            else if (l == "issued") issued = text_of(e);
-            else if (l == "updated") updated = text_of(e);
-            else if (l == "modified") modified = text_of(e);
-            else if (l == "created") created = text_of(e);
+            } else if (l == "published") published = ctx.text(e);
+            else if (l == "issued") issued = ctx.text(e);
+            else if (l == "updated") updated = ctx.text(e);
+            else if (l == "modified") modified = ctx.text(e);
+            else if (l == "created") created = ctx.text(e);
             else if (l == "author") read_person(e, ctx, dflt, item.authors);
             else if (l == "category") {
                 auto term = std::string(trim(attr(e, "term")));
                 if (term.empty()) term = trim(attr(e, "label"));
-                if (term.empty()) term = trim(text_of(e));
+                if (term.empty()) term = trim(ctx.text(e));
                 if (!term.empty()) item.categories.push_back(std::move(term));
             } else if (l == "summary") {
                 item.summary = text_construct(e, ctx);
@@ -142,13 +142,13 @@ Item read_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::st
             if (l == "group" || l == "description") {
                 // YouTube-style entries keep their text in media:group/media:description.
                 auto d = l == "description" ? e : e.child("media:description");
-                if (d && !have_summary) item.summary = ctx.plain(text_of(d));
+                if (d && !have_summary) item.summary = ctx.plain(ctx.text(d));
             }
         } else if (n.ns == Ns::dc && l == "creator") {
-            auto name = std::string(trim(text_of(e)));
+            auto name = std::string(trim(ctx.text(e)));
             if (!name.empty()) item.authors.push_back(std::move(name));
         } else if (n.ns == Ns::dc && l == "subject") {
-            auto s = std::string(trim(text_of(e)));
+            auto s = std::string(trim(ctx.text(e)));
             if (!s.empty()) item.categories.push_back(std::move(s));
         }
     }
@@ -187,10 +187,10 @@ void read_atom(pugi::xml_node root, Context& ctx) {
         const auto l = n.local;
         if (l == "title") feed.title = text_construct(e, ctx);
         else if (l == "subtitle" || l == "tagline") feed.description = text_construct(e, ctx);
-        else if (l == "updated" || (l == "modified" && !feed.updated)) feed.updated = ctx.date(text_of(e));
+        else if (l == "updated" || (l == "modified" && !feed.updated)) feed.updated = ctx.date(ctx.text(e));
         else if (l == "author") read_person(e, ctx, dflt, authors);
         else if (l == "link") {
-            const auto link = link_of(e);
+            const auto link = link_of(e, ctx);
             const auto href = resolve_url(ctx.base_of(e, base), link.href);
             if (link.rel == "self") feed.hints.self_url = href;
             else if (link.rel == "hub") feed.hints.hubs.push_back(href);

@@ -99,15 +99,44 @@ bool has_high_bytes(std::string_view s) {
 }  // namespace
 
 bool is_utf8(std::string_view s) {
-    // Eight bytes at a time while they are ASCII, the full check from the first non-ASCII one.
-    std::size_t i = 0;
-    while (i + 8 <= s.size()) {
-        std::uint64_t w;
-        std::memcpy(&w, s.data() + i, 8);
-        if (w & 0x8080808080808080ull) break;
-        i += 8;
+    // Sixteen bytes at a time while they are ASCII (most of any feed, even a Cyrillic one:
+    // markup), one sequence at a time otherwise. Rejects overlongs, surrogates, > U+10FFFF.
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* const end = p + s.size();
+    while (p < end) {
+        if (end - p >= 16) {
+            std::uint64_t a, b;
+            std::memcpy(&a, p, 8);
+            std::memcpy(&b, p + 8, 8);
+            if (((a | b) & 0x8080808080808080ull) == 0) {
+                p += 16;
+                continue;
+            }
+        }
+        const unsigned char c = *p;
+        if (c < 0x80) {
+            ++p;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            if (end - p < 2 || (p[1] & 0xC0) != 0x80) return false;
+            p += 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return false;
+            if (c == 0xE0 && p[1] < 0xA0) return false;  // overlong
+            if (c == 0xED && p[1] >= 0xA0) return false;  // surrogate
+            p += 3;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+                return false;
+            if (c == 0xF0 && p[1] < 0x90) return false;  // overlong
+            if (c == 0xF4 && p[1] >= 0x90) return false;  // > U+10FFFF
+            p += 4;
+        } else {
+            return false;
+        }
     }
-    return utf8_valid(s.substr(i));
+    return true;
 }
 
 Bom detect_bom(std::string_view b) {
@@ -214,6 +243,15 @@ CharsetChoice choose_charset(std::string_view bom, std::string_view http, std::s
 }
 
 Decoded decode_to_utf8(std::string_view body, std::string_view content_type) {
+    Decoded out;
+    decode_to_utf8(body, content_type, out);
+    return out;
+}
+
+void decode_to_utf8(std::string_view body, std::string_view content_type, Decoded& out) {
+    out.text.clear();
+    out.encoding.clear();
+    out.lenient.clear();
     const Bom bom = detect_bom(body);
     std::string_view wide = bom.charset.empty() ? sniff_wide_charset(body) : std::string_view{};
     const auto bytes = body.substr(bom.length);
@@ -222,20 +260,23 @@ Decoded decode_to_utf8(std::string_view body, std::string_view content_type) {
     auto choice = choose_charset(bom.charset.empty() ? wide : bom.charset, http, xml);
     if (!bom.charset.empty() || !wide.empty()) choice.source = bom.charset.empty() ? "sniff" : "bom";
 
-    Decoded out;
+    std::optional<bool> valid;  // validated once, lazily: most bodies need it exactly once
+    auto utf8_ok = [&] {
+        if (!valid) valid = is_utf8(bytes);
+        return *valid;
+    };
     auto take_utf8 = [&](std::string lenient) {
-        out.text = is_utf8(bytes) ? std::string(bytes) : utf8_sanitize(bytes);
+        if (utf8_ok()) out.text.assign(bytes);
+        else out.text = utf8_sanitize(bytes);
         out.encoding = "utf-8";
         out.lenient = std::move(lenient);
-        if (out.lenient.empty() && out.text.size() != bytes.size())
-            out.lenient = "invalid UTF-8 bytes replaced";
-        return out;
+        if (out.lenient.empty() && !utf8_ok()) out.lenient = "invalid UTF-8 bytes replaced";
     };
     // A declared wide charset is trusted only when the bytes look wide (NULs in the markup).
     const bool looks_wide = !bom.charset.empty() ? is_wide(bom.charset) : !wide.empty();
     const std::string& label = choice.charset;
     if (is_utf8_label(label) && !looks_wide) {
-        if (is_utf8(bytes)) return take_utf8({});
+        if (utf8_ok()) return take_utf8({});
         // Undeclared or declared UTF-8 but not UTF-8: the XML declaration may tell the truth
         // when HTTP lied, else the old default of the web.
         const std::string fallback = choice.source == "http" && !xml.empty() && !is_utf8_label(xml)
@@ -246,7 +287,7 @@ Decoded decode_to_utf8(std::string_view body, std::string_view content_type) {
                 cd->convert(bytes, out.text);
                 out.encoding = fallback;
                 out.lenient = "bytes are not UTF-8; read as " + fallback;
-                return out;
+                return;
             }
         }
         return take_utf8({});
@@ -255,23 +296,22 @@ Decoded decode_to_utf8(std::string_view body, std::string_view content_type) {
         // "utf-16" declared over bytes that are plainly 8-bit: the declaration lies.
         return take_utf8("declared " + label + " but the bytes are 8-bit");
     }
-    if (!looks_wide && has_high_bytes(bytes) && is_utf8(bytes)) {
+    if (!looks_wide && has_high_bytes(bytes) && utf8_ok()) {
         // RFC 7303 would trust the label, but a valid UTF-8 body under another label is
         // overwhelmingly a mislabelled UTF-8 feed (feedparser and browsers agree).
         return take_utf8("declared " + label + " but the bytes are UTF-8");
     }
     const bool stateful = label.starts_with("iso-2022") || label == "utf-7" || label == "hz-gb-2312";
     if (!looks_wide && !stateful && !has_high_bytes(bytes)) {
-        out.text = std::string(bytes);  // ASCII reads the same in every 8-bit charset
+        out.text.assign(bytes);  // ASCII reads the same in every 8-bit charset
         out.encoding = label;
-        return out;
+        return;
     }
     auto cd = Iconv::open(iconv_name(label));
     if (!cd) return take_utf8("unknown charset " + label + "; read as UTF-8");
     const auto replaced = cd->convert(bytes, out.text);
     out.encoding = label;
     if (replaced) out.lenient = std::to_string(replaced) + " bytes invalid in " + label + " replaced";
-    return out;
 }
 
 }  // namespace ww::feed

@@ -2,6 +2,7 @@
 
 // Internal to the feed module: the format readers behind parse.cpp's dispatcher.
 
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,13 @@ public:
     Feed& feed() { return feed_; }
     Names& names() { return names_; }
 
+    // The character data directly inside n (text and CDATA pieces joined), and the content of
+    // an element that may hold markup (its children serialised back when it has elements: an
+    // unescaped HTML description). Views into the document when it is one piece, the usual
+    // case, else into storage owned here: valid as long as this Context and the document.
+    std::string_view text(pugi::xml_node n);
+    std::string_view markup(pugi::xml_node n);
+
     // A date, or nullopt; a non-empty unreadable date is counted (Feed::bad_dates).
     std::optional<SysSeconds> date(std::string_view text);
     // The base URL in force inside n: its xml:base resolved against the parent's base.
@@ -41,6 +49,7 @@ private:
     const ParseOptions& options_;
     Feed& feed_;
     Names names_;
+    std::deque<std::string> storage_;  // a deque: growing it never moves what views point at
 };
 
 // RSS 0.9x/2.0 with <rss> (or a bare <channel>) as root.

@@ -1,6 +1,11 @@
 #include "feed/parse.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "core/text.h"
 #include "feed/dates.h"
@@ -24,6 +29,23 @@ std::optional<SysSeconds> Context::date(std::string_view text) {
         if (!blank) ++feed_.bad_dates;
     }
     return t;
+}
+
+std::string_view Context::text(pugi::xml_node n) {
+    std::string_view v;
+    if (single_text(n, v)) return v;
+    auto& s = storage_.emplace_back();
+    append_text(n, s);
+    return s;
+}
+
+std::string_view Context::markup(pugi::xml_node n) {
+    std::string_view v;
+    if (single_text(n, v)) return v;
+    auto& s = storage_.emplace_back();
+    if (has_element_child(n)) append_markup(n, s);
+    else append_text(n, s);
+    return s;
 }
 
 std::string Context::base_of(pugi::xml_node n, const std::string& parent_base) const {
@@ -53,85 +75,100 @@ void add_reason(Feed& feed, std::string_view reason) {
     feed.bozo_reason += reason;
 }
 
-struct MarkupShape {
-    std::size_t elements = 0;
-    std::size_t depth = 0;
-};
+bool is_alnum(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+bool is_hex(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
 
-// Element count and nesting depth, from the tags alone (CDATA and comments skipped), so that a
-// hostile document is refused before pugixml builds a tree for it.
-MarkupShape shape_of(std::string_view s) {
-    MarkupShape shape;
-    std::size_t depth = 0;
-    const char* p = s.data();
-    const char* end = p + s.size();
-    while (p < end) {
-        p = static_cast<const char*>(std::memchr(p, '<', static_cast<std::size_t>(end - p)));
-        if (!p || p + 1 >= end) break;
-        const char c = p[1];
-        const std::string_view rest(p, static_cast<std::size_t>(end - p));
-        if (c == '/') {
-            if (depth > 0) --depth;
-        } else if (c == '!') {
-            const char* close = nullptr;
-            if (rest.starts_with("<![CDATA[")) {
-                const auto at = rest.find("]]>");
-                close = at == rest.npos ? end : p + at + 3;
-            } else if (rest.starts_with("<!--")) {
-                const auto at = rest.find("-->");
-                close = at == rest.npos ? end : p + at + 3;
-            }
-            if (close) {
-                p = close;
-                continue;
-            }
-        } else if (c != '?') {
-            ++shape.elements;
-            const auto* gt = static_cast<const char*>(std::memchr(p, '>', static_cast<std::size_t>(end - p)));
-            if (!gt) break;
-            if (gt[-1] != '/') shape.depth = std::max(shape.depth, ++depth);
-            p = gt;
-        }
-        ++p;
+// Why the reference at s[pos] == '&' is not one XML defines, or empty when it is fine.
+std::string_view check_reference(std::string_view s, std::size_t pos) {
+    std::size_t i = pos + 1;
+    if (i < s.size() && s[i] == '#') {
+        ++i;
+        if (i < s.size() && (s[i] == 'x' || s[i] == 'X')) ++i;
+        const auto start = i;
+        while (i < s.size() && is_hex(s[i])) ++i;
+        if (i == start || i >= s.size() || s[i] != ';') return "bare '&' in text";
+        return {};
     }
-    return shape;
+    const auto start = i;
+    while (i < s.size() && i - start < 40 && is_alnum(s[i])) ++i;
+    if (i >= s.size() || s[i] != ';' || i == start) return "bare '&' in text";
+    const auto name = s.substr(start, i - start);
+    if (name != "amp" && name != "lt" && name != "gt" && name != "quot" && name != "apos")
+        return "undefined entity in text";
+    return {};
 }
 
-// The first entity reference XML does not define, or a bare '&', outside CDATA: pugixml keeps
-// them as text (and html_to_text decodes the HTML ones), but the document was not well-formed.
-std::string_view bad_reference(std::string_view s) {
-    std::size_t cdata = s.find("<![CDATA[");
-    for (std::size_t pos = 0;;) {
-        const void* hit = std::memchr(s.data() + pos, '&', s.size() - pos);
-        if (!hit) return {};
-        pos = static_cast<std::size_t>(static_cast<const char*>(hit) - s.data());
-        while (cdata != std::string_view::npos && cdata < pos) {
-            const auto close = s.find("]]>", cdata);
-            if (close == std::string_view::npos) return {};
-            if (close > pos) {
-                pos = close;
-                break;
+struct MarkupScan {
+    std::size_t tags = 0;         // '<' outside CDATA and comments: at least the element count
+    std::size_t depth = 0;        // deepest nesting, from start, end and empty-element tags
+    std::string_view bad_reference;  // the first undefined entity or bare '&', if any
+};
+
+// One pass over the bytes before pugixml sees them: an upper bound of the element count (so
+// that a hostile document is refused before a tree is built for it) and the first reference
+// XML does not define. pugixml keeps such references as text (html_to_text decodes the HTML
+// ones) but the document was not well-formed: bozo. CDATA and comments are skipped.
+MarkupScan scan_markup(std::string_view s) {
+    MarkupScan scan;
+    const std::size_t n = s.size();
+    std::size_t i = 0;
+    std::ptrdiff_t depth = 0;
+    auto at_special = [&](std::size_t k) {
+        if (s[k] == '>') {
+            if (k > 0 && s[k - 1] == '/' && depth > 0) --depth;  // <empty/> opened a level
+            return k + 1;
+        }
+        if (s[k] == '<') {
+            if (k + 1 < n && s[k + 1] == '!') {
+                const auto rest = s.substr(k);
+                const char* close = rest.starts_with("<![CDATA[") ? "]]>" : rest.starts_with("<!--") ? "-->" : nullptr;
+                if (close) {
+                    const auto end = s.find(close, k + 4);
+                    return end == std::string_view::npos ? n : end + 3;
+                }
             }
-            cdata = s.find("<![CDATA[", close);
+            ++scan.tags;
+            if (k + 1 < n) {
+                const char c = s[k + 1];
+                if (c == '/') {
+                    if (depth > 0) --depth;
+                } else if (c != '?' && c != '!') {
+                    scan.depth = std::max(scan.depth, static_cast<std::size_t>(++depth));
+                }
+            }
+        } else if (scan.bad_reference.empty()) {
+            scan.bad_reference = check_reference(s, k);
         }
-        if (s[pos] != '&') continue;
-        std::size_t i = pos + 1;
-        if (i < s.size() && s[i] == '#') {
-            ++i;
-            if (i < s.size() && (s[i] == 'x' || s[i] == 'X')) ++i;
-            const auto start = i;
-            while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) ++i;
-            if (i == start || i >= s.size() || s[i] != ';') return "bare '&' in text";
-        } else {
-            const auto start = i;
-            while (i < s.size() && i - start < 40 && std::isalnum(static_cast<unsigned char>(s[i]))) ++i;
-            if (i >= s.size() || s[i] != ';' || i == start) return "bare '&' in text";
-            const auto name = s.substr(start, i - start);
-            if (name != "amp" && name != "lt" && name != "gt" && name != "quot" && name != "apos")
-                return "undefined entity in text";
+        return k + 1;
+    };
+#if defined(__SSE2__)
+    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), gt = _mm_set1_epi8('>');
+    while (i + 16 <= n) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+        unsigned mask = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)),
+                                           _mm_cmpeq_epi8(v, amp))));
+        if (!mask) {
+            i += 16;
+            continue;
         }
-        pos = i;
+        // Every hit of this block, unless one of them jumps past a CDATA section.
+        const std::size_t block_end = i + 16;
+        std::size_t next = block_end;
+        while (mask) {
+            const std::size_t k = i + static_cast<std::size_t>(std::countr_zero(mask));
+            mask &= mask - 1;
+            next = at_special(k);
+            if (next > block_end) break;
+            next = block_end;
+        }
+        i = next;
     }
+#endif
+    while (i < n) i = (s[i] == '<' || s[i] == '&' || s[i] == '>') ? at_special(i) : i + 1;
+    return scan;
 }
 
 std::string where(const ParseOptions& options) {
@@ -142,12 +179,13 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
     Feed feed;
     if (detected.junk) add_reason(feed, "junk before the root element");
     const auto body = std::string_view(text).substr(detected.root_offset);
-    const auto shape = shape_of(body);
-    if (shape.elements > options.max_elements)
+    const auto scan = scan_markup(body);
+    if (scan.tags > 2 * options.max_elements)  // '<' counts end tags too
         return fail("parse", "feed: more than " + std::to_string(options.max_elements) + " elements" + where(options));
-    if (shape.depth > options.max_depth)
+    // pugixml parses without recursion, but what reads the tree should not have to care.
+    if (scan.depth > options.max_depth)
         return fail("parse", "feed: nested deeper than " + std::to_string(options.max_depth) + where(options));
-    if (const auto bad = bad_reference(body); !bad.empty()) add_reason(feed, bad);
+    add_reason(feed, scan.bad_reference);
 
     pugi::xml_document doc;
     // No DTD processing exists in pugixml: entity declarations are never expanded (billion
@@ -184,7 +222,16 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
 Result<Feed> parse(std::string_view body, const ParseOptions& options) {
     if (body.starts_with("\x1f\x8b"))
         return fail("not_a_feed", "feed: gzip-compressed bytes (undecoded Content-Encoding?)" + where(options));
-    auto decoded = decode_to_utf8(body, options.content_type);
+    // One text buffer per thread, reused: pugixml parses in place, so a copy is needed anyway,
+    // and a warm buffer avoids page-faulting megabytes in for every feed.
+    thread_local Decoded decoded;
+    decode_to_utf8(body, options.content_type, decoded);
+    struct Trim {
+        Decoded& d;
+        ~Trim() {
+            if (d.text.capacity() > (8u << 20)) std::string().swap(d.text);  // one huge feed
+        }
+    } trim{decoded};
     const auto detected = detect_format(decoded.text);
     Result<Feed> feed = [&]() -> Result<Feed> {
         switch (detected.format) {

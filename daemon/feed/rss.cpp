@@ -30,13 +30,14 @@ void add_unique(std::vector<std::string>& list, std::string value) {
 
 // The candidates of one item, resolved into an Item once every element has been seen, so that
 // precedence does not depend on element order.
+// Views into the document (or the Context's storage): nothing is copied until chosen.
 struct ItemDraft {
-    std::string title, dc_title, media_title;
-    std::string link, atom_link, guid_link;
-    std::string guid;
-    std::string description, content, itunes_summary, media_description, dc_description;
-    std::string pub_date, dc_date, updated;
-    std::string language;
+    std::string_view title, dc_title, media_title;
+    std::string_view link, atom_link, guid_link;
+    std::string_view guid;
+    std::string_view description, content, itunes_summary, media_description, dc_description;
+    std::string_view pub_date, dc_date, updated;
+    std::string_view language;
 };
 
 void read_media(pugi::xml_node e, std::string_view local, ItemDraft& d, Item& item,
@@ -57,11 +58,11 @@ void read_media(pugi::xml_node e, std::string_view local, ItemDraft& d, Item& it
             if (n.ns == Ns::media && n.local != "group") read_media(c, n.local, d, item, ctx, base);
         }
     } else if (local == "description" && d.media_description.empty()) {
-        d.media_description = attr(e, "type") == "html" ? markup_of(e) : text_of(e);
+        d.media_description = attr(e, "type") == "html" ? ctx.markup(e) : ctx.text(e);
     } else if (local == "title" && d.media_title.empty()) {
-        d.media_title = text_of(e);
+        d.media_title = ctx.text(e);
     } else if (local == "category" || local == "keywords") {
-        if (local == "category") add_unique(item.categories, std::string(trim(text_of(e))));
+        if (local == "category") add_unique(item.categories, std::string(trim(ctx.text(e))));
     } else if (local == "credit") {
         // Credits name photographers more often than writers: not authors.
     }
@@ -96,19 +97,19 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
         const auto n = ctx.names().of(e, dflt);
         const auto l = n.local;
         if (main_ns(n.ns, main)) {
-            if (l == "title") d.title = markup_of(e);
+            if (l == "title") d.title = ctx.markup(e);
             else if (l == "link") {
-                if (d.link.empty()) d.link = trim(text_of(e));
+                if (d.link.empty()) d.link = trim(ctx.text(e));
                 if (d.link.empty() && !attr(e, "href").empty()) d.link = trim(attr(e, "href"));
-            } else if (l == "description") d.description = markup_of(e);
+            } else if (l == "description") d.description = ctx.markup(e);
             else if (l == "guid") {
-                d.guid = trim(markup_of(e));
+                d.guid = trim(ctx.markup(e));
                 const auto perma = attr(e, "isPermaLink");
                 if (perma != "false" && (d.guid.starts_with("http://") || d.guid.starts_with("https://")))
                     d.guid_link = d.guid;
-            } else if (l == "pubDate") d.pub_date = text_of(e);
-            else if (l == "author") add_unique(item.authors, author_name(text_of(e)));
-            else if (l == "category") add_unique(item.categories, std::string(trim(text_of(e))));
+            } else if (l == "pubDate") d.pub_date = ctx.text(e);
+            else if (l == "author") add_unique(item.authors, author_name(ctx.text(e)));
+            else if (l == "category") add_unique(item.categories, std::string(trim(ctx.text(e))));
             else if (l == "enclosure") {
                 const auto url = attr(e, "url");
                 if (!url.empty())
@@ -117,19 +118,19 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
             }
         } else switch (n.ns) {
             case Ns::content:
-                if (l == "encoded") d.content = markup_of(e);
+                if (l == "encoded") d.content = ctx.markup(e);
                 break;
             case Ns::dc:
-                if (l == "creator" || l == "contributor") add_unique(item.authors, author_name(text_of(e)));
-                else if (l == "date") d.dc_date = text_of(e);
-                else if (l == "subject") add_unique(item.categories, std::string(trim(text_of(e))));
-                else if (l == "title") d.dc_title = text_of(e);
-                else if (l == "description") d.dc_description = markup_of(e);
-                else if (l == "language" && d.language.empty()) d.language = trim(text_of(e));
+                if (l == "creator" || l == "contributor") add_unique(item.authors, author_name(ctx.text(e)));
+                else if (l == "date") d.dc_date = ctx.text(e);
+                else if (l == "subject") add_unique(item.categories, std::string(trim(ctx.text(e))));
+                else if (l == "title") d.dc_title = ctx.text(e);
+                else if (l == "description") d.dc_description = ctx.markup(e);
+                else if (l == "language" && d.language.empty()) d.language = trim(ctx.text(e));
                 break;
             case Ns::dcterms:
-                if (l == "modified") d.updated = text_of(e);
-                else if ((l == "created" || l == "issued") && d.dc_date.empty()) d.dc_date = text_of(e);
+                if (l == "modified") d.updated = ctx.text(e);
+                else if ((l == "created" || l == "issued") && d.dc_date.empty()) d.dc_date = ctx.text(e);
                 break;
             case Ns::atom:
                 if (l == "link") {
@@ -141,10 +142,10 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
                                                    std::string(attr(e, "type")),
                                                    to_u64(attr(e, "length"))});
                     }
-                } else if (l == "updated") d.updated = text_of(e);
-                else if (l == "published" && d.dc_date.empty()) d.dc_date = text_of(e);
+                } else if (l == "updated") d.updated = ctx.text(e);
+                else if (l == "published" && d.dc_date.empty()) d.dc_date = ctx.text(e);
                 else if (l == "author") {
-                    auto name = e.child("atom:name") ? text_of(e.child("atom:name")) : text_of(e);
+                    auto name = e.child("atom:name") ? ctx.text(e.child("atom:name")) : ctx.text(e);
                     add_unique(item.authors, author_name(name));
                 }
                 break;
@@ -152,22 +153,22 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
                 read_media(e, l, d, item, ctx, base);
                 break;
             case Ns::itunes:
-                if (l == "author") add_unique(item.authors, author_name(text_of(e)));
-                else if (l == "title" && d.media_title.empty()) d.media_title = text_of(e);
+                if (l == "author") add_unique(item.authors, author_name(ctx.text(e)));
+                else if (l == "title" && d.media_title.empty()) d.media_title = ctx.text(e);
                 else if ((l == "summary" || l == "subtitle") && d.itunes_summary.empty())
-                    d.itunes_summary = markup_of(e);
+                    d.itunes_summary = ctx.markup(e);
                 break;
             default:
                 break;
         }
     }
 
-    item.guid = std::move(d.guid);
-    const std::string& title = !d.title.empty() ? d.title : !d.dc_title.empty() ? d.dc_title : d.media_title;
+    item.guid = d.guid;
+    const std::string_view title = !d.title.empty() ? d.title : !d.dc_title.empty() ? d.dc_title : d.media_title;
     item.title = ctx.html(title);
-    const std::string& link = !d.link.empty() ? d.link : !d.atom_link.empty() ? d.atom_link : d.guid_link;
+    const std::string_view link = !d.link.empty() ? d.link : !d.atom_link.empty() ? d.atom_link : d.guid_link;
     item.link = resolve_url(base, link);
-    const std::string& summary = !d.description.empty()       ? d.description
+    const std::string_view summary = !d.description.empty()       ? d.description
                                  : !d.dc_description.empty()  ? d.dc_description
                                  : !d.itunes_summary.empty()  ? d.itunes_summary
                                                               : d.media_description;
@@ -175,7 +176,7 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
     item.content = ctx.html(d.content);
     item.published = ctx.date(!d.pub_date.empty() ? d.pub_date : d.dc_date);
     item.updated = ctx.date(d.updated);
-    item.language = !d.language.empty() ? std::move(d.language) : ctx.feed().language;
+    item.language = !d.language.empty() ? std::string(d.language) : ctx.feed().language;
     return item;
 }
 
@@ -183,24 +184,24 @@ bool read_rss_channel_element(pugi::xml_node e, Name n, Ns main, Context& ctx, c
     Feed& feed = ctx.feed();
     const auto l = n.local;
     if (main_ns(n.ns, main)) {
-        if (l == "title") feed.title = ctx.html(markup_of(e));
+        if (l == "title") feed.title = ctx.html(ctx.markup(e));
         else if (l == "link") {
-            if (feed.link.empty()) feed.link = resolve_url(base, text_of(e));
-        } else if (l == "description") feed.description = ctx.html(markup_of(e));
-        else if (l == "language") feed.language = trim(text_of(e));
-        else if (l == "lastBuildDate") feed.updated = ctx.date(text_of(e));
+            if (feed.link.empty()) feed.link = resolve_url(base, ctx.text(e));
+        } else if (l == "description") feed.description = ctx.html(ctx.markup(e));
+        else if (l == "language") feed.language = trim(ctx.text(e));
+        else if (l == "lastBuildDate") feed.updated = ctx.date(ctx.text(e));
         else if (l == "pubDate") {
-            if (!feed.updated) feed.updated = ctx.date(text_of(e));
+            if (!feed.updated) feed.updated = ctx.date(ctx.text(e));
         } else if (l == "ttl") {
-            feed.hints.ttl_seconds = static_cast<std::int64_t>(to_u64(text_of(e))) * 60;
+            feed.hints.ttl_seconds = static_cast<std::int64_t>(to_u64(ctx.text(e))) * 60;
         } else if (l == "skipHours") {
             for (auto h : e.children()) {
-                const auto v = to_u64(text_of(h));
+                const auto v = to_u64(ctx.text(h));
                 if (v <= 24) feed.hints.skip_hours.push_back(static_cast<int>(v % 24));
             }
         } else if (l == "skipDays") {
             for (auto d : e.children()) {
-                auto day = std::string(trim(text_of(d)));
+                auto day = std::string(trim(ctx.text(d)));
                 if (!day.empty()) feed.hints.skip_days.push_back(std::move(day));
             }
         } else {
@@ -220,9 +221,9 @@ bool read_rss_channel_element(pugi::xml_node e, Name n, Ns main, Context& ctx, c
             }
             return false;
         case Ns::dc:
-            if (l == "language" && feed.language.empty()) feed.language = trim(text_of(e));
-            else if (l == "date" && !feed.updated) feed.updated = ctx.date(text_of(e));
-            else if (l == "title" && feed.title.empty()) feed.title = ctx.html(text_of(e));
+            if (l == "language" && feed.language.empty()) feed.language = trim(ctx.text(e));
+            else if (l == "date" && !feed.updated) feed.updated = ctx.date(ctx.text(e));
+            else if (l == "title" && feed.title.empty()) feed.title = ctx.html(ctx.text(e));
             else return false;
             return true;
         case Ns::sy: {
@@ -231,18 +232,18 @@ bool read_rss_channel_element(pugi::xml_node e, Name n, Ns main, Context& ctx, c
                 {"hourly", 3600}, {"daily", 86400}, {"weekly", 604800},
                 {"monthly", 2592000}, {"yearly", 31536000}};
             if (l == "updatePeriod") {
-                const auto p = trim(text_of(e));
+                const auto p = trim(ctx.text(e));
                 for (const auto& [name, secs] : kPeriods)
                     if (p == name) ctx.sy_period = secs;
             } else if (l == "updateFrequency") {
-                ctx.sy_frequency = static_cast<std::int64_t>(to_u64(text_of(e)));
+                ctx.sy_frequency = static_cast<std::int64_t>(to_u64(ctx.text(e)));
             } else {
                 return false;
             }
             return true;
         }
         case Ns::itunes:
-            if (l == "summary" && feed.description.empty()) feed.description = ctx.html(markup_of(e));
+            if (l == "summary" && feed.description.empty()) feed.description = ctx.html(ctx.markup(e));
             else return false;
             return true;
         default:

@@ -101,14 +101,26 @@ Name Names::of_attribute(pugi::xml_node owner, pugi::xml_attribute a) {
     return {prefix_ns(owner, name.substr(0, colon)), name.substr(colon + 1)};
 }
 
-std::string text_of(pugi::xml_node n) {
-    auto c = n.first_child();
-    if (c && !c.next_sibling() && (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata))
-        return c.value();
-    std::string out;
-    for (; c; c = c.next_sibling())
+bool single_text(pugi::xml_node n, std::string_view& out) {
+    const auto c = n.first_child();
+    if (!c) {
+        out = {};
+        return true;
+    }
+    if (c.next_sibling() || (c.type() != pugi::node_pcdata && c.type() != pugi::node_cdata)) return false;
+    out = c.value();
+    return true;
+}
+
+bool has_element_child(pugi::xml_node n) {
+    for (auto c = n.first_child(); c; c = c.next_sibling())
+        if (c.type() == pugi::node_element) return true;
+    return false;
+}
+
+void append_text(pugi::xml_node n, std::string& out) {
+    for (auto c = n.first_child(); c; c = c.next_sibling())
         if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
-    return out;
 }
 
 namespace {
@@ -123,18 +135,12 @@ struct StringWriter final : pugi::xml_writer {
 
 }  // namespace
 
-std::string markup_of(pugi::xml_node n) {
-    bool elements = false;
-    for (auto c = n.first_child(); c && !elements; c = c.next_sibling())
-        elements = c.type() == pugi::node_element;
-    if (!elements) return text_of(n);
-    std::string out;
+void append_markup(pugi::xml_node n, std::string& out) {
     StringWriter w(out);
     for (auto c = n.first_child(); c; c = c.next_sibling()) {
         if (c.type() == pugi::node_cdata) out += c.value();  // print() would re-wrap it
         else c.print(w, "", pugi::format_raw, pugi::encoding_utf8);
     }
-    return out;
 }
 
 std::string_view attr(pugi::xml_node n, const char* name) { return n.attribute(name).value(); }

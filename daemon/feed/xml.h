@@ -44,11 +44,13 @@ private:
     bool guessed_ = false;
 };
 
-// The character data directly inside n (text and CDATA pieces joined).
-std::string text_of(pugi::xml_node n);
-// The content of an element that may hold markup: its text when it has no element children,
-// else its children serialised back to markup (an unescaped HTML description).
-std::string markup_of(pugi::xml_node n);
+// The character data directly inside n (text and CDATA pieces joined), appended to out.
+void append_text(pugi::xml_node n, std::string& out);
+// n's children serialised back to markup, appended to out.
+void append_markup(pugi::xml_node n, std::string& out);
+// The value of n's only child when it is one text or CDATA piece (no copy needed).
+bool single_text(pugi::xml_node n, std::string_view& out);
+bool has_element_child(pugi::xml_node n);
 std::string_view attr(pugi::xml_node n, const char* name);
 
 }  // namespace ww::feed
