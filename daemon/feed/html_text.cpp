@@ -165,23 +165,41 @@ TagKind kind_of(std::string_view name) {
 }
 
 // End of the tag whose '<' is at i: the index after its '>' (quotes respected), or npos.
-std::size_t tag_end(std::string_view s, std::size_t i) {
-    char quote = 0;
-    for (; i < s.size(); ++i) {
-        const char c = s[i];
-        if (quote) {
-            if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-            // A quote only opens a value right after '='; stray apostrophes in broken markup
-            // would otherwise swallow the rest of the text.
-            std::size_t k = i;
-            while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\n')) --k;
-            if (k > 0 && s[k - 1] == '=') quote = c;
-        } else if (c == '>') {
-            return i + 1;
-        }
+// The first '>', '"' or '\'' at or after i, or npos; SSE2 where it exists (attribute values
+// such as image URLs make tags long).
+std::size_t find_tag_byte(std::string_view s, std::size_t i) {
+    const std::size_t n = s.size();
+#if defined(__SSE2__)
+    const __m128i gt = _mm_set1_epi8('>'), dq = _mm_set1_epi8('"'), sq = _mm_set1_epi8('\'');
+    for (; i + 16 <= n; i += 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+        const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+            _mm_cmpeq_epi8(v, gt), _mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)))));
+        if (mask) return i + static_cast<std::size_t>(std::countr_zero(mask));
     }
+#endif
+    for (; i < n; ++i)
+        if (s[i] == '>' || s[i] == '"' || s[i] == '\'') return i;
     return std::string_view::npos;
+}
+
+std::size_t tag_end(std::string_view s, std::size_t i) {
+    for (;;) {
+        i = find_tag_byte(s, i);
+        if (i == std::string_view::npos) return i;
+        const char c = s[i];
+        if (c == '>') return i + 1;
+        // A quote only opens a value right after '='; stray apostrophes in broken markup
+        // would otherwise swallow the rest of the text.
+        std::size_t k = i;
+        while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == '\t' || s[k - 1] == '\n')) --k;
+        if (k > 0 && s[k - 1] == '=') {
+            const auto close = s.find(c, i + 1);
+            if (close == std::string_view::npos) return close;
+            i = close;
+        }
+        ++i;
+    }
 }
 
 // Position after the closing tag of a skipped element (script, style), or the end.

@@ -144,27 +144,49 @@ MarkupScan scan_markup(std::string_view s) {
         return k + 1;
     };
 #if defined(__SSE2__)
-    const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), gt = _mm_set1_epi8('>');
-    while (i + 16 <= n) {
+    // Sixteen bytes at a time: tags and depth are counted from bit masks, without visiting each
+    // tag. Within a block the depth bound adds all its start tags before any end tag, so it
+    // may overestimate by a few levels, never underestimate. A block with "<!" (CDATA,
+    // comment) goes through the byte-wise path up to it so that its content is skipped.
+    const auto set = [](char c) { return _mm_set1_epi8(c); };
+    const __m128i lt = set('<'), amp = set('&'), gt = set('>'), slash = set('/'), bang = set('!'), q = set('?');
+    auto bits = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
+    // std::popcount becomes a libgcc call without -mpopcnt; masks here have 16 bits.
+    auto count = [](unsigned x) {
+        x = x - ((x >> 1) & 0x5555u);
+        x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+        x = (x + (x >> 4)) & 0x0F0Fu;
+        return static_cast<std::ptrdiff_t>((x + (x >> 8)) & 0x1Fu);
+    };
+    while (i + 17 <= n) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-        unsigned mask = static_cast<unsigned>(
-            _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, gt)),
-                                           _mm_cmpeq_epi8(v, amp))));
-        if (!mask) {
-            i += 16;
+        const __m128i nx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
+        const __m128i is_lt = _mm_cmpeq_epi8(v, lt), is_amp = _mm_cmpeq_epi8(v, amp);
+        const __m128i is_slash = _mm_cmpeq_epi8(v, slash);
+        if (!bits(_mm_or_si128(_mm_or_si128(is_lt, is_amp), is_slash))) {
+            i += 16;  // plain text: the common case
             continue;
         }
-        // Every hit of this block, unless one of them jumps past a CDATA section.
-        const std::size_t block_end = i + 16;
-        std::size_t next = block_end;
-        while (mask) {
-            const std::size_t k = i + static_cast<std::size_t>(std::countr_zero(mask));
-            mask &= mask - 1;
-            next = at_special(k);
-            if (next > block_end) break;
-            next = block_end;
+        const unsigned m_lt = bits(is_lt);
+        const unsigned m_amp = bits(is_amp);
+        const unsigned m_bang = m_lt & bits(_mm_cmpeq_epi8(nx, bang));
+        if (m_bang) {
+            const std::size_t stop = i + static_cast<std::size_t>(std::countr_zero(m_bang));
+            for (std::size_t k = i; k < stop; ++k)
+                if (s[k] == '<' || s[k] == '&' || s[k] == '>') at_special(k);
+            i = at_special(stop);
+            continue;
         }
-        i = next;
+        const unsigned m_close = m_lt & bits(_mm_cmpeq_epi8(nx, slash));
+        const unsigned m_open = m_lt & ~m_close & ~bits(_mm_cmpeq_epi8(nx, q));
+        const unsigned m_empty = bits(_mm_and_si128(is_slash, _mm_cmpeq_epi8(nx, gt)));
+        scan.tags += static_cast<std::size_t>(count(m_lt));
+        depth += count(m_open);
+        scan.depth = std::max(scan.depth, static_cast<std::size_t>(depth));
+        depth = std::max<std::ptrdiff_t>(0, depth - count(m_close) - count(m_empty));
+        for (unsigned m = m_amp; m && scan.bad_reference.empty(); m &= m - 1)
+            scan.bad_reference = check_reference(s, i + static_cast<std::size_t>(std::countr_zero(m)));
+        i += 16;
     }
 #endif
     while (i < n) i = (s[i] == '<' || s[i] == '&' || s[i] == '>') ? at_special(i) : i + 1;
