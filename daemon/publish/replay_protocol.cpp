@@ -1,5 +1,7 @@
 #include "publish/replay_protocol.h"
 
+#include <cstring>
+
 namespace ww::publish {
 
 std::optional<std::int64_t> parse_seq_text(std::string_view text) {
@@ -62,8 +64,17 @@ std::optional<std::int64_t> envelope_seq(std::string_view json) {
         const char c = json[i];
         if (c == '"') {
             const std::size_t start = ++i;
-            while (i < json.size() && json[i] != '"') i += json[i] == '\\' ? 2 : 1;
-            if (i >= json.size()) return std::nullopt;
+            // memchr to the next quote, then count the backslashes before it: envelopes are
+            // mostly long strings (the summary), and this keeps replay cheap.
+            for (;;) {
+                const void* hit = i < json.size() ? std::memchr(json.data() + i, '"', json.size() - i) : nullptr;
+                if (!hit) return std::nullopt;
+                i = std::size_t(static_cast<const char*>(hit) - json.data());
+                std::size_t slashes = 0;
+                while (i - slashes > start && json[i - slashes - 1] == '\\') ++slashes;
+                if (slashes % 2 == 0) break;
+                ++i;
+            }
             const std::string_view str = json.substr(start, i - start);
             if (depth == 1 && expect_key) {
                 expect_key = false;

@@ -61,8 +61,20 @@ Subscriber::~Subscriber() = default;
 
 Result<std::optional<Message>> Subscriber::receive(std::chrono::milliseconds timeout) {
     try {
-        if (!readable(impl_->socket, timeout)) return std::optional<Message>{};
-        auto frames = receive_all(impl_->socket);
+        // Try the queue first: under load most calls find a message waiting, and skip the
+        // poll system call.
+        zmq::message_t topic;
+        if (!impl_->socket.recv(topic, zmq::recv_flags::dontwait)) {
+            if (!readable(impl_->socket, timeout)) return std::optional<Message>{};
+            if (!impl_->socket.recv(topic, zmq::recv_flags::dontwait)) return std::optional<Message>{};
+        }
+        std::vector<zmq::message_t> frames;
+        const bool more = topic.more();
+        frames.push_back(std::move(topic));
+        if (more) {
+            auto rest = receive_all(impl_->socket);
+            for (auto& f : rest) frames.push_back(std::move(f));
+        }
         if (frames.size() != 2)
             return fail("publish", "publish: malformed message from " + impl_->endpoint + ": " +
                                        std::to_string(frames.size()) + " frames, expected 2");

@@ -148,6 +148,8 @@ Result<Store> Store::open(const std::filesystem::path& state_dir, Mode mode,
     auto db = sql::Database::open(file, flags);
     if (!db) return propagate(db);
     sqlite3_busy_timeout(db->get(), options.busy_timeout_ms);
+    if (auto r = db->exec("PRAGMA cache_size = -" + std::to_string(options.cache_kib)); !r)
+        return propagate(r);
 
     if (mode == Mode::read_write) {
         // WAL lets readers (`wirewatch feeds`, the replay server) run while the daemon writes.

@@ -77,6 +77,9 @@ struct StoreOptions {
     // commit, so a power loss must not be able to roll it back: its seq would be handed out
     // again to a different alert while subscribers already hold the first one.
     bool synchronous_full = true;
+    // SQLite's page cache per connection. The alert_id index takes random positions, so a
+    // cache that holds it keeps a burst of alerts from re-reading index pages.
+    int cache_kib = 16 * 1024;
 };
 
 struct SinkCursor {
