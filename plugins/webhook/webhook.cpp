@@ -29,7 +29,7 @@ public:
         if (!url_.starts_with("http://") && !url_.starts_with("https://"))
             throw OptionError("url must start with http:// or https://");
         o.reject_unknown();
-        host_.add_secret(url_);
+        host_.add_url_secret(url_);
         host_.add_secret(secret_);
     }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -85,6 +86,7 @@ public:
     void add_secret(std::string_view secret) const {
         if (!secret.empty()) h_->add_secret(h_->host, ws(secret));
     }
+    void add_url_secret(std::string_view url) const;
 
     Response request(std::string_view method, std::string_view url, std::string_view body,
                      const std::vector<std::pair<std::string, std::string>>& headers) const {
@@ -160,6 +162,61 @@ inline std::string header(const Response& r, std::string_view name) {
             std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); }))
             return v;
     return {};
+}
+
+// RFC 3986 percent-encoding of everything but the unreserved characters (path segments).
+inline std::string percent_encode(std::string_view s) {
+    static constexpr char digits[] = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : s) {
+        if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+            out.push_back(char(c));
+        } else {
+            out.push_back('%');
+            out.push_back(digits[c >> 4]);
+            out.push_back(digits[c & 15]);
+        }
+    }
+    return out;
+}
+
+// The parts of a webhook URL that act as its password: the last path segment (Slack,
+// Discord, Mattermost put the token there) and the query. Registered as secrets so that a
+// service echoing them back in an error cannot leak them into our logs.
+inline std::vector<std::string> url_secret_parts(std::string_view url) {
+    std::vector<std::string> out;
+    if (const auto q = url.find('?'); q != std::string_view::npos) {
+        out.emplace_back(url.substr(q + 1));
+        url = url.substr(0, q);
+    }
+    const auto scheme = url.find("://");
+    const auto slash = url.rfind('/');
+    if (slash != std::string_view::npos && (scheme == std::string_view::npos || slash > scheme + 2))
+        out.emplace_back(url.substr(slash + 1));
+    return out;
+}
+
+inline std::string base64(std::string_view s) {
+    static constexpr char table[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    std::size_t i = 0;
+    for (; i + 2 < s.size(); i += 3) {
+        const unsigned v = (unsigned char)s[i] << 16 | (unsigned char)s[i + 1] << 8 | (unsigned char)s[i + 2];
+        for (int k = 18; k >= 0; k -= 6) out.push_back(table[(v >> k) & 63]);
+    }
+    if (i + 1 == s.size()) {
+        const unsigned v = (unsigned char)s[i] << 16;
+        out += {table[v >> 18], table[(v >> 12) & 63], '=', '='};
+    } else if (i + 2 == s.size()) {
+        const unsigned v = (unsigned char)s[i] << 16 | (unsigned char)s[i + 1] << 8;
+        out += {table[v >> 18], table[(v >> 12) & 63], table[(v >> 6) & 63], '='};
+    }
+    return out;
+}
+
+inline void Host::add_url_secret(std::string_view url) const {
+    add_secret(url);
+    for (const auto& part : url_secret_parts(url)) add_secret(part);
 }
 
 }  // namespace ww::plugin
