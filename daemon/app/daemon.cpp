@@ -5,6 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <list>
+#include <random>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -21,6 +22,10 @@
 #include "fetch/http_client.h"
 #include "fetch/response_policy.h"
 #include "publish/publisher.h"
+#include "schedule/host_gate.h"
+#include "schedule/jitter.h"
+#include "schedule/network_health.h"
+#include "schedule/policy.h"
 #include "store/store.h"
 
 namespace ww::app {
@@ -39,9 +44,30 @@ struct FeedRuntime {
     store::FeedState state;
     asio::steady_timer timer;
     std::string title;  // the feed's own title, learned from its last parse
+    FeedHints hints;    // ttl, skipHours/Days from the last parse: a 304 still honours them
+    std::optional<SysSeconds> last_arrival;
     bool in_flight = false;
     bool removed = false;  // dropped by a reload while in flight: erased when the poll ends
 };
+
+// What the loop keeps of a parsed feed once its items went to the store.
+struct ParsedSummary {
+    std::string format;
+    std::string title;
+    std::string bozo_reason;  // "" when parsed strictly
+    std::size_t items = 0;
+    std::vector<SysSeconds> dates;
+    FeedHints hints;
+};
+
+ParsedSummary summarise(const Feed& parsed) {
+    ParsedSummary s{parsed.format, parsed.title, parsed.bozo ? parsed.bozo_reason : "",
+                    parsed.items.size(), {}, parsed.hints};
+    if (parsed.bozo && s.bozo_reason.empty()) s.bozo_reason = "lenient";
+    for (const auto& item : parsed.items)
+        if (const auto& t = item.published ? item.published : item.updated) s.dates.push_back(*t);
+    return s;
+}
 
 fetch::ClientOptions client_options(const config::FetchSection& f) {
     fetch::ClientOptions o;
@@ -70,7 +96,8 @@ struct Daemon::Impl {
           watchlists_in_force(std::move(m.in_force)),
           signals(io, SIGINT, SIGTERM),
           reload_signal(io, SIGHUP),
-          heartbeat(io) {}
+          heartbeat(io),
+          policy(policy_of(cfg.schedule)) {}
 
     config::Config cfg;
     RunOptions options;
@@ -87,6 +114,10 @@ struct Daemon::Impl {
     asio::signal_set reload_signal;
     bool reloading = false;
     asio::steady_timer heartbeat;
+    schedule::Policy policy;
+    schedule::HostGate host_gate;
+    schedule::NetworkHealth network;
+    schedule::Jitter jitter{std::random_device{}()};
     std::int64_t last_seq = 0;
     std::size_t polls_in_progress = 0;
     std::size_t once_remaining = 0;
@@ -97,13 +128,15 @@ struct Daemon::Impl {
     void poll(FeedRuntime& f);
     void on_fetched(FeedRuntime& f, Result<fetch::Response> r);
     void process_body(FeedRuntime& f, fetch::Response response);
-    void on_recorded(FeedRuntime& f, const store::RecordResult& result, const Feed& parsed,
-                     std::size_t item_count, const fetch::Response& response);
+    void on_recorded(FeedRuntime& f, const store::RecordResult& result, const ParsedSummary& parsed,
+                     const fetch::Response& response);
     void on_not_modified(FeedRuntime& f, const fetch::Response& response);
-    void on_failure(FeedRuntime& f, const Error& e, long status = 0);
-    void finish_poll(FeedRuntime& f);
+    void on_failure(FeedRuntime& f, const Error& e, schedule::FetchResult outcome);
+    void mark_success(FeedRuntime& f);
+    void finish_poll(FeedRuntime& f, std::optional<schedule::FetchResult> outcome);
+    void decide_next_check(FeedRuntime& f, schedule::FetchResult outcome);
     void save_state(const FeedRuntime& f);
-    void schedule(FeedRuntime& f, seconds delay);
+    void schedule_at(FeedRuntime& f, seconds delay);
     void publish(const std::vector<store::RecordedAlert>& alerts);
     void arm_heartbeat();
     void shutdown(std::string_view why);
@@ -127,13 +160,19 @@ void Daemon::Impl::start() {
         if (options.once || !f.state.next_check_at || *f.state.next_check_at <= now)
             poll(f);
         else
-            schedule(f, *f.state.next_check_at - now);
+            schedule_at(f, *f.state.next_check_at - now);
     }
     if (options.once && feeds.empty()) shutdown("--once with no feeds");
 }
 
 void Daemon::Impl::poll(FeedRuntime& f) {
     if (stopping || f.in_flight || f.state.status == "gone") return;
+    const auto now = now_seconds();
+    // A host that asked us to wait (429/503 Retry-After) holds back all of its feeds.
+    if (const auto until = host_gate.held_until(schedule::host_of(f.state.url), now)) {
+        f.state.next_check_at = *until;
+        return schedule_at(f, *until - now);
+    }
     f.in_flight = true;
     ++polls_in_progress;
     fetch::Request request;
@@ -144,20 +183,20 @@ void Daemon::Impl::poll(FeedRuntime& f) {
     request.user_agent = f.cfg.user_agent;
     request.proxy = f.cfg.proxy;
     request.allow_private_networks = f.cfg.allow_private_networks.value_or(false);
-    f.state.last_attempt_at = now_seconds();
+    f.state.last_attempt_at = now;
     http.get(std::move(request), [this, &f](Result<fetch::Response> r) { on_fetched(f, std::move(r)); });
 }
 
 void Daemon::Impl::on_fetched(FeedRuntime& f, Result<fetch::Response> r) {
     if (!r) {
-        if (r.error().kind == "cancelled") return finish_poll(f);
-        return on_failure(f, r.error());
+        if (r.error().kind == "cancelled") return finish_poll(f, std::nullopt);
+        return on_failure(f, r.error(), {});
     }
     if (!fetch::is_modified(*r)) return on_not_modified(f, *r);
-    if (r->status < 200 || r->status > 299) {
-        return on_failure(f, Error{"http_" + std::to_string(r->status),
-                                   "fetch: HTTP " + std::to_string(r->status)},
-                          r->status);
+    if (auto e = fetch::status_error(*r, f.cfg.name)) {
+        schedule::FetchResult result;
+        result.retry_after = fetch::retry_after(*r, now_seconds());
+        return on_failure(f, *e, std::move(result));
     }
     process_body(f, std::move(*r));
 }
@@ -170,26 +209,25 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
         auto parsed = feed::parse(response.body, {.content_type = response.header("content-type"),
                                                   .url = response.effective_url});
         if (!parsed) {
-            asio::post(io, [this, &f, e = parsed.error()] { on_failure(f, e); });
+            asio::post(io, [this, &f, e = parsed.error()] { on_failure(f, e, {}); });
             return;
         }
         auto request = build_record_request(ctx, *parsed, *snapshot, now_seconds());
-        const auto item_count = parsed->items.size();
-        parsed->items.clear();  // only the feed-level fields travel on
-        asio::post(store_thread, [this, &f, request = std::move(request), parsed = std::move(*parsed),
-                                  response = std::move(response), item_count]() mutable {
+        ParsedSummary summary = summarise(*parsed);
+        asio::post(store_thread, [this, &f, request = std::move(request), summary = std::move(summary),
+                                  response = std::move(response)]() mutable {
             auto result = store.record(request);
-            asio::post(io, [this, &f, result = std::move(result), parsed = std::move(parsed),
-                            response = std::move(response), item_count] {
-                if (!result) return on_failure(f, result.error());
-                on_recorded(f, *result, parsed, item_count, response);
+            asio::post(io, [this, &f, result = std::move(result), summary = std::move(summary),
+                            response = std::move(response)] {
+                if (!result) return on_failure(f, result.error(), {});
+                on_recorded(f, *result, summary, response);
             });
         });
     });
 }
 
-void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result, const Feed& parsed,
-                               std::size_t item_count, const fetch::Response& response) {
+void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result,
+                               const ParsedSummary& parsed, const fetch::Response& response) {
     publish(result.alerts);
     const auto v = fetch::validators_of(response);
     f.state.etag = v.etag;
@@ -200,40 +238,52 @@ void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result
         f.state.url = response.permanent_url;
     }
     f.title = parsed.title;
-    f.state.last_success_at = now_seconds();
-    f.state.error_streak = 0;
-    f.state.last_error.clear();
-    f.state.last_error_kind.clear();
-    f.state.status = "ok";
+    f.hints = parsed.hints;
+    mark_success(f);
     f.state.initialised = true;
     f.state.items_seen += static_cast<std::int64_t>(result.new_items);
     spdlog::info("fetch: ok feed=\"{}\" status={} format={} items={} new={} alerts={}{}{} ms={}",
-                 f.cfg.name, response.status, parsed.format, item_count, result.new_items,
+                 f.cfg.name, response.status, parsed.format, parsed.items, result.new_items,
                  result.alerts.size(), result.first_fetch ? " first_fetch=true" : "",
-                 parsed.bozo ? " bozo=\"" + parsed.bozo_reason + "\"" : std::string(),
+                 parsed.bozo_reason.empty() ? std::string() : " bozo=\"" + parsed.bozo_reason + "\"",
                  response.elapsed.count());
-    finish_poll(f);
+    schedule::FetchResult outcome;
+    outcome.items = parsed.items;
+    outcome.new_items = result.first_fetch ? 0 : result.new_items;
+    outcome.item_dates = parsed.dates;
+    outcome.freshness = fetch::freshness_of(response, now_seconds());
+    outcome.hints = parsed.hints;
+    finish_poll(f, std::move(outcome));
 }
 
 void Daemon::Impl::on_not_modified(FeedRuntime& f, const fetch::Response& response) {
-    f.state.last_success_at = now_seconds();
-    f.state.error_streak = 0;
-    f.state.status = "ok";
+    mark_success(f);
     spdlog::debug("fetch: not-modified feed=\"{}\" ms={}", f.cfg.name, response.elapsed.count());
-    finish_poll(f);
+    schedule::FetchResult outcome;
+    outcome.outcome = schedule::Outcome::not_modified;
+    outcome.freshness = fetch::freshness_of(response, now_seconds());
+    outcome.hints = f.hints;
+    finish_poll(f, std::move(outcome));
 }
 
-void Daemon::Impl::on_failure(FeedRuntime& f, const Error& e, long status) {
-    ++f.state.error_streak;
+void Daemon::Impl::mark_success(FeedRuntime& f) {
+    f.state.last_success_at = now_seconds();
+    f.state.last_error.clear();
+    f.state.last_error_kind.clear();
+    f.state.status = "ok";
+}
+
+void Daemon::Impl::on_failure(FeedRuntime& f, const Error& e, schedule::FetchResult outcome) {
     f.state.last_error = e.message;
     f.state.last_error_kind = e.kind;
-    f.state.status = status == 410 ? "gone" : "error";
-    spdlog::warn("fetch: error feed=\"{}\" url={} kind={} streak={} error=\"{}\"", f.cfg.name,
-                 f.state.url, e.kind, f.state.error_streak, e.message);
-    finish_poll(f);
+    f.state.status = e.kind == "gone" ? "gone" : "error";
+    outcome.outcome = schedule::Outcome::failed;
+    outcome.error_kind = e.kind;
+    outcome.hints = f.hints;
+    finish_poll(f, std::move(outcome));
 }
 
-void Daemon::Impl::finish_poll(FeedRuntime& f) {
+void Daemon::Impl::finish_poll(FeedRuntime& f, std::optional<schedule::FetchResult> outcome) {
     f.in_flight = false;
     --polls_in_progress;
     if (f.removed) {
@@ -241,19 +291,46 @@ void Daemon::Impl::finish_poll(FeedRuntime& f) {
         if (stopping && polls_in_progress == 0) io.stop();
         return;
     }
+    if (outcome) decide_next_check(f, std::move(*outcome));
+    save_state(f);
     if (stopping) {
-        save_state(f);
         if (polls_in_progress == 0) io.stop();
         return;
     }
-    const auto delay = next_delay(f.cfg, f.state, cfg.schedule);
-    f.state.next_check_at = now_seconds() + delay;
-    save_state(f);
     if (options.once) {
         if (--once_remaining == 0) shutdown("--once: every feed polled");
         return;
     }
-    if (f.state.status != "gone") schedule(f, delay);
+    if (f.state.next_check_at) schedule_at(f, *f.state.next_check_at - now_seconds());
+}
+
+// One scheduling decision per poll, by the pure policy; logged once for failures, where the
+// reason and the next attempt are known.
+void Daemon::Impl::decide_next_check(FeedRuntime& f, schedule::FetchResult outcome) {
+    const auto now = now_seconds();
+    const auto host = schedule::host_of(f.state.url);
+    const bool failed = outcome.outcome == schedule::Outcome::failed;
+    network.record(host, failed ? outcome.error_kind : "", now);
+    schedule::Input in{.now = now,
+                       .interval = f.cfg.interval,
+                       .state = schedule_state_of(f.state, f.last_arrival),
+                       .result = std::move(outcome),
+                       .network_down = network.down(now),
+                       .jitter = jitter.next()};
+    const auto d = schedule::next_check(policy, in);
+    apply_decision(d, f.state);
+    f.last_arrival = d.state.last_arrival_at;
+    if (d.host_hold_until) host_gate.hold(host, *d.host_hold_until);
+    if (d.gap)
+        spdlog::warn("schedule: gap feed=\"{}\" items={} every item was new: some were probably missed, "
+                     "polling sooner", f.cfg.name, in.result.items);
+    const auto next = d.next_check ? format_rfc3339(*d.next_check) : std::string("never");
+    if (failed)
+        spdlog::warn("fetch: error feed=\"{}\" url={} kind={} streak={} counted={} next={} reason={} error=\"{}\"",
+                     f.cfg.name, f.state.url, in.result.error_kind, f.state.error_streak,
+                     d.counted_error, next, d.reason, f.state.last_error);
+    else
+        spdlog::debug("schedule: next feed=\"{}\" at={} reason={}", f.cfg.name, next, d.reason);
 }
 
 void Daemon::Impl::save_state(const FeedRuntime& f) {
@@ -264,7 +341,7 @@ void Daemon::Impl::save_state(const FeedRuntime& f) {
     });
 }
 
-void Daemon::Impl::schedule(FeedRuntime& f, seconds delay) {
+void Daemon::Impl::schedule_at(FeedRuntime& f, seconds delay) {
     f.timer.expires_after(delay);
     f.timer.async_wait([this, &f](const boost::system::error_code& ec) {
         if (!ec) poll(f);
@@ -384,6 +461,7 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
     cfg.feeds = std::move(next.feeds);
     cfg.watchlists = std::move(next.watchlists);
     cfg.schedule = next.schedule;
+    policy = policy_of(cfg.schedule);
     if (next.publish.endpoint != old_publish)
         spdlog::warn("app: [publish] endpoint changes take effect at the next restart");
     spdlog::info("app: reloaded feeds_added={} feeds_removed={} feeds_changed={} watchlists={} problems={}",

@@ -1,20 +1,32 @@
 #include "app/poll_policy.h"
 
-#include <algorithm>
-
 namespace ww::app {
 
-using std::chrono::seconds;
+schedule::Policy policy_of(const config::ScheduleSection& section) {
+    schedule::Policy p;
+    p.min_interval = section.min_interval;
+    p.max_interval = section.max_interval;
+    return p;
+}
 
-seconds next_delay(const config::FeedConfig& feed, const store::FeedState& state,
-                   const config::ScheduleSection& schedule) {
-    if (state.error_streak > 0) {
-        // 1 min, 2 min, 4 min ... capped at a day; never gives up.
-        const int doublings = std::min(state.error_streak - 1, 20);
-        return std::min(seconds(60) << doublings, seconds(24 * 3600));
-    }
-    if (feed.interval) return *feed.interval;
-    return std::clamp(seconds(15 * 60), schedule.min_interval, schedule.max_interval);
+schedule::FeedState schedule_state_of(const store::FeedState& stored,
+                                      std::optional<SysSeconds> last_arrival) {
+    schedule::FeedState s;
+    s.status = stored.status == "gone" ? schedule::FeedStatus::gone : schedule::FeedStatus::active;
+    s.learned_interval = std::chrono::seconds(stored.learned_interval_s);
+    s.last_arrival_at = last_arrival;
+    s.fetched_before = stored.initialised;
+    s.error_streak = stored.error_streak;
+    s.last_error_kind = stored.last_error_kind;
+    return s;
+}
+
+void apply_decision(const schedule::Decision& decision, store::FeedState& stored) {
+    const auto& s = decision.state;
+    stored.learned_interval_s = s.learned_interval.count();
+    stored.error_streak = s.error_streak;
+    stored.next_check_at = decision.next_check;
+    if (s.status == schedule::FeedStatus::gone) stored.status = "gone";
 }
 
 }  // namespace ww::app

@@ -1,14 +1,21 @@
 #pragma once
 
-#include <chrono>
+#include <optional>
 
 #include "config/config.h"
+#include "schedule/policy.h"
 #include "store/store.h"
 
 namespace ww::app {
 
-// How long until a feed is polled again, from its configuration and its state after a poll.
-std::chrono::seconds next_delay(const config::FeedConfig& feed, const store::FeedState& state,
-                                const config::ScheduleSection& schedule);
+// Adapters between the daemon's stored feed state and the schedule module's pure policy.
+
+schedule::Policy policy_of(const config::ScheduleSection& section);
+
+schedule::FeedState schedule_state_of(const store::FeedState& stored,
+                                      std::optional<SysSeconds> last_arrival);
+
+// Writes the decision's state back into what the store keeps.
+void apply_decision(const schedule::Decision& decision, store::FeedState& stored);
 
 }  // namespace ww::app

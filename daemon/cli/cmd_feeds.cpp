@@ -1,0 +1,56 @@
+// wirewatch feeds --config FILE [--json]: feed status from the state database, read-only (safe
+// while the daemon runs).
+#include <cstdio>
+#include <string>
+
+#include "app/feed_report.h"
+#include "cli/registry.h"
+#include "config/config.h"
+#include "store/store.h"
+
+namespace ww::cli {
+namespace {
+
+int feeds(std::span<const std::string_view> args) {
+    std::string config_file = "/etc/wirewatch/wirewatch.toml";
+    std::string state_dir;
+    bool json = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--json") {
+            json = true;
+        } else if (args[i] == "--config" && i + 1 < args.size()) {
+            config_file = std::string(args[++i]);
+        } else if (args[i] == "--state-dir" && i + 1 < args.size()) {
+            state_dir = std::string(args[++i]);
+        } else {
+            std::fprintf(stderr, "usage: wirewatch feeds [--config FILE] [--state-dir DIR] [--json]\n");
+            return args[i] == "--help" ? 0 : 2;
+        }
+    }
+    if (state_dir.empty()) {
+        auto cfg = config::load(config_file);
+        if (!cfg) {
+            for (const auto& p : cfg.error()) std::fprintf(stderr, "config: %s\n", to_string(p).c_str());
+            return 1;
+        }
+        state_dir = cfg->daemon.state_dir.string();
+    }
+    auto store = store::Store::open(state_dir, store::Mode::read_only);
+    if (!store) {
+        std::fprintf(stderr, "wirewatch feeds: %s\n", store.error().message.c_str());
+        return 1;
+    }
+    auto all = store->feeds();
+    if (!all) {
+        std::fprintf(stderr, "wirewatch feeds: %s\n", all.error().message.c_str());
+        return 1;
+    }
+    const auto text = json ? app::feeds_json(*all) + "\n" : app::feeds_table(*all);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+}
+
+WW_CLI_COMMAND("feeds", "feed status from the state database (read-only)", feeds);
+
+}  // namespace
+}  // namespace ww::cli
