@@ -57,7 +57,15 @@ CREATE TABLE sink_cursors (
 );
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations{kV1};
+// Seen-mark retention: when an item was last present in its feed, so that marks of items that
+// left the feed long ago can go while those still listed are kept (they would alert again).
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE seen_items ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0;
+UPDATE seen_items SET last_seen = first_seen;
+CREATE INDEX seen_items_feed_last_seen ON seen_items(feed_id, last_seen);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations{kV1, kV2};
 
 }  // namespace
 

@@ -100,7 +100,7 @@ struct Store::Impl {
     sql::Database db;
     std::filesystem::path file;
     Mode mode = Mode::read_write;
-    sql::Statement feed_initialised, insert_seen, insert_alert, read_last_seq, write_last_seq,
+    sql::Statement feed_initialised, insert_seen, touch_seen, insert_alert, read_last_seq, write_last_seq,
         mark_initialised, select_after;
 
     // Prepared once, on first use: read_only stores never prepare the writing statements.
@@ -265,7 +265,8 @@ Result<RecordResult> Store::record(const RecordRequest& request) {
 
     auto insert_seen = m.cached(m.insert_seen,
                                 "INSERT INTO seen_items (feed_id, item_key, first_seen, "
-                                "content_hash) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING");
+                                "content_hash, last_seen) VALUES (?1, ?2, ?3, ?4, ?3) "
+                                "ON CONFLICT DO NOTHING");
     if (!insert_seen) return propagate(insert_seen);
     // alert_id is UNIQUE: the second line of defence against alerting an item twice for the
     // same watchlist, should its seen-mark ever be missing.
@@ -280,7 +281,15 @@ Result<RecordResult> Store::record(const RecordRequest& request) {
         const auto& item = request.items[i];
         (*insert_seen)->bind(1, request.feed_id).bind(2, item.key).bind(3, now).bind(4, item.content_hash);
         if (auto r = (*insert_seen)->run(); !r) return std::unexpected(m.with_file(r.error()));
-        if (m.db.changes() == 0) continue;  // seen before: never alerts again
+        if (m.db.changes() == 0) {  // seen before: never alerts again
+            auto touch = m.cached(m.touch_seen,
+                                  "UPDATE seen_items SET last_seen = ?3 WHERE feed_id = ?1 AND "
+                                  "item_key = ?2");
+            if (!touch) return propagate(touch);
+            (*touch)->bind(1, request.feed_id).bind(2, item.key).bind(3, now);
+            if (auto r = (*touch)->run(); !r) return std::unexpected(m.with_file(r.error()));
+            continue;
+        }
         ++result.new_items;
         if (!alerting[i]) continue;
         for (const auto& pending : item.alerts) {
@@ -344,6 +353,18 @@ Result<std::int64_t> Store::prune_alerts(SysSeconds older_than) {
     s->bind(1, std::int64_t(older_than.time_since_epoch().count()));
     if (auto r = s->run(); !r) return std::unexpected(impl_->with_file(r.error()));
     return earliest_seq();
+}
+
+Result<std::size_t> Store::prune_seen(SysSeconds older_than) {
+    // An item of the latest fetch has its feed's largest last_seen: keep those, whatever
+    // their age (a feed that has been failing for months still lists them).
+    auto s = impl_->db.prepare(
+        "DELETE FROM seen_items WHERE last_seen < ?1 AND last_seen < "
+        "(SELECT max(s2.last_seen) FROM seen_items AS s2 WHERE s2.feed_id = seen_items.feed_id)");
+    if (!s) return propagate(s);
+    s->bind(1, std::int64_t(older_than.time_since_epoch().count()));
+    if (auto r = s->run(); !r) return std::unexpected(impl_->with_file(r.error()));
+    return std::size_t(impl_->db.changes());
 }
 
 Result<std::vector<RecordedAlert>> Store::alerts_after(std::int64_t after, std::string_view prefix,

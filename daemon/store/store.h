@@ -127,6 +127,11 @@ public:
     Result<std::vector<RecordedAlert>> alerts_after(std::int64_t after, std::string_view prefix,
                                                     std::size_t limit);
 
+    // Seen-mark retention: forgets items absent from their feed's latest fetch and last seen
+    // before `older_than`; returns how many. Items still listed are never forgotten, however
+    // old, because they would alert again on the next fetch.
+    Result<std::size_t> prune_seen(SysSeconds older_than);
+
     // Durable delivery cursors of sinks (chat bridges): the last seq a sink delivered.
     Result<std::optional<SinkCursor>> sink_cursor(std::string_view sink);
     Result<void> set_sink_cursor(std::string_view sink, std::int64_t last_seq, SysSeconds now);

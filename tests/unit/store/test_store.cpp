@@ -1,5 +1,7 @@
 #include "store/store.h"
 
+#include "store/migrations.h"
+
 #include <sqlite3.h>
 
 #include <gtest/gtest.h>
@@ -228,6 +230,50 @@ TEST_F(StoreTest, PruningNeverLetsASeqBeReused) {
     EXPECT_EQ(*store.prune_alerts(at(100)), 4);  // nothing kept: last_seq + 1
     auto next = store.record({feed.id, {item("4")}, 0, at(101)});
     EXPECT_EQ(seqs(next->alerts), (std::vector<std::int64_t>{4}));
+}
+
+TEST_F(StoreTest, PruneSeenForgetsOnlyItemsThatLeftTheFeed) {
+    auto store = open_rw();
+    const auto a = *store.ensure_feed("http://x/a");
+    const auto b = *store.ensure_feed("http://x/b");
+    ASSERT_TRUE(store.record({a.id, {item("1"), item("2"), item("3")}, 0, at(1)}));
+    ASSERT_TRUE(store.record({b.id, {item("x"), item("y")}, 0, at(1)}));  // never fetched again
+    ASSERT_TRUE(store.record({a.id, {item("2"), item("3"), item("4")}, 0, at(2)}));
+    ASSERT_TRUE(store.record({a.id, {item("3"), item("4")}, 0, at(3)}));
+    // 1 and 2 left feed a before the cutoff; 3 and 4 are in its latest fetch; b's items are
+    // old but still in b's latest fetch.
+    EXPECT_EQ(*store.prune_seen(at(3)), 2u);
+    EXPECT_EQ(*store.prune_seen(at(3)), 0u);
+    auto again = store.record({a.id, {item("1"), item("3")}, 0, at(4)});
+    ASSERT_TRUE(again);
+    EXPECT_EQ(again->new_items, 1u);  // 1 was forgotten, 3 was not
+    auto b_again = store.record({b.id, {item("x"), item("y")}, 0, at(100)});
+    EXPECT_EQ(b_again->new_items, 0u);
+}
+
+TEST_F(StoreTest, UpgradesAVersion1DatabaseInPlace) {
+    {
+        sqlite3* db = nullptr;
+        ASSERT_EQ(sqlite3_open((dir_.path() / Store::kFileName).c_str(), &db), SQLITE_OK);
+        const std::string v1(migrations()[0]);
+        ASSERT_EQ(sqlite3_exec(db, v1.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+        ASSERT_EQ(sqlite3_exec(db,
+                               "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                               "INSERT INTO schema_version VALUES (1);"
+                               "INSERT INTO feeds (config_url, url, initialised) VALUES ('u', 'u', 1);"
+                               "INSERT INTO seen_items (feed_id, item_key, first_seen) VALUES (1, 'old', 60);"
+                               "INSERT INTO seen_items (feed_id, item_key, first_seen) VALUES (1, 'new', 600);",
+                               nullptr, nullptr, nullptr),
+                  SQLITE_OK);
+        sqlite3_close(db);
+    }
+    auto store = open_rw();
+    // last_seen starts at first_seen: "old" is older than the cutoff and not the newest.
+    EXPECT_EQ(*store.prune_seen(at(5)), 1u);
+    auto r = store.record({1, {item("old"), item("new")}, 0, at(20)});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->new_items, 1u);
+    EXPECT_EQ(r->alerts.size(), 1u);
 }
 
 TEST_F(StoreTest, SinkCursorsRoundTrip) {
