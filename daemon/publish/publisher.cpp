@@ -27,15 +27,16 @@ Result<Publisher> Publisher::bind(const PublisherOptions& options) {
         return std::unexpected(ok.error());
     auto impl = std::make_unique<Impl>();
     try {
-        if (options.curve.enabled()) {
-            auto zap = ZapHandler::start(impl->context, options.curve);
-            if (!zap) return std::unexpected(zap.error());
-            impl->zap = std::move(*zap);
-        }
         impl->socket = zmq::socket_t(impl->context, zmq::socket_type::pub);
         impl->socket.set(zmq::sockopt::sndhwm, options.send_hwm);
         impl->socket.set(zmq::sockopt::linger, options.linger_ms);
-        if (options.curve.enabled()) make_curve_server(impl->socket, options.curve, kZapDomainPub);
+        if (options.curve.enabled()) {
+            // Before the bind: no connection may arrive before its handshake can be judged.
+            auto zap = ZapHandler::start(impl->context, options.curve, impl->socket, "pub");
+            if (!zap) return std::unexpected(zap.error());
+            impl->zap = std::move(*zap);
+            make_curve_server(impl->socket, options.curve, kZapDomainPub);
+        }
         impl->socket.bind(options.endpoint);
         impl->endpoint = impl->socket.get(zmq::sockopt::last_endpoint);
     } catch (const zmq::error_t& e) {

@@ -116,18 +116,19 @@ Result<ReplayServer> ReplayServer::start(const ReplayOptions& options, ReplaySou
     impl->max_batch = std::max<std::size_t>(1, options.max_batch);
     impl->source = std::move(source);
     try {
-        if (options.curve.enabled()) {
-            auto zap = ZapHandler::start(impl->context, options.curve);
-            if (!zap) return std::unexpected(zap.error());
-            impl->zap = std::move(*zap);
-        }
         zmq::socket_t router(impl->context, zmq::socket_type::router);
         router.set(zmq::sockopt::linger, 0);
         // A well-behaved client asks again only after END, so an answer is bounded by
         // max_batch + 1 messages: queue it whole instead of dropping the tail (ROUTER drops
         // silently at the high-water mark).
         router.set(zmq::sockopt::sndhwm, 0);
-        if (options.curve.enabled()) make_curve_server(router, options.curve, kZapDomainReplay);
+        if (options.curve.enabled()) {
+            // Before the bind: no connection may arrive before its handshake can be judged.
+            auto zap = ZapHandler::start(impl->context, options.curve, router, "replay");
+            if (!zap) return std::unexpected(zap.error());
+            impl->zap = std::move(*zap);
+            make_curve_server(router, options.curve, kZapDomainReplay);
+        }
         router.bind(options.endpoint);
         impl->endpoint = router.get(zmq::sockopt::last_endpoint);
         const std::string stop_endpoint = "inproc://ww-replay-stop-" + std::to_string(g_stop_counter++);

@@ -1,10 +1,16 @@
 #include "publish/zap.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <map>
 #include <thread>
 
 namespace ww::publish {
@@ -35,21 +41,99 @@ void log_refusal(const PeerRefusal& r) {
 
 }  // namespace
 
+std::string handshake_failure_reason(std::uint16_t event, std::uint32_t value) {
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
+        if (value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+            return "security mechanism mismatch (a client without CURVE?)";
+        if (value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+            return "CURVE handshake failed (the client uses a wrong server key?)";
+        char code[16];
+        std::snprintf(code, sizeof code, "0x%08x", value);
+        return std::string("handshake protocol error ") + code;
+    }
+    if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+        return "authentication refused (ZAP status " + std::to_string(value) + ")";
+    return std::string("handshake failed: ") + std::strerror(int(value));
+}
+
+namespace {
+
+std::string peer_address(int fd) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "?";
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (addr.ss_family == AF_INET)
+        ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(&addr)->sin_addr, host, sizeof host);
+    else if (addr.ss_family == AF_INET6)
+        ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(&addr)->sin6_addr, host, sizeof host);
+    else if (addr.ss_family == AF_UNIX)
+        return "unix";
+    return host;
+}
+
+}  // namespace
+
 struct ZapHandler::Impl {
-    zmq::context_t* context = nullptr;
     std::optional<std::vector<std::string>> allowlist;
     std::function<void(const PeerRefusal&)> on_refused;
-    std::string stop_endpoint;
+    std::string socket_name;
     zmq::socket_t stop_sender;  // owner's thread
     std::thread thread;
+    // Monitor state, handler thread only. libzmq reports, for one connection and in this
+    // order from its single I/O thread: ACCEPTED(fd), HANDSHAKE_FAILED_*(reason),
+    // DISCONNECTED(fd); the address must be read at ACCEPTED, while the fd is open.
+    std::map<std::uint32_t, std::string> peers;
+    std::optional<std::string> failed;
 
-    void run(zmq::socket_t handler, zmq::socket_t stop_receiver) {
-        std::array<zmq::pollitem_t, 2> items{{{handler.handle(), 0, ZMQ_POLLIN, 0},
-                                              {stop_receiver.handle(), 0, ZMQ_POLLIN, 0}}};
+    void refuse(const PeerRefusal& refusal) const {
+        if (on_refused) on_refused(refusal);
+        else log_refusal(refusal);
+    }
+
+    void run(zmq::socket_t handler, zmq::socket_t stop_receiver, zmq::socket_t monitor) {
+        std::array<zmq::pollitem_t, 3> items{{{handler.handle(), 0, ZMQ_POLLIN, 0},
+                                              {stop_receiver.handle(), 0, ZMQ_POLLIN, 0},
+                                              {monitor.handle(), 0, ZMQ_POLLIN, 0}}};
         for (;;) {
             zmq::poll(items.data(), items.size(), std::chrono::milliseconds(-1));
             if (items[1].revents & ZMQ_POLLIN) return;
             if (items[0].revents & ZMQ_POLLIN) answer(handler);
+            if (items[2].revents & ZMQ_POLLIN) on_monitor_event(monitor);
+        }
+    }
+
+    void on_monitor_event(zmq::socket_t& monitor) {
+        zmq::message_t head, endpoint;
+        if (!monitor.recv(head) || !head.more() || !monitor.recv(endpoint)) return;
+        if (head.size() < 6) return;
+        std::uint16_t event = 0;
+        std::uint32_t value = 0;
+        std::memcpy(&event, head.data(), 2);
+        std::memcpy(&value, static_cast<const char*>(head.data()) + 2, 4);
+        switch (event) {
+            case ZMQ_EVENT_ACCEPTED:
+                peers[value] = peer_address(int(value));
+                break;
+            case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
+                failed.reset();
+                break;
+            case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
+                failed.reset();  // the ZAP handler logged it already, with the client key
+                break;
+            case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
+            case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
+                failed = handshake_failure_reason(event, value);
+                break;
+            case ZMQ_EVENT_DISCONNECTED: {
+                const auto peer = peers.find(value);
+                if (failed) refuse({socket_name, peer == peers.end() ? "?" : peer->second, {}, *failed});
+                if (peer != peers.end()) peers.erase(peer);
+                failed.reset();
+                break;
+            }
+            default:
+                break;
         }
     }
 
@@ -64,17 +148,11 @@ struct ZapHandler::Impl {
             if (!more) break;
         }
         if (frames.size() < 6) return;
-        const std::string domain = frames[2].to_string();
         const std::string address = frames[3].to_string();
         const std::string mechanism = frames[5].to_string();
         const std::string key = frames.size() > 6 ? z85_of(frames[6]) : std::string{};
         const ZapDecision decision = decide_zap(mechanism, key, allowlist);
-        if (!decision.allowed) {
-            const PeerRefusal refusal{domain == kZapDomainReplay ? "replay" : "pub", address, key,
-                                      decision.reason};
-            if (on_refused) on_refused(refusal);
-            else log_refusal(refusal);
-        }
+        if (!decision.allowed) refuse({socket_name, address, key, decision.reason});
         const std::array<std::string, 6> reply{"1.0",
                                                frames[1].to_string(),
                                                decision.allowed ? "200" : "400",
@@ -88,26 +166,38 @@ struct ZapHandler::Impl {
 };
 
 Result<std::unique_ptr<ZapHandler>> ZapHandler::start(zmq::context_t& context,
-                                                      const CurveServerOptions& options) {
+                                                      const CurveServerOptions& options,
+                                                      zmq::socket_t& server_socket,
+                                                      std::string socket_name) {
     auto impl = std::make_unique<Impl>();
-    impl->context = &context;
     impl->allowlist = options.allowed_clients;
     impl->on_refused = options.on_refused;
-    impl->stop_endpoint = "inproc://ww-zap-stop-" + std::to_string(g_pipe_counter++);
+    impl->socket_name = std::move(socket_name);
+    const std::string id = std::to_string(g_pipe_counter++);
+    const std::string stop_endpoint = "inproc://ww-zap-stop-" + id;
+    const std::string monitor_endpoint = "inproc://ww-monitor-" + id;
     try {
         zmq::socket_t handler(context, zmq::socket_type::rep);
         handler.set(zmq::sockopt::linger, 0);
         handler.bind("inproc://zeromq.zap.01");
         zmq::socket_t stop_receiver(context, zmq::socket_type::pair);
-        stop_receiver.bind(impl->stop_endpoint);
+        stop_receiver.bind(stop_endpoint);
         impl->stop_sender = zmq::socket_t(context, zmq::socket_type::pair);
         impl->stop_sender.set(zmq::sockopt::linger, 0);
-        impl->stop_sender.connect(impl->stop_endpoint);
+        impl->stop_sender.connect(stop_endpoint);
+        if (zmq_socket_monitor(server_socket.handle(), monitor_endpoint.c_str(),
+                               ZMQ_EVENT_ACCEPTED | ZMQ_EVENT_DISCONNECTED |
+                                   ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                   ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH) != 0)
+            throw zmq::error_t();
+        zmq::socket_t monitor(context, zmq::socket_type::pair);
+        monitor.set(zmq::sockopt::linger, 0);
+        monitor.connect(monitor_endpoint);
         // The sockets move to the handler thread; std::thread's start is the full fence
         // libzmq asks for when a socket changes threads.
         impl->thread = std::thread([raw = impl.get(), h = std::move(handler),
-                                    s = std::move(stop_receiver)]() mutable {
-            raw->run(std::move(h), std::move(s));
+                                    s = std::move(stop_receiver), m = std::move(monitor)]() mutable {
+            raw->run(std::move(h), std::move(s), std::move(m));
         });
     } catch (const zmq::error_t& e) {
         return fail("publish", std::string("publish: cannot start the ZAP handler: ") + e.what());

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,13 +22,22 @@ struct ZapDecision {
 ZapDecision decide_zap(std::string_view mechanism, std::string_view client_key_z85,
                        const std::optional<std::vector<std::string>>& allowlist);
 
-// The ZAP handler (RFC 27) of one ZeroMQ context: a thread answering libzmq's authentication
-// requests on inproc://zeromq.zap.01. Start it before binding a CURVE socket in that context;
-// destroy it before the context. Internal to the publish module.
+// Why a connection failed its handshake, from a socket monitor event (pure).
+std::string handshake_failure_reason(std::uint16_t event, std::uint32_t value);
+
+// The security watch of one server socket and its ZeroMQ context, on one thread:
+// - the ZAP handler (RFC 27) answering libzmq's authentication requests on
+//   inproc://zeromq.zap.01 (CURVE mechanism, client key in the allowlist);
+// - a socket monitor that reports connections failing before ZAP is asked (a plaintext client,
+//   a client using the wrong server key) with the peer address noted when it was accepted.
+// Start it after creating the CURVE socket and before binding it; destroy it before the
+// context. Internal to the publish module.
 class ZapHandler {
 public:
     static Result<std::unique_ptr<ZapHandler>> start(zmq::context_t& context,
-                                                     const CurveServerOptions& options);
+                                                     const CurveServerOptions& options,
+                                                     zmq::socket_t& server_socket,
+                                                     std::string socket_name);
     ~ZapHandler();
     ZapHandler(const ZapHandler&) = delete;
     ZapHandler& operator=(const ZapHandler&) = delete;

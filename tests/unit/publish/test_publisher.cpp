@@ -136,20 +136,45 @@ TEST(Publisher, CurveAllowlistAdmitsKnownClientsAndLogsRefusedOnes) {
     EXPECT_FALSE(leaked->has_value());
 }
 
-TEST(Publisher, APlaintextClientGetsNothingFromACurveServer) {
+// Clients that fail before ZAP is asked: the socket monitor reports them with the address
+// noted when their connection was accepted.
+void expect_refused_before_zap(CurveClientOptions client_curve, const std::string& reason_part) {
     const auto server = *generate_keypair();
     const auto client = *generate_keypair();
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<PeerRefusal> refusals;
     PublisherOptions options{"tcp://127.0.0.1:*"};
     options.curve.secret_key = server.secret_key;
+    options.curve.on_refused = [&](const PeerRefusal& r) {
+        std::lock_guard lock(mutex);
+        refusals.push_back(r);
+        changed.notify_all();
+    };
     auto pub = bind_local(options);
     auto good = subscribe(pub.endpoint(), {""}, {server.public_key, client});
-    auto plain = subscribe(pub.endpoint(), {""});
+    auto bad = subscribe(pub.endpoint(), {""}, client_curve);
     ASSERT_TRUE(wait_until_subscribed(pub, good));
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !refusals.empty(); }));
+        EXPECT_EQ(refusals[0].socket, "pub");
+        EXPECT_EQ(refusals[0].address, "127.0.0.1");
+        EXPECT_NE(refusals[0].reason.find(reason_part), std::string::npos) << refusals[0].reason;
+    }
     ASSERT_TRUE(pub.send("alert.wl", "secret"));
     ASSERT_TRUE(next_alert(good));
-    auto leaked = plain.receive(200ms);
+    auto leaked = bad.receive(200ms);
     ASSERT_TRUE(leaked);
     EXPECT_FALSE(leaked->has_value());
+}
+
+TEST(Publisher, APlaintextClientGetsNothingFromACurveServerAndIsLogged) {
+    expect_refused_before_zap({}, "mechanism mismatch");
+}
+
+TEST(Publisher, AClientWithTheWrongServerKeyGetsNothingAndIsLogged) {
+    expect_refused_before_zap({generate_keypair()->public_key, *generate_keypair()}, "wrong server key");
 }
 
 }  // namespace

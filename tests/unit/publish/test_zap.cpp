@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+#include <cstring>
+
 namespace ww::publish {
 namespace {
 
@@ -29,6 +32,21 @@ TEST(Zap, Decisions) {
         EXPECT_EQ(d.allowed, c.allowed);
         EXPECT_EQ(d.reason, c.reason);
     }
+}
+
+TEST(Zap, HandshakeFailureReasons) {
+    EXPECT_EQ(handshake_failure_reason(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                                       ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH),
+              "security mechanism mismatch (a client without CURVE?)");
+    EXPECT_EQ(handshake_failure_reason(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL,
+                                       ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC),
+              "CURVE handshake failed (the client uses a wrong server key?)");
+    EXPECT_EQ(handshake_failure_reason(ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, 0x10000011u),
+              "handshake protocol error 0x10000011");
+    EXPECT_EQ(handshake_failure_reason(ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 400),
+              "authentication refused (ZAP status 400)");
+    EXPECT_EQ(handshake_failure_reason(ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, ECONNRESET),
+              std::string("handshake failed: ") + std::strerror(ECONNRESET));
 }
 
 }  // namespace
