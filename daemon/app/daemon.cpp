@@ -21,7 +21,9 @@
 #include "feed/parse.h"
 #include "fetch/http_client.h"
 #include "fetch/response_policy.h"
+#include "publish/curve.h"
 #include "publish/publisher.h"
+#include "publish/replay_server.h"
 #include "schedule/host_gate.h"
 #include "schedule/jitter.h"
 #include "schedule/network_health.h"
@@ -49,6 +51,50 @@ struct FeedRuntime {
     bool in_flight = false;
     bool removed = false;  // dropped by a reload while in flight: erased when the poll ends
 };
+
+Result<publish::CurveServerOptions> curve_options(const config::PublishSection& p) {
+    publish::CurveServerOptions curve;
+    if (p.curve_secret_key_file.empty()) {
+        if (!p.curve_allowed_clients.empty())
+            return fail("config", "publish: curve_allowed_clients needs curve_secret_key_file");
+        return curve;
+    }
+    auto pair = publish::load_secret_key_file(p.curve_secret_key_file);
+    if (!pair) return std::unexpected(pair.error());
+    curve.secret_key = pair->secret_key;
+    if (!p.curve_allowed_clients.empty()) {
+        auto allowed = publish::load_allowlist(p.curve_allowed_clients);
+        if (!allowed) return std::unexpected(allowed.error());
+        curve.allowed_clients = std::move(*allowed);
+    }
+    return curve;
+}
+
+// Replay reads the alert log through its own read-only connection, on the replay thread, so
+// that a large replay never waits on (or delays) the writer.
+publish::ReplaySource replay_source(std::filesystem::path state_dir) {
+    auto db = std::make_shared<std::optional<store::Store>>();
+    return [db, state_dir = std::move(state_dir)](std::int64_t after, std::string_view prefix,
+                                                  std::size_t limit) -> Result<publish::ReplaySlice> {
+        if (!*db) {
+            auto opened = store::Store::open(state_dir, store::Mode::read_only);
+            if (!opened) return std::unexpected(opened.error());
+            db->emplace(std::move(*opened));
+        }
+        auto& s = **db;
+        publish::ReplaySlice slice;
+        auto earliest = s.earliest_seq();
+        auto last = s.last_seq();
+        auto alerts = s.alerts_after(after, prefix, limit);
+        if (!earliest) return std::unexpected(earliest.error());
+        if (!last) return std::unexpected(last.error());
+        if (!alerts) return std::unexpected(alerts.error());
+        slice.earliest_seq = *earliest;
+        slice.last_seq = *last;
+        for (auto& a : *alerts) slice.alerts.push_back({a.seq, std::move(a.topic), std::move(a.envelope)});
+        return slice;
+    };
+}
 
 // What the loop keeps of a parsed feed once its items went to the store.
 struct ParsedSummary {
@@ -85,18 +131,21 @@ fetch::ClientOptions client_options(const config::FetchSection& f) {
 }  // namespace
 
 struct Daemon::Impl {
-    Impl(config::Config c, RunOptions o, store::Store s, publish::Publisher p, CompiledWatchlists m)
+    Impl(config::Config c, RunOptions o, store::Store s, publish::Publisher p,
+         publish::ReplayServer r, CompiledWatchlists m)
         : cfg(std::move(c)),
           options(o),
           workers(cfg.daemon.workers),
           store(std::move(s)),
           publisher(std::move(p)),
+          replay(std::move(r)),
           http(io, client_options(cfg.fetch)),
           watchlists(std::make_shared<const MatchSnapshot>(std::move(m.snapshot))),
           watchlists_in_force(std::move(m.in_force)),
           signals(io, SIGINT, SIGTERM),
           reload_signal(io, SIGHUP),
           heartbeat(io),
+          retention_timer(io),
           policy(policy_of(cfg.schedule)) {}
 
     config::Config cfg;
@@ -106,6 +155,7 @@ struct Daemon::Impl {
     asio::thread_pool store_thread{1};  // every SQLite write happens here, in order
     store::Store store;
     publish::Publisher publisher;
+    publish::ReplayServer replay;
     fetch::HttpClient http;
     std::atomic<std::shared_ptr<const MatchSnapshot>> watchlists;
     std::vector<config::WatchlistConfig> watchlists_in_force;  // io thread
@@ -114,6 +164,7 @@ struct Daemon::Impl {
     asio::signal_set reload_signal;
     bool reloading = false;
     asio::steady_timer heartbeat;
+    asio::steady_timer retention_timer;
     schedule::Policy policy;
     schedule::HostGate host_gate;
     schedule::NetworkHealth network;
@@ -139,6 +190,7 @@ struct Daemon::Impl {
     void schedule_at(FeedRuntime& f, seconds delay);
     void publish(const std::vector<store::RecordedAlert>& alerts);
     void arm_heartbeat();
+    void apply_retention();
     void shutdown(std::string_view why);
     void await_reload_signal();
     void reload();
@@ -153,6 +205,7 @@ void Daemon::Impl::start() {
     });
     await_reload_signal();
     arm_heartbeat();
+    apply_retention();
     const auto now = now_seconds();
     once_remaining = feeds.size();
     for (auto& f : feeds) {
@@ -367,6 +420,25 @@ void Daemon::Impl::arm_heartbeat() {
     });
 }
 
+// Alerts past [publish] retention and seen-marks past [store] seen_retention are pruned on the
+// store thread, at start and then hourly, so that the database stays bounded.
+void Daemon::Impl::apply_retention() {
+    asio::post(store_thread, [this, alerts_before = now_seconds() - cfg.publish.retention,
+                              seen_before = now_seconds() - cfg.store.seen_retention] {
+        auto earliest = store.prune_alerts(alerts_before);
+        auto forgotten = store.prune_seen(seen_before);
+        if (!earliest || !forgotten)
+            spdlog::error("store: retention failed error=\"{}\"",
+                          !earliest ? earliest.error().message : forgotten.error().message);
+        else
+            spdlog::debug("store: retention earliest_seq={} seen_forgotten={}", *earliest, *forgotten);
+    });
+    retention_timer.expires_after(std::chrono::hours(1));
+    retention_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !stopping) apply_retention();
+    });
+}
+
 void Daemon::Impl::shutdown(std::string_view why) {
     if (stopping) return;
     stopping = true;
@@ -374,6 +446,7 @@ void Daemon::Impl::shutdown(std::string_view why) {
     signals.cancel();
     reload_signal.cancel();
     heartbeat.cancel();
+    retention_timer.cancel();
     for (auto& f : feeds) f.timer.cancel();
     // Transfers are aborted; bodies already being parsed or recorded finish and publish.
     http.cancel_all();
@@ -496,18 +569,29 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     }
     auto last_seq = store->last_seq();
     if (!last_seq) return std::unexpected(last_seq.error());
+    auto curve = curve_options(cfg.publish);
+    if (!curve) return std::unexpected(curve.error());
     // Bound before the first fetch, so that a subscriber can connect before any alert exists.
     auto publisher = publish::Publisher::bind({.endpoint = cfg.publish.endpoint,
-                                               .send_hwm = cfg.publish.send_hwm});
+                                               .send_hwm = cfg.publish.send_hwm,
+                                               .curve = *curve,
+                                               .allow_insecure = cfg.publish.allow_insecure});
     if (!publisher) return std::unexpected(publisher.error());
+    auto replay = publish::ReplayServer::start({.endpoint = cfg.publish.replay_endpoint,
+                                                .max_batch = cfg.publish.max_batch,
+                                                .curve = *curve,
+                                                .allow_insecure = cfg.publish.allow_insecure},
+                                               replay_source(cfg.daemon.state_dir));
+    if (!replay) return std::unexpected(replay.error());
 
     auto impl = std::make_unique<Impl>(std::move(cfg), options, std::move(*store),
-                                       std::move(*publisher), std::move(watchlists));
+                                       std::move(*publisher), std::move(*replay), std::move(watchlists));
     impl->last_seq = *last_seq;
     for (std::size_t i = 0; i < states.size(); ++i)
         impl->feeds.emplace_back(impl->io, impl->cfg.feeds[i], std::move(states[i]));
-    spdlog::info("app: started feeds={} watchlists={} publish={} state_dir={} last_seq={}",
+    spdlog::info("app: started feeds={} watchlists={} publish={} replay={} curve={} state_dir={} last_seq={}",
                  impl->feeds.size(), impl->cfg.watchlists.size(), impl->publisher.endpoint(),
+                 impl->replay.endpoint(), curve->enabled() ? "on" : "off",
                  impl->cfg.daemon.state_dir.string(), impl->last_seq);
     return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
 }
