@@ -159,12 +159,14 @@ UBreakIterator* word_breaker() {
     return it.get();
 }
 
+thread_local bool t_surfaces = true;  // set by tokenize() for the call in progress
+
 void push_token(std::vector<Token>& out, std::string_view raw, std::size_t begin, Field field,
                 TokenCursor& cur, Script script, bool part, std::uint32_t end_pos) {
     Token t;
     t.word = fold_word(raw);
     if (t.word.empty()) return;
-    t.surface = nfkc(raw);
+    if (t_surfaces) t.surface = nfkc(raw);
     t.pos = cur.next_pos;
     t.end = end_pos;
     t.block = cur.block;
@@ -256,7 +258,7 @@ void emit_group(std::string_view text, std::vector<Part> parts, const std::vecto
             const std::size_t b = merged.front().begin;
             Token t;
             t.word = fold_word(joined);
-            t.surface = nfkc(joined);
+            if (t_surfaces) t.surface = nfkc(joined);
             t.pos = first;
             t.end = last;
             t.block = cur.block;
@@ -286,7 +288,7 @@ void emit_compound(std::string_view text, const std::vector<Part>& parts,
         for (const auto& p : parts) letters += text.substr(p.begin, p.end - p.begin);
         Token t;
         t.word = fold_word(letters);
-        t.surface = nfkc(letters);
+        if (t_surfaces) t.surface = nfkc(letters);
         t.pos = t.end = cur.next_pos++;
         t.block = cur.block;
         t.byte_begin = static_cast<std::uint32_t>(parts.front().begin);
@@ -340,9 +342,11 @@ std::string fold_word(std::string_view raw) {
     return w;
 }
 
-void tokenize(std::string_view text, Field field, TokenCursor& cur, std::vector<Token>& out) {
-    std::vector<Part> parts;
-    std::vector<Cp> joins;
+void tokenize(std::string_view text, Field field, TokenCursor& cur, std::vector<Token>& out,
+              bool surfaces) {
+    t_surfaces = surfaces;
+    thread_local std::vector<Part> parts;
+    thread_local std::vector<Cp> joins;
     std::size_t i = 0;
     while (i < text.size()) {
         const auto d = decode(text, i);

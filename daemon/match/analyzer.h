@@ -22,7 +22,7 @@ const char* field_name(Field f);
 struct Token {
     std::string word;     // NFKC, case folded, Latin/Greek diacritics removed, ё -> е
     std::string surface;  // NFKC with case kept (acronym dots removed): what case: compares
-    std::string stem;     // items only: the stem language's index (one byte), then the stem
+    std::uint8_t lang = 0;  // items only: the stemmer (index in stem_languages()) for this token
     std::uint32_t pos = 0;
     std::uint32_t end = 0;  // last position covered (inclusive)
     std::uint32_t block = 0;  // paragraph; phrases and NEAR never cross blocks
@@ -39,8 +39,10 @@ struct TokenCursor {
     std::uint32_t block = 0;
 };
 
-// Appends the tokens of plain text; '\n' starts a new block.
-void tokenize(std::string_view text, Field field, TokenCursor& cursor, std::vector<Token>& out);
+// Appends the tokens of plain text; '\n' starts a new block. `surfaces` fills Token::surface
+// (only case: needs it, and it costs an NFKC pass per word).
+void tokenize(std::string_view text, Field field, TokenCursor& cursor, std::vector<Token>& out,
+              bool surfaces = true);
 
 // True when the text may hold tags or entities worth removing before tokenising.
 bool has_markup(std::string_view text);

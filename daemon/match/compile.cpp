@@ -1,16 +1,22 @@
 #include <algorithm>
 #include <array>
+#include <atomic>
 
 #include "match/engine.h"
 
 namespace ww::match {
 
+TermDictionary::TermDictionary() {
+    static std::atomic<std::uint64_t> generations{0};
+    generation_ = ++generations;
+}
+
 std::uint32_t TermDictionary::intern(Ns ns, std::string_view term) {
     auto& m = maps_[static_cast<int>(ns)];
-    if (const auto it = m.find(term); it != m.end()) return it->second;
+    if (const auto* found = m.find(term)) return *found;
     const auto id = static_cast<std::uint32_t>(terms_.size());
     terms_.emplace_back(term);
-    m.emplace(std::string(term), id);
+    m.insert(term, id);
     if (ns == Ns::prefix) max_prefix_bytes_ = std::max(max_prefix_bytes_, term.size());
     return id;
 }
@@ -18,9 +24,9 @@ std::uint32_t TermDictionary::intern(Ns ns, std::string_view term) {
 std::optional<std::uint32_t> TermDictionary::find(Ns ns, std::string_view term) const {
     const auto& m = maps_[static_cast<int>(ns)];
     if (m.empty()) return std::nullopt;
-    const auto it = m.find(term);
-    if (it == m.end()) return std::nullopt;
-    return it->second;
+    const auto* found = m.find(term);
+    if (found == nullptr) return std::nullopt;
+    return *found;
 }
 
 int term_rarity(std::string_view term) {
@@ -85,26 +91,23 @@ struct Compiler {
             } else {
                 auto memo = dict.word_memo.find(t->word);
                 if (memo == dict.word_memo.end()) {
-                    std::vector<std::uint32_t> tagged, keys;
-                    for (const auto& [lang, s] : stemming.query_stems(t->word, t->script)) {
-                        tagged.push_back(dict.intern(Ns::stem, std::string(1, static_cast<char>(lang)) + s));
-                        const auto k = dict.intern(Ns::stem_key, s);
-                        if (std::ranges::find(keys, k) == keys.end()) keys.push_back(k);
-                    }
-                    memo = dict.word_memo.emplace(t->word, std::pair{std::move(tagged), std::move(keys)}).first;
+                    StemTable table;
+                    table.fill(kNoTerm);
+                    for (const auto& [lang, s] : stemming.query_stems(t->word, t->script))
+                        table[lang] = dict.intern(Ns::stem, s);
+                    dict.stem_tables.push_back(table);
+                    memo = dict.word_memo
+                               .emplace(t->word, static_cast<std::uint32_t>(dict.stem_tables.size() - 1))
+                               .first;
                 }
-                ids = memo->second.first;
-                n.keys.resize(n.members.size());
-                n.keys.push_back(memo->second.second);
+                for (const auto id : dict.stem_tables[memo->second])
+                    if (id != kNoTerm && std::ranges::find(ids, id) == ids.end()) ids.push_back(id);
+                n.stem_table.resize(n.members.size(), kNoTerm);
+                n.stem_table.push_back(memo->second);
             }
             n.members.push_back(std::move(ids));
         }
-        if (!n.keys.empty()) {
-            // Members without separate keys anchor on their own terms.
-            n.keys.resize(n.members.size());
-            for (std::size_t i = 0; i < n.members.size(); ++i)
-                if (n.keys[i].empty()) n.keys[i] = n.members[i];
-        }
+        if (!n.stem_table.empty()) n.stem_table.resize(n.members.size(), kNoTerm);
         return n;
     }
 
@@ -173,6 +176,38 @@ std::expected<CNode, CompileError> compile(const QueryNode& q, TermDictionary& d
     return n;
 }
 
+namespace {
+
+void required_into(const CNode& n, const TermDictionary& dict, std::vector<Anchor>& out) {
+    switch (n.kind) {
+        case CNode::Kind::negation: return;
+        case CNode::Kind::all:
+        case CNode::Kind::near:
+            for (const auto& k : n.kids) required_into(k, dict, out);
+            return;
+        case CNode::Kind::span:
+            for (const auto& m : n.members) {
+                int s = 1 << 20;
+                for (const auto id : m) s = std::min(s, term_rarity(dict.term(id)));
+                out.push_back({m, s});
+            }
+            return;
+        default:
+            if (auto a = anchors_of(n, dict)) out.push_back(std::move(*a));
+    }
+}
+
+}  // namespace
+
+std::vector<Anchor> required_of(const CNode& node, const TermDictionary& dict) {
+    std::vector<Anchor> out;
+    required_into(node, dict, out);
+    std::ranges::stable_sort(out, [](const Anchor& a, const Anchor& b) {
+        return a.score != b.score ? a.score > b.score : a.ids.size() < b.ids.size();
+    });
+    return out;
+}
+
 std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
     const auto set_score = [&](const std::vector<std::uint32_t>& ids) {
         int s = 1 << 20;
@@ -185,7 +220,7 @@ std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
         case CNode::Kind::span: {
             // Every member must be present: the rarest one is enough to find candidates.
             std::optional<Anchor> best;
-            for (const auto& m : n.keys.empty() ? n.members : n.keys) {
+            for (const auto& m : n.members) {
                 const int s = set_score(m);
                 if (!best || s > best->score || (s == best->score && m.size() < best->ids.size()))
                     best = Anchor{m, s};

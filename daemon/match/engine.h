@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "match/analyzer.h"
+#include "match/flat_map.h"
 #include "match/matcher.h"
 #include "match/query.h"
 #include "match/stemmer.h"
@@ -19,29 +20,37 @@
 namespace ww::match {
 
 // Term namespaces: a bare word matches by stem, a quoted word exactly, case: by surface,
-// word* by prefix of the exact word, site: by host. `stem` terms carry their language (one
-// byte, the index in stem_languages()) so that a word matches only a token whose stem in the
-// token's own language is the word's stem in that language ("Putin" is not Italian "put");
-// `stem_key` is the same stem without the language, a cheaper necessary condition used as the
-// anchor.
-enum class Ns : std::uint8_t { stem, stem_key, exact, surface, prefix, host };
-inline constexpr int kNsCount = 6;
+// word* by prefix of the exact word, site: by host.
+enum class Ns : std::uint8_t { stem, exact, surface, prefix, host };
+inline constexpr int kNsCount = 5;
+inline constexpr std::uint32_t kNoTerm = 0xFFFFFFFFu;
+
+// A bare word's stem term in each stemming language. A token matches the word only when the
+// token's stem (in the token's own language) is the word's stem in that same language, so that
+// "Putin" never meets an English "put" through some other language's stemmer.
+using StemTable = std::array<std::uint32_t, kStemLanguageCount>;
 
 class TermDictionary {
 public:
+    TermDictionary();
+    // Distinct per dictionary: keys the per-thread token caches.
+    std::uint64_t generation() const { return generation_; }
     std::uint32_t intern(Ns ns, std::string_view term);
     std::optional<std::uint32_t> find(Ns ns, std::string_view term) const;
     bool any(Ns ns) const { return !maps_[static_cast<int>(ns)].empty(); }
     std::size_t size() const { return terms_.size(); }
     const std::string& term(std::uint32_t id) const { return terms_[id]; }
     std::size_t max_prefix_bytes() const { return max_prefix_bytes_; }
-    // Build-time memo: a bare word's tagged stems and anchor keys, so that the 100,000th query
-    // with "sanctions" costs a lookup, not twenty Snowball calls.
-    StringMap<std::pair<std::vector<std::uint32_t>, std::vector<std::uint32_t>>> word_memo;
+    // Stem tables of bare words, shared by every query using the word; word_memo finds them at
+    // build time, so that the 100,000th query with "sanctions" costs a lookup, not twenty
+    // Snowball calls.
+    std::vector<StemTable> stem_tables;
+    StringMap<std::uint32_t> word_memo;
 
 private:
-    std::array<StringMap<std::uint32_t>, kNsCount> maps_;
+    std::array<FlatStringMap<std::uint32_t>, kNsCount> maps_;
     std::vector<std::string> terms_;
+    std::uint64_t generation_ = 0;
     std::size_t max_prefix_bytes_ = 0;
 };
 
@@ -55,7 +64,8 @@ struct CNode {
     int distance = 0;  // phrase slop or NEAR distance
     std::vector<CNode> kids;
     std::vector<std::vector<std::uint32_t>> members;
-    std::vector<std::vector<std::uint32_t>> keys;  // anchor terms per member; empty = members
+    // Per member: its StemTable index (bare words), or kNoTerm when any of its ids will do.
+    std::vector<std::uint32_t> stem_table;
     std::string label;  // the atom as written, for explanations
 };
 
@@ -76,6 +86,9 @@ struct Anchor {
     int score = 0;  // higher = rarer in items
 };
 std::optional<Anchor> anchors_of(const CNode& node, const TermDictionary& dict);
+// Every term set the node needs (one term of each must be present), rarest first: the first
+// is the anchor, the next few a cheap filter checked before exact verification.
+std::vector<Anchor> required_of(const CNode& node, const TermDictionary& dict);
 // Heuristic rarity of a term in news text: longer is rarer, function words are common.
 int term_rarity(std::string_view term);
 
@@ -86,25 +99,44 @@ struct AnalyzedItem {
     std::vector<Token> tokens;
     std::vector<std::string> hosts;  // link host and its parent domains
 };
-void analyze_item(const ItemView& item, const Stemming& stemming, AnalyzedItem& out);
+void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
 
 // Term id -> token indexes, built per item in per-thread scratch space.
 class Occurrences {
 public:
     static constexpr std::uint32_t kHostToken = 0xFFFFFFFFu;
-    void build(const AnalyzedItem& item, const TermDictionary& dict);
+    void build(const AnalyzedItem& item, const TermDictionary& dict, const Stemming& stemming);
     std::span<const std::uint32_t> of(std::uint32_t term) const;
     std::span<const std::uint32_t> touched() const { return touched_; }
+    // Whether the term occurs: a bit per dictionary term, small enough to stay in cache.
+    bool present(std::uint32_t term) const { return (bits_[term >> 6] >> (term & 63)) & 1U; }
+    // The stem term of a token in its own language (kNoTerm when no query uses it).
+    std::uint32_t stem_of(std::uint32_t token) const { return token_stem_[token]; }
 
 private:
+    // What a (language, word) resolves to in one dictionary, cached per thread: most words of
+    // an item were seen before, so Snowball and three dictionary probes become one lookup.
+    struct WordTerms {
+        std::uint32_t stem = kNoTerm, exact = kNoTerm;
+    };
+    const WordTerms& terms_of(const Token& t, const TermDictionary& dict, const Stemming& stemming);
+    FlatStringMap<WordTerms> word_cache_;
+    std::uint64_t cache_generation_ = 0;
+    std::string key_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_;
-    std::vector<std::uint32_t> stamp_, begin_, count_, fill_, occ_, touched_;
+    struct Slot {  // one cache line holds what a lookup needs
+        std::uint32_t stamp = 0, begin = 0, count = 0, fill = 0;
+    };
+    std::vector<Slot> slots_;
+    std::vector<std::uint32_t> occ_, touched_, token_stem_;
+    std::vector<std::uint64_t> bits_;
     std::uint32_t epoch_ = 0;
 };
 
 struct VerifyContext {
     const AnalyzedItem& item;
     const Occurrences& occ;
+    const TermDictionary& dict;
 };
 bool verify(const CNode& node, const VerifyContext& ctx);
 MatchExplanation explain(const CNode& node, const VerifyContext& ctx);

@@ -54,8 +54,8 @@ public:
 
     std::vector<Hit> match_counted(const ItemView& item, MatchStats& stats) const override {
         Scratch& s = scratch();
-        analyze_item(item, stemming_, s.item);
-        s.occ.build(s.item, dict_);
+        analyze_item(item, dict_.any(Ns::surface), s.item);
+        s.occ.build(s.item, dict_, stemming_);
         stats.tokens = s.item.tokens.size();
         // Candidates: every query with an anchor term in the item, plus those without anchors.
         if (s.qstamp.size() < queries_.size()) {
@@ -67,29 +67,30 @@ public:
             s.epoch = 1;
         }
         s.candidates.clear();
-        const auto mark = [&](std::uint32_t q) {
-            if (s.qstamp[q] == s.epoch) return;
-            s.qstamp[q] = s.epoch;
-            s.candidates.push_back(q);
+        const auto mark = [&](const Posting& p) {
+            if (s.qstamp[p.query] == s.epoch) return;
+            s.qstamp[p.query] = s.epoch;
+            if (passes_filters(p.filters, s.occ)) s.candidates.push_back(p.query);
         };
-        for (const auto term : s.occ.touched())
-            if (term < postings_.size())
-                for (const auto q : postings_[term]) mark(q);
-        for (const auto q : unanchored_) mark(q);
+        for (const auto term : s.occ.touched()) {
+            if (term + 1 >= post_begin_.size()) continue;
+            for (auto p = post_begin_[term]; p < post_begin_[term + 1]; ++p) mark(postings_[p]);
+        }
+        for (const auto q : unanchored_) mark(Posting{q, kNoTerm});
         std::ranges::sort(s.candidates);
         stats.candidates = s.candidates.size();
         std::vector<Hit> hits;
-        const VerifyContext ctx{s.item, s.occ};
+        const VerifyContext ctx{s.item, s.occ, dict_};
         for (const auto q : s.candidates) check(q, item, ctx, hits);
         return hits;
     }
 
     std::vector<Hit> match_brute_force(const ItemView& item) const override {
         Scratch& s = scratch();
-        analyze_item(item, stemming_, s.item);
-        s.occ.build(s.item, dict_);
+        analyze_item(item, dict_.any(Ns::surface), s.item);
+        s.occ.build(s.item, dict_, stemming_);
         std::vector<Hit> hits;
-        const VerifyContext ctx{s.item, s.occ};
+        const VerifyContext ctx{s.item, s.occ, dict_};
         for (std::uint32_t q = 0; q < queries_.size(); ++q)
             if (queries_[q].watchlist.enabled) check(q, item, ctx, hits);
         return hits;
@@ -101,11 +102,20 @@ public:
         if (!root) return std::unexpected(root.error());
         const auto q = static_cast<std::uint32_t>(queries_.size());
         if (w.enabled) {
-            if (auto a = anchors_of(*root, dict_)) {
-                for (const auto id : a->ids) {
-                    if (id >= postings_.size()) postings_.resize(dict_.size());
-                    postings_[id].push_back(q);
+            const auto required = required_of(*root, dict_);
+            if (!required.empty()) {
+                // Up to three more required sets, stored flat: count, then [size, ids...] per set.
+                std::uint32_t filters = kNoTerm;
+                if (required.size() > 1) {
+                    filters = static_cast<std::uint32_t>(filters_.size());
+                    const auto n = std::min<std::size_t>(required.size() - 1, 3);
+                    filters_.push_back(static_cast<std::uint32_t>(n));
+                    for (std::size_t i = 1; i <= n; ++i) {
+                        filters_.push_back(static_cast<std::uint32_t>(required[i].ids.size()));
+                        filters_.insert(filters_.end(), required[i].ids.begin(), required[i].ids.end());
+                    }
                 }
+                for (const auto id : required[0].ids) pending_.emplace_back(id, Posting{q, filters});
             } else {
                 unanchored_.push_back(q);
             }
@@ -127,11 +137,51 @@ private:
         hits.push_back({cq.watchlist.name, explain(cq.root, ctx)});
     }
 
+public:
+    // After the last add(): postings into one array ordered by term (CSR), read sequentially
+    // by every item.
+    void finish() {
+        std::ranges::stable_sort(pending_, {}, &std::pair<std::uint32_t, Posting>::first);
+        post_begin_.assign(dict_.size() + 1, 0);
+        for (const auto& [term, p] : pending_) ++post_begin_[term + 1];
+        for (std::size_t t = 1; t < post_begin_.size(); ++t) post_begin_[t] += post_begin_[t - 1];
+        postings_.clear();
+        postings_.reserve(pending_.size());
+        for (const auto& [term, p] : pending_) postings_.push_back(p);
+        pending_.clear();
+        pending_.shrink_to_fit();
+    }
+
+private:
+    struct Posting {
+        std::uint32_t query;
+        std::uint32_t filters;  // offset in filters_, or kNoTerm
+    };
+
+    // Necessary before exact verification: one term of each filter set occurs in the item.
+    // Checked from flat arrays and a bitset, where verification chases the query's nodes
+    // through memory.
+    bool passes_filters(std::uint32_t at, const Occurrences& occ) const {
+        if (at == kNoTerm) return true;
+        const std::uint32_t sets = filters_[at++];
+        for (std::uint32_t s = 0; s < sets; ++s) {
+            const std::uint32_t n = filters_[at++];
+            bool any = false;
+            for (std::uint32_t k = 0; k < n && !any; ++k) any = occ.present(filters_[at + k]);
+            if (!any) return false;
+            at += n;
+        }
+        return true;
+    }
+
     Stemming stemming_;
     TermDictionary dict_;
     std::vector<CompiledQuery> queries_;
-    std::vector<std::vector<std::uint32_t>> postings_;  // term id -> queries anchored on it
-    std::vector<std::uint32_t> unanchored_;             // verified for every item
+    std::vector<std::pair<std::uint32_t, Posting>> pending_;  // (term, posting) until finish()
+    std::vector<std::uint32_t> post_begin_;  // term id -> first posting; size = terms + 1
+    std::vector<Posting> postings_;          // queries anchored on each term
+    std::vector<std::uint32_t> unanchored_;  // verified for every item
+    std::vector<std::uint32_t> filters_;
 };
 
 }  // namespace
@@ -158,6 +208,7 @@ BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOption
         }
         result.errors.push_back({w.name, std::move(message)});
     }
+    index->finish();
     result.index = std::move(index);
     return result;
 }

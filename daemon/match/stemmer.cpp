@@ -39,6 +39,8 @@ constexpr std::array<StemLanguage, 23> kLanguages{{
     {"ru", Script::cyrillic}, {"el", Script::greek}, {"ar", Script::arabic},
 }};
 
+static_assert(kLanguages.size() == kStemLanguageCount);
+
 std::size_t default_for_script(Script s) {
     switch (s) {
         case Script::latin: return 1;      // en

@@ -46,6 +46,7 @@ struct StemLanguage {
     Script script;
 };
 std::span<const StemLanguage> stem_languages();
+inline constexpr std::size_t kStemLanguageCount = 23;
 // Index in stem_languages() or 0 when Snowball has none for this BCP 47 tag ("en-GB" -> en).
 std::size_t stem_language_of(std::string_view bcp47);
 // The stemmer a token of this script uses in an item of language `item_lang`

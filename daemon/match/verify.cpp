@@ -35,7 +35,7 @@ std::string joined(std::span<const std::string> parts) {
 
 }  // namespace
 
-void analyze_item(const ItemView& item, const Stemming& stemming, AnalyzedItem& out) {
+void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out) {
     out.tokens.clear();
     out.hosts.clear();
     const std::array<std::string_view, 3> plain{item.title, item.summary, item.content};
@@ -53,29 +53,41 @@ void analyze_item(const ItemView& item, const Stemming& stemming, AnalyzedItem& 
     out.texts[4] = out.owned[4];
     for (int f = 0; f < kFieldCount; ++f) {
         TokenCursor cur;
-        tokenize(out.texts[f], static_cast<Field>(f), cur, out.tokens);
+        tokenize(out.texts[f], static_cast<Field>(f), cur, out.tokens, surfaces);
     }
     const bool given = !item.language.empty();
     const std::size_t lang = stem_language_of(item.language);
-    for (auto& t : out.tokens) {
-        const auto l = stem_language_for(t.script, lang, given);
-        t.stem.assign(1, static_cast<char>(l));
-        t.stem += stemming.stem(l, t.word);
-    }
+    for (auto& t : out.tokens) t.lang = static_cast<std::uint8_t>(stem_language_for(t.script, lang, given));
     add_hosts(item.link, out.hosts);
 }
 
-void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict) {
+const Occurrences::WordTerms& Occurrences::terms_of(const Token& t, const TermDictionary& dict,
+                                                   const Stemming& stemming) {
+    key_.assign(1, static_cast<char>(t.lang));
+    key_ += t.word;
+    if (const auto* hit = word_cache_.find(key_)) return *hit;
+    WordTerms w;
+    if (const auto id = dict.find(Ns::stem, stemming.stem(t.lang, t.word))) w.stem = *id;
+    if (const auto id = dict.find(Ns::exact, t.word)) w.exact = *id;
+    return word_cache_.insert(key_, w);
+}
+
+void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, const Stemming& stemming) {
+    if (cache_generation_ != dict.generation() || word_cache_.arena_bytes() > (64u << 20)) {
+        word_cache_.clear();
+        cache_generation_ = dict.generation();
+    }
     pairs_.clear();
+    token_stem_.resize(item.tokens.size());
     const bool surface = dict.any(Ns::surface);
     const bool prefix = dict.any(Ns::prefix);
     const std::size_t max_prefix = dict.max_prefix_bytes();
     for (std::uint32_t k = 0; k < item.tokens.size(); ++k) {
         const Token& t = item.tokens[k];
-        if (const auto id = dict.find(Ns::stem, t.stem)) pairs_.emplace_back(*id, k);
-        if (const auto id = dict.find(Ns::stem_key, std::string_view(t.stem).substr(1)))
-            pairs_.emplace_back(*id, k);
-        if (const auto id = dict.find(Ns::exact, t.word)) pairs_.emplace_back(*id, k);
+        const WordTerms& w = terms_of(t, dict, stemming);
+        token_stem_[k] = w.stem;
+        if (w.stem != kNoTerm) pairs_.emplace_back(w.stem, k);
+        if (w.exact != kNoTerm && w.exact != w.stem) pairs_.emplace_back(w.exact, k);
         if (surface)
             if (const auto id = dict.find(Ns::surface, t.surface)) pairs_.emplace_back(*id, k);
         if (prefix) {
@@ -92,46 +104,40 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict) {
         if (const auto id = dict.find(Ns::host, h)) pairs_.emplace_back(*id, kHostToken);
 
     // Counting sort by term id; stamps avoid clearing arrays sized to the dictionary.
-    if (stamp_.size() < dict.size()) {
-        stamp_.assign(dict.size(), 0);
-        begin_.resize(dict.size());
-        count_.resize(dict.size());
-        fill_.resize(dict.size());
+    if (slots_.size() < dict.size()) {
+        slots_.assign(dict.size(), Slot{});
         epoch_ = 0;
     }
+    if (bits_.size() * 64 < dict.size()) bits_.assign(dict.size() / 64 + 1, 0);
+    for (const auto term : touched_) bits_[term >> 6] = 0;  // the previous item's bits
     if (++epoch_ == 0) {
-        std::ranges::fill(stamp_, 0);
+        std::ranges::fill(slots_, Slot{});
         epoch_ = 1;
     }
     touched_.clear();
     for (const auto& [term, tok] : pairs_) {
-        if (stamp_[term] != epoch_) {
-            stamp_[term] = epoch_;
-            count_[term] = 0;
+        Slot& s = slots_[term];
+        if (s.stamp != epoch_) {
+            s.stamp = epoch_;
+            s.count = 0;
             touched_.push_back(term);
         }
-        ++count_[term];
+        ++s.count;
     }
     std::uint32_t acc = 0;
+    for (const auto term : touched_) bits_[term >> 6] |= std::uint64_t{1} << (term & 63);
     for (const auto term : touched_) {
-        begin_[term] = fill_[term] = acc;
-        acc += count_[term];
+        Slot& s = slots_[term];
+        s.begin = s.fill = acc;
+        acc += s.count;
     }
     occ_.resize(pairs_.size());
-    for (const auto& [term, tok] : pairs_) {
-        // A token may reach the same term twice (stem equal to the word): keep it once.
-        const auto b = begin_[term];
-        if (fill_[term] > b && occ_[fill_[term] - 1] == tok) {
-            --count_[term];
-            continue;
-        }
-        occ_[fill_[term]++] = tok;
-    }
+    for (const auto& [term, tok] : pairs_) occ_[slots_[term].fill++] = tok;
 }
 
 std::span<const std::uint32_t> Occurrences::of(std::uint32_t term) const {
-    if (term >= stamp_.size() || stamp_[term] != epoch_) return {};
-    return {occ_.data() + begin_[term], count_[term]};
+    if (term >= slots_.size() || slots_[term].stamp != epoch_) return {};
+    return {occ_.data() + slots_[term].begin, slots_[term].count};
 }
 
 namespace {
@@ -146,6 +152,13 @@ struct Span {
 
 bool in_fields(std::uint8_t mask, Field f) { return (mask >> static_cast<int>(f)) & 1U; }
 
+// A stemmed member accepts a token only through the token's own language (see StemTable).
+bool accepts(const CNode& n, std::size_t k, std::uint32_t tok, std::uint32_t id, const VerifyContext& c) {
+    if (n.stem_table.empty() || n.stem_table[k] == kNoTerm) return true;
+    if (c.occ.stem_of(tok) != id) return false;  // found through the exact word, not the stem
+    return c.dict.stem_tables[n.stem_table[k]][c.item.tokens[tok].lang] == id;
+}
+
 // Does member k of a phrase continue after position prev_end? Returns the end position.
 std::optional<std::uint32_t> extend(const CNode& n, const VerifyContext& c, std::size_t k,
                                     Field field, std::uint32_t block, std::uint32_t prev_end,
@@ -157,7 +170,7 @@ std::optional<std::uint32_t> extend(const CNode& n, const VerifyContext& c, std:
             const Token& t = c.item.tokens[tok];
             if (t.field != field || t.block != block || t.pos <= prev_end) continue;
             const auto gap = static_cast<int>(t.pos - prev_end - 1);
-            if (gap > slop) continue;
+            if (gap > slop || !accepts(n, k, tok, id, c)) continue;
             if (auto e = extend(n, c, k + 1, field, block, t.end, slop - gap)) return e;
         }
     }
@@ -173,7 +186,7 @@ void spans_of(const CNode& n, const VerifyContext& c, std::vector<Span>& out, bo
                 for (const auto tok : c.occ.of(id)) {
                     if (tok == Occurrences::kHostToken) continue;
                     const Token& t = c.item.tokens[tok];
-                    if (!in_fields(n.fields, t.field)) continue;
+                    if (!in_fields(n.fields, t.field) || !accepts(n, 0, tok, id, c)) continue;
                     if (const auto e = extend(n, c, 1, t.field, t.block, t.end, n.distance)) {
                         out.push_back({t.field, t.block, t.pos, *e, tok});
                         if (first_only) return;
@@ -285,6 +298,16 @@ bool verify(const CNode& n, const VerifyContext& c) {
         case CNode::Kind::site:
             return !c.occ.of(n.members[0][0]).empty();
         case CNode::Kind::span:
+            // The common case, a word or phrase: no span list, stop at the first occurrence.
+            for (const auto id : n.members[0]) {
+                for (const auto tok : c.occ.of(id)) {
+                    if (tok == Occurrences::kHostToken) continue;
+                    const Token& t = c.item.tokens[tok];
+                    if (!in_fields(n.fields, t.field) || !accepts(n, 0, tok, id, c)) continue;
+                    if (n.members.size() == 1 || extend(n, c, 1, t.field, t.block, t.end, n.distance)) return true;
+                }
+            }
+            return false;
         case CNode::Kind::near: {
             std::vector<Span> spans;
             spans_of(n, c, spans, true);

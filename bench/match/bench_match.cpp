@@ -1,0 +1,187 @@
+// bench_match: items/s and candidates/item of the anchor index at 100 .. 100,000 watchlists,
+// the brute-force evaluator on the same items, and index build time (issue 4, "Speed").
+// Items: every item of the feeds listed in ../shared/corpus/realistic-set.txt, parsed by the
+// real feed parser, with the full analysis inside the timed loop.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "feed/parse.h"
+#include "match/matcher.h"
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+struct Corpus {
+    std::vector<ww::Item> items;
+    std::vector<std::string> vocabulary;  // news words by falling frequency, function words cut
+    double mean_bytes = 0;
+};
+
+// Items with some text: the realistic set mixes news, podcasts and release notes.
+const Corpus& corpus() {
+    static const Corpus c = [] {
+        Corpus c;
+        const std::string dir = WW_CORPUS_DIR;
+        std::istringstream list(slurp(dir + "/realistic-set.txt"));
+        std::string line;
+        while (std::getline(list, line)) {
+            if (line.empty() || line[0] == '#') continue;
+            auto feed = ww::feed::parse(slurp(dir + "/" + line), {});
+            if (!feed) continue;
+            for (auto& item : feed->items) {
+                if (item.title.size() + item.summary.size() + item.content.size() < 200) continue;
+                if (item.language.empty()) item.language = feed->language;
+                c.items.push_back(std::move(item));
+            }
+        }
+        std::unordered_map<std::string, int> freq;
+        std::size_t bytes = 0;
+        for (const auto& item : c.items) {
+            const std::string text = item.title + " " + item.summary + " " + item.content;
+            bytes += text.size();
+            std::string w;
+            for (const char ch : text + " ") {
+                if (std::isalpha(static_cast<unsigned char>(ch))) {
+                    w += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+                } else {
+                    if (w.size() >= 3) ++freq[w];
+                    w.clear();
+                }
+            }
+        }
+        std::vector<std::pair<int, std::string>> ranked;
+        for (auto& [w, n] : freq) if (n >= 2) ranked.emplace_back(-n, w);
+        std::ranges::sort(ranked);
+        // Skip the 150 most frequent (function words and the like): watchlists name topics,
+        // people, places and organisations, which sit in the long tail.
+        for (std::size_t i = 150; i < ranked.size(); ++i) c.vocabulary.push_back(ranked[i].second);
+        c.mean_bytes = c.items.empty() ? 0 : double(bytes) / double(c.items.size());
+        return c;
+    }();
+    return c;
+}
+
+// 1 to 4 terms from news vocabulary, with phrases, OR, NOT and NEAR in realistic shares:
+// most watchlists are two or three ANDed words; single words are a minority (they alert on
+// too much to be useful).
+std::vector<ww::Watchlist> generate_watchlists(std::size_t n) {
+    const auto& vocab = corpus().vocabulary;
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<std::size_t> pick(0, vocab.size() - 1);
+    std::uniform_int_distribution<int> pct(0, 99);
+    const auto word = [&] { return vocab[pick(rng)]; };
+    std::vector<ww::Watchlist> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        std::string q;
+        const int shape = pct(rng);
+        const int r = pct(rng);
+        const int terms = r < 10 ? 1 : r < 50 ? 2 : r < 85 ? 3 : 4;
+        if (shape < 55) {  // a, a b, a b c
+            for (int t = 0; t < terms; ++t) q += (t ? " " : "") + word();
+        } else if (shape < 70) {  // "a b" c
+            q = "\"" + word() + " " + word() + "\"";
+            if (terms > 1) q += " " + word();
+        } else if (shape < 82) {  // (a OR b) c
+            q = "(" + word() + " OR " + word() + ") " + word();
+        } else if (shape < 92) {  // a b -c
+            q = word() + " " + word() + " -" + word();
+        } else {  // a NEAR/5 b
+            q = word() + " NEAR/" + std::to_string(2 + pct(rng) % 8) + " " + word();
+        }
+        out.push_back({"w" + std::to_string(i), std::move(q), {}, true});
+    }
+    return out;
+}
+
+const ww::match::Index& index_of(std::size_t n) {
+    static std::map<std::size_t, std::shared_ptr<const ww::match::Index>> cache;
+    auto& slot = cache[n];
+    if (!slot) slot = ww::match::build_index(generate_watchlists(n)).index;
+    return *slot;
+}
+
+ww::match::ItemView view_of(const ww::Item& item) {
+    return {.title = item.title, .summary = item.summary, .content = item.content, .link = item.link,
+            .language = item.language, .categories = item.categories, .authors = item.authors,
+            .feed_name = {}};
+}
+
+bool have_corpus(benchmark::State& state) {
+    if (corpus().items.empty() || corpus().vocabulary.size() < 1000) {
+        state.SkipWithError("corpus missing: ../shared/corpus/realistic-set.txt");
+        return false;
+    }
+    return true;
+}
+
+void BM_Match(benchmark::State& state) {
+    if (!have_corpus(state)) return;
+    const auto& items = corpus().items;
+    const auto& index = index_of(static_cast<std::size_t>(state.range(0)));
+    // One iteration = one pass over every item, so that every size sees the same items.
+    std::size_t candidates = 0, hits = 0, tokens = 0;
+    for (auto _ : state) {
+        for (const auto& item : items) {
+            ww::match::MatchStats stats;
+            const auto h = index.match_counted(view_of(item), stats);
+            benchmark::DoNotOptimize(h.data());
+            candidates += stats.candidates;
+            tokens += stats.tokens;
+            hits += h.size();
+        }
+    }
+    const double n = double(state.iterations()) * double(items.size());
+    state.SetItemsProcessed(static_cast<std::int64_t>(n));
+    state.counters["candidates/item"] = double(candidates) / n;
+    state.counters["hits/item"] = double(hits) / n;
+    state.counters["tokens/item"] = double(tokens) / n;
+    state.counters["bytes/item"] = corpus().mean_bytes;
+    state.counters["items"] = double(items.size());
+}
+BENCHMARK(BM_Match)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+void BM_BruteForce(benchmark::State& state) {
+    if (!have_corpus(state)) return;
+    const auto& items = corpus().items;
+    const auto& index = index_of(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state) {
+        for (const auto& item : items) {
+            const auto h = index.match_brute_force(view_of(item));
+            benchmark::DoNotOptimize(h.data());
+        }
+    }
+    state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items.size()));
+}
+BENCHMARK(BM_BruteForce)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+void BM_Build(benchmark::State& state) {
+    if (!have_corpus(state)) return;
+    const auto watchlists = generate_watchlists(static_cast<std::size_t>(state.range(0)));
+    for (auto _ : state) {
+        auto built = ww::match::build_index(watchlists);
+        benchmark::DoNotOptimize(built.index.get());
+    }
+    state.counters["watchlists"] = double(state.range(0));
+}
+BENCHMARK(BM_Build)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();
