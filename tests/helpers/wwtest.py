@@ -117,6 +117,15 @@ class FeedDoc:
         return "\n".join(parts).encode()
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    """A client that hangs up mid-body (the daemon cutting off an oversized feed) is expected."""
+
+    def handle_error(self, request, client_address):
+        import sys
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
+
+
 class FeedServer:
     """A threaded HTTP server on 127.0.0.1 serving FeedDocs by path, with ETag and
     Last-Modified validation. `served` counts 200 responses per path and `requests` all of them,
@@ -176,7 +185,7 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
