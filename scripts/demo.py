@@ -81,7 +81,7 @@ def main():
             time.sleep(pause)
             print(f"demo: + {docs[path].title}: {item.title}", flush=True)
             server.add_items(path, item)
-        time.sleep(pause)
+        time.sleep(max(pause, 8))  # two poll intervals: the last story gets its alert
     finally:
         sub.terminate()
         sub.wait(5)
