@@ -136,13 +136,14 @@ void BM_Match(benchmark::State& state) {
     const auto& items = corpus().items;
     const auto& index = index_of(static_cast<std::size_t>(state.range(0)));
     // One iteration = one pass over every item, so that every size sees the same items.
-    std::size_t candidates = 0, hits = 0, tokens = 0;
+    std::size_t candidates = 0, hits = 0, tokens = 0, postings = 0;
     for (auto _ : state) {
         for (const auto& item : items) {
             ww::match::MatchStats stats;
             const auto h = index.match_counted(view_of(item), stats);
             benchmark::DoNotOptimize(h.data());
             candidates += stats.candidates;
+            postings += stats.postings;
             tokens += stats.tokens;
             hits += h.size();
         }
@@ -150,6 +151,7 @@ void BM_Match(benchmark::State& state) {
     const double n = double(state.iterations()) * double(items.size());
     state.SetItemsProcessed(static_cast<std::int64_t>(n));
     state.counters["candidates/item"] = double(candidates) / n;
+    state.counters["postings/item"] = double(postings) / n;
     state.counters["hits/item"] = double(hits) / n;
     state.counters["tokens/item"] = double(tokens) / n;
     state.counters["bytes/item"] = corpus().mean_bytes;

@@ -74,6 +74,7 @@ public:
         };
         for (const auto term : s.occ.touched()) {
             if (term + 1 >= post_begin_.size()) continue;
+            stats.postings += post_begin_[term + 1] - post_begin_[term];
             for (auto p = post_begin_[term]; p < post_begin_[term + 1]; ++p) mark(postings_[p]);
         }
         for (const auto q : unanchored_) mark(Posting{q, kNoTerm});

@@ -37,6 +37,7 @@ struct WatchlistError {
 // An immutable, thread-safe snapshot of all watchlists, built once and shared.
 struct MatchStats {
     std::size_t tokens = 0;      // tokens of the analysed item
+    std::size_t postings = 0;    // index entries read (anchors found in the item)
     std::size_t candidates = 0;  // watchlists verified exactly
 };
 

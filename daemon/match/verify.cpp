@@ -248,14 +248,14 @@ std::string snippet_of(const AnalyzedItem& item, const Token& t) {
     return s;
 }
 
+// Runs once per hit: no span lists, fields as bits, strings only for the answer.
 struct Explainer {
     const VerifyContext& c;
     MatchExplanation out;
-    std::optional<Span> first;
+    unsigned field_bits = 0;
+    bool link = false;
+    std::uint32_t first = Occurrences::kHostToken;  // token of the earliest match
 
-    void add_field(std::string_view f) {
-        if (std::ranges::find(out.fields, f) == out.fields.end()) out.fields.emplace_back(f);
-    }
     void add_term(const std::string& label) {
         if (std::ranges::find(out.terms, label) == out.terms.end()) out.terms.push_back(label);
     }
@@ -263,20 +263,27 @@ struct Explainer {
         switch (n.kind) {
             case CNode::Kind::negation: return;
             case CNode::Kind::site:
-                if (!c.occ.of(n.members[0][0]).empty()) {
+                if (c.occ.present(n.members[0][0])) {
                     add_term(n.label);
-                    add_field("link");
+                    link = true;
                 }
                 return;
             case CNode::Kind::span: {
-                std::vector<Span> spans;
-                spans_of(n, c, spans, false);
-                if (spans.empty()) return;
-                add_term(n.label);
-                for (const auto& s : spans) {
-                    add_field(field_name(s.field));
-                    if (!first || std::tie(s.field, s.start) < std::tie(first->field, first->start)) first = s;
+                bool found = false;
+                for (const auto id : n.members[0]) {
+                    for (const auto tok : c.occ.of(id)) {
+                        if (tok == Occurrences::kHostToken) continue;
+                        const Token& t = c.item.tokens[tok];
+                        if (!in_fields(n.fields, t.field) || !accepts(n, 0, tok, id, c)) continue;
+                        if (n.members.size() > 1 && !extend(n, c, 1, t.field, t.block, t.end, n.distance)) continue;
+                        found = true;
+                        field_bits |= 1U << static_cast<int>(t.field);
+                        if (first == Occurrences::kHostToken ||
+                            std::tie(t.field, t.pos) < std::tie(c.item.tokens[first].field, c.item.tokens[first].pos))
+                            first = tok;
+                    }
                 }
+                if (found) add_term(n.label);
                 return;
             }
             default:
@@ -318,9 +325,12 @@ bool verify(const CNode& n, const VerifyContext& c) {
 }
 
 MatchExplanation explain(const CNode& node, const VerifyContext& ctx) {
-    Explainer e{ctx, {}, std::nullopt};
+    Explainer e{ctx, {}};
     e.walk(node);
-    if (e.first) e.out.snippet = snippet_of(ctx.item, ctx.item.tokens[e.first->first_token]);
+    for (int f = 0; f < kFieldCount; ++f)
+        if (e.field_bits & (1U << f)) e.out.fields.emplace_back(field_name(static_cast<Field>(f)));
+    if (e.link) e.out.fields.emplace_back("link");
+    if (e.first != Occurrences::kHostToken) e.out.snippet = snippet_of(ctx.item, ctx.item.tokens[e.first]);
     return e.out;
 }
 
