@@ -33,6 +33,7 @@ struct DaemonSection {
     std::string log_level = "info";
     std::size_t workers = 2;  // parse+match threads
     std::filesystem::path stem_overrides;  // empty: the shipped table next to the config, if any
+    std::filesystem::path plugin_dir = "/usr/lib/wirewatch/plugins";  // sink plugins (*.so)
 };
 
 struct PublishSection {
