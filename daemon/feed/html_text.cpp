@@ -305,8 +305,15 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
                     break;
                 }
                 i += used;
-                if (decoded == "\xC2\xA0" || decoded == "\t" || decoded == "\n") w.space();
-                else w.text(decoded.data(), decoded.size());
+                // A reference to white space folds like white space; to a control, vanishes.
+                const auto first = static_cast<unsigned char>(decoded[0]);
+                if (decoded == "\xC2\xA0" || (decoded.size() == 1 && first <= 0x20)) {
+                    if (first == ' ' || first == '\t' || first == '\n' || first == '\r' ||
+                        first == '\f' || first == 0xC2)
+                        w.space();
+                } else if (!(decoded.size() == 1 && first == 0x7F)) {
+                    w.text(decoded.data(), decoded.size());
+                }
                 break;
             }
             case kLt:

@@ -209,10 +209,13 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
         return fail("parse", "feed: nested deeper than " + std::to_string(options.max_depth) + where(options));
     add_reason(feed, scan.bad_reference);
 
+    // pugixml sacrifices the last byte of an in-place buffer as its terminator: a document cut
+    // off inside text would lose half a UTF-8 sequence. A newline of our own takes that place.
+    text.push_back('\n');
     pugi::xml_document doc;
     // No DTD processing exists in pugixml: entity declarations are never expanded (billion
     // laughs stays a few bytes of text). Whitespace and line ends are folded later anyway.
-    const auto result = doc.load_buffer_inplace(text.data() + detected.root_offset, body.size(),
+    const auto result = doc.load_buffer_inplace(text.data() + detected.root_offset, body.size() + 1,
                                                 pugi::parse_cdata | pugi::parse_escapes,
                                                 pugi::encoding_utf8);
     const auto root = doc.document_element();

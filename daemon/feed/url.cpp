@@ -50,8 +50,14 @@ std::string canonical_url(std::string_view text) {
     const auto scheme = u.scheme();
     if ((scheme == "http" && u.port() == "80") || (scheme == "https" && u.port() == "443"))
         u.remove_port();
-    if (u.has_authority() && u.encoded_path().empty()) u.set_path("/");
-    return std::string(u.buffer());
+    std::string out(u.buffer());
+    if (u.has_authority() && u.encoded_path().empty()) {
+        // "http://host?q" and "http://host/?q" are one resource; Boost.URL's set_path would
+        // write "/./" here, so the slash goes in by hand after the authority.
+        const auto authority_end = u.scheme().size() + 3 + u.encoded_authority().size();
+        if (authority_end <= out.size()) out.insert(authority_end, "/");
+    }
+    return out;
 }
 
 }  // namespace ww::feed

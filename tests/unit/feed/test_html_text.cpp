@@ -40,6 +40,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"escaped_markup_stays_text", "&lt;b&gt;not bold&lt;/b&gt;", "<b>not bold</b>"},
         Case{"cells_space", "<table><tr><td>a</td><td>b</td></tr></table>", "a b"},
         Case{"cdata_in_html", "x<![CDATA[ y ]]>z", "x y z"},
+        Case{"reference_to_space_folds", "&#&#32", "&#"},
+        Case{"reference_to_control_vanishes", "a&#1;b", "ab"},
         Case{"empty", "", ""}),
     [](const auto& info) { return std::string(info.param.name); });
 

@@ -2,6 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "core/text.h"
+#include "feed/html_text.h"
+
 namespace ww::feed {
 namespace {
 
@@ -108,6 +115,46 @@ TEST(Parse, ItemCapIsApplied) {
     const auto r = parse(doc, {.max_items = 10});
     ASSERT_TRUE(r);
     EXPECT_EQ(r->items.size(), 10u);
+}
+
+// Every fixture, including the inputs the fuzzers once crashed on (tests/fixtures/feed/fuzz,
+// first line = Content-Type as in fuzz_parse): parsed or refused, never a crash, and what
+// comes out is valid UTF-8.
+TEST(Parse, FixturesAndFuzzRegressions) {
+    namespace fs = std::filesystem;
+    int seen = 0;
+    for (const auto& e : fs::recursive_directory_iterator(std::string(WW_FIXTURES_DIR) + "/feed")) {
+        if (!e.is_regular_file()) continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+        std::string_view body = bytes, content_type;
+        if (e.path().parent_path().filename() == "fuzz") {
+            const auto nl = body.substr(0, 100).find('\n');
+            if (nl != std::string_view::npos) {
+                content_type = body.substr(0, nl);
+                body.remove_prefix(nl + 1);
+            }
+            EXPECT_TRUE(utf8_valid(html_to_text(bytes)) || !utf8_valid(bytes)) << e.path();
+        }
+        const auto feed = parse(body, {.content_type = content_type});
+        ++seen;
+        if (!feed) continue;
+        EXPECT_TRUE(utf8_valid(feed->title)) << e.path();
+        for (const auto& item : feed->items) {
+            EXPECT_FALSE(item.key.empty()) << e.path();
+            EXPECT_TRUE(utf8_valid(item.title) && utf8_valid(item.summary) && utf8_valid(item.content))
+                << e.path();
+        }
+    }
+    EXPECT_GE(seen, 10);
+}
+
+TEST(Parse, BillionLaughsFixture) {
+    std::ifstream in(std::string(WW_FIXTURES_DIR) + "/feed/billion_laughs.xml", std::ios::binary);
+    const auto r = parse(std::string{std::istreambuf_iterator<char>(in), {}}, {});
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->items.size(), 1u);
+    EXPECT_EQ(r->items[0].title, "&lol9;");  // never expanded
 }
 
 }  // namespace

@@ -1,0 +1,120 @@
+#include "feed/encoding.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "feed/parse.h"
+
+namespace ww::feed {
+namespace {
+
+std::string fixture(const std::string& name) {
+    std::ifstream in(std::string(WW_FIXTURES_DIR) + "/feed/" + name, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+}
+
+TEST(CharsetParam, ReadsQuotedAndBare) {
+    EXPECT_EQ(charset_param("text/xml; charset=KOI8-R"), "koi8-r");
+    EXPECT_EQ(charset_param("application/rss+xml;charset=\"windows-1251\""), "windows-1251");
+    EXPECT_EQ(charset_param("text/xml"), "");
+    EXPECT_EQ(charset_param(""), "");
+}
+
+TEST(DeclaredCharset, ReadsXmlDeclaration) {
+    EXPECT_EQ(declared_charset("<?xml version='1.0' encoding='ISO-8859-1'?><rss/>"), "iso-8859-1");
+    EXPECT_EQ(declared_charset("<?xml version=\"1.0\"?><rss/>"), "");
+    EXPECT_EQ(declared_charset("<rss encoding='x'/>"), "");
+}
+
+TEST(Bom, Detects) {
+    EXPECT_EQ(detect_bom("\xEF\xBB\xBF<rss/>").charset, "utf-8");
+    EXPECT_EQ(detect_bom("\xFF\xFE<\0").charset, "utf-16le");
+    EXPECT_EQ(detect_bom("\xFE\xFF\0<").length, 2u);
+    EXPECT_EQ(detect_bom("<rss/>").charset, "");
+    EXPECT_EQ(sniff_wide_charset(std::string_view("<\0?\0x\0", 6)), "utf-16le");
+    EXPECT_EQ(sniff_wide_charset(std::string_view("\0<\0r\0s", 6)), "utf-16be");
+}
+
+struct ChoiceCase {
+    const char* name;
+    const char* bom;
+    const char* http;
+    const char* xml;
+    const char* charset;
+    const char* source;
+};
+
+class ChooseCharset : public testing::TestWithParam<ChoiceCase> {};
+
+TEST_P(ChooseCharset, FollowsRfc7303) {
+    const auto& c = GetParam();
+    const auto got = choose_charset(c.bom, c.http, c.xml);
+    EXPECT_EQ(got.charset, c.charset);
+    EXPECT_EQ(got.source, c.source);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ChooseCharset,
+    testing::Values(ChoiceCase{"bom_wins", "utf-16le", "koi8-r", "utf-8", "utf-16le", "bom"},
+                    ChoiceCase{"http_over_xml", "", "koi8-r", "windows-1251", "koi8-r", "http"},
+                    ChoiceCase{"xml_when_no_http", "", "", "windows-1251", "windows-1251", "xml"},
+                    ChoiceCase{"default_utf8", "", "", "", "utf-8", "default"}),
+    [](const auto& info) { return std::string(info.param.name); });
+
+TEST(IsUtf8, RejectsMalformed) {
+    EXPECT_TRUE(is_utf8("plain ascii text that is longer than sixteen bytes"));
+    EXPECT_TRUE(is_utf8("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE4\xB8\xAD \xF0\x9F\x98\x80"));
+    EXPECT_FALSE(is_utf8("\xC0\xAF"));          // overlong
+    EXPECT_FALSE(is_utf8("\xED\xA0\x80"));      // surrogate
+    EXPECT_FALSE(is_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+    EXPECT_FALSE(is_utf8("abc\xE2\x82"));       // truncated
+    EXPECT_FALSE(is_utf8("\xFF"));
+}
+
+TEST(Decode, Koi8rByDeclaration) {
+    const auto d = decode_to_utf8(fixture("rss_koi8r.xml"), "");
+    EXPECT_EQ(d.encoding, "koi8-r");
+    EXPECT_NE(d.text.find("\xD0\x9D\xD0\xBE\xD0\xB2\xD0\xBE\xD1\x81\xD1\x82\xD0\xB8"), std::string::npos);  // Новости
+    EXPECT_TRUE(d.lenient.empty());
+}
+
+TEST(Decode, HttpCharsetBeatsDeclaration) {
+    // windows-1251 bytes for "Мир" declared as koi8-r in the document, but HTTP says 1251.
+    const std::string body = "<?xml version='1.0' encoding='koi8-r'?><rss><channel><title>\xCC\xE8\xF0</title></channel></rss>";
+    const auto d = decode_to_utf8(body, "text/xml; charset=windows-1251");
+    EXPECT_EQ(d.encoding, "windows-1251");
+    EXPECT_NE(d.text.find("\xD0\x9C\xD0\xB8\xD1\x80"), std::string::npos);
+}
+
+TEST(Decode, LyingDeclarationLosesToValidUtf8) {
+    const std::string body = "<?xml version='1.0' encoding='iso-8859-1'?><rss><channel><title>\xD0\x9C\xD0\xB8\xD1\x80</title></channel></rss>";
+    const auto d = decode_to_utf8(body, "");
+    EXPECT_EQ(d.encoding, "utf-8");
+    EXPECT_FALSE(d.lenient.empty());
+}
+
+TEST(Decode, UndeclaredLatin1FallsBackToWindows1252) {
+    const auto d = decode_to_utf8("<rss><channel><title>Caf\xE9</title></channel></rss>", "");
+    EXPECT_EQ(d.encoding, "windows-1252");
+    EXPECT_NE(d.text.find("Caf\xC3\xA9"), std::string::npos);
+}
+
+TEST(Decode, InvalidBytesAreReplacedNotFatal) {
+    const auto d = decode_to_utf8("<?xml version='1.0' encoding='shift_jis'?><rss>\x81</rss>", "");
+    EXPECT_TRUE(is_utf8(d.text));
+    EXPECT_NE(d.text.find("\xEF\xBF\xBD"), std::string::npos);
+}
+
+TEST(Decode, Utf16WithBomThroughParse) {
+    const auto feed = parse(fixture("rss_utf16le_bom.xml"), {});
+    ASSERT_TRUE(feed) << feed.error().message;
+    EXPECT_EQ(feed->encoding, "utf-16le");
+    EXPECT_EQ(feed->title, "Wide world");
+    ASSERT_EQ(feed->items.size(), 1u);
+    EXPECT_EQ(feed->items[0].title, "\xC3\x9C" "ber alles");
+}
+
+}  // namespace
+}  // namespace ww::feed
