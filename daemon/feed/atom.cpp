@@ -96,7 +96,9 @@ void read_person(pugi::xml_node e, Context& ctx, Ns dflt, std::vector<std::strin
     out.push_back(std::move(name));
 }
 
-Item read_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::string& parent_base,
+}  // namespace
+
+Item read_atom_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::string& parent_base,
                 const std::vector<std::string>& feed_authors) {
     Item item;
     const auto base = ctx.base_of(node, parent_base);
@@ -163,8 +165,6 @@ Item read_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::st
     return item;
 }
 
-}  // namespace
-
 void read_atom(pugi::xml_node root, Context& ctx) {
     Feed& feed = ctx.feed();
     feed.format = "atom";
@@ -176,7 +176,7 @@ void read_atom(pugi::xml_node root, Context& ctx) {
     if (const auto lang = root.attribute("xml:lang")) feed.language = lang.value();
     std::vector<std::string> authors;
     if (ctx.names().of(root, Ns::none).local == "entry") {
-        feed.items.push_back(read_entry(root, dflt, ctx, base, authors));
+        feed.items.push_back(read_atom_entry(root, dflt, ctx, base, authors));
         return;
     }
     std::string alternate, first_link;
@@ -205,7 +205,7 @@ void read_atom(pugi::xml_node root, Context& ctx) {
         const auto n = ctx.names().of(e, dflt);
         if (!is_atom(n.ns) || n.local != "entry") continue;
         if (!ctx.room_for_item()) break;
-        feed.items.push_back(read_entry(e, dflt, ctx, base, authors));
+        feed.items.push_back(read_atom_entry(e, dflt, ctx, base, authors));
     }
 }
 

@@ -68,6 +68,10 @@ Item read_rss_item(pugi::xml_node item, Ns main, Context& ctx, const std::string
 bool read_rss_channel_element(pugi::xml_node e, Name name, Ns main, Context& ctx,
                               const std::string& base);
 
+ // One Atom entry; authors are the feed's, inherited when the entry names none.
+Item read_atom_entry(pugi::xml_node entry, Ns parent_default, Context& ctx, const std::string& base,
+                     const std::vector<std::string>& feed_authors);
+
 // "jane@example.com (Jane Doe)" -> "Jane Doe"; "Jane Doe <jane@example.com>" -> "Jane Doe".
 std::string author_name(std::string_view raw);
 

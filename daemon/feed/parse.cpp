@@ -193,6 +193,48 @@ MarkupScan scan_markup(std::string_view s) {
     return scan;
 }
 
+// Position of the next start tag `<name` (followed by '>', '/' or white space) at or after pos.
+std::size_t find_start_tag(std::string_view s, std::string_view name, std::size_t pos) {
+    for (;;) {
+        pos = s.find(name, pos);
+        if (pos == std::string_view::npos) return pos;
+        const std::size_t after = pos + name.size();
+        if (after >= s.size()) return std::string_view::npos;
+        const char c = s[after];
+        if (c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r') return pos;
+        pos = after;
+    }
+}
+
+// After a fatal XML error, pugixml's tree stops at the error, and so would the items. The
+// items after it are cut out of the remaining bytes one by one and parsed on their own, so
+// that one broken item (an unescaped <br> in a description) costs that item only.
+std::size_t salvage_items(std::string_view tail, Format format, Context& ctx) {
+    const bool atom = format == Format::atom;
+    const std::string_view open = atom ? "<entry" : "<item";
+    const std::string_view close = atom ? "</entry>" : "</item>";
+    Feed& feed = ctx.feed();
+    const std::string base = feed.link.empty() ? std::string(ctx.options().url) : feed.link;
+    const std::vector<std::string> no_authors;
+    std::size_t salvaged = 0;
+    for (std::size_t pos = find_start_tag(tail, open, 0); pos != std::string_view::npos && ctx.room_for_item();) {
+        const auto next = find_start_tag(tail, open, pos + 1);
+        const auto end_tag = tail.find(close, pos);
+        const std::size_t end = end_tag != std::string_view::npos && (next == std::string_view::npos || end_tag < next)
+                                    ? end_tag + close.size()
+                                    : (next == std::string_view::npos ? tail.size() : next);
+        pugi::xml_document doc;
+        doc.load_buffer(tail.data() + pos, end - pos, pugi::parse_cdata | pugi::parse_escapes, pugi::encoding_utf8);
+        if (const auto e = doc.document_element()) {
+            feed.items.push_back(atom ? read_atom_entry(e, Ns::atom, ctx, base, no_authors)
+                                      : read_rss_item(e, format == Format::rdf ? Ns::rss10 : Ns::none, ctx, base));
+            ++salvaged;
+        }
+        pos = next;
+    }
+    return salvaged;
+}
+
 std::string where(const ParseOptions& options) {
     return options.url.empty() ? std::string() : " url=" + std::string(options.url);
 }
@@ -211,14 +253,21 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
 
     // pugixml sacrifices the last byte of an in-place buffer as its terminator: a document cut
     // off inside text would lose half a UTF-8 sequence. A newline of our own takes that place.
-    text.push_back('\n');
     pugi::xml_document doc;
     // No DTD processing exists in pugixml: entity declarations are never expanded (billion
     // laughs stays a few bytes of text). Whitespace and line ends are folded later anyway.
-    const auto result = doc.load_buffer_inplace(text.data() + detected.root_offset, body.size() + 1,
+    const std::size_t body_size = body.size();
+    text.push_back('\n');
+    const auto result = doc.load_buffer_inplace(text.data() + detected.root_offset, body_size + 1,
                                                 pugi::parse_cdata | pugi::parse_escapes,
                                                 pugi::encoding_utf8);
     const auto root = doc.document_element();
+    // pugixml leaves the bytes after an error untouched; keep them for salvage_items.
+    std::string tail;
+    // (`text` grew by one byte above: views taken before that are not used past this point.)
+    const std::string_view parsed(text.data() + detected.root_offset, text.size() - detected.root_offset - 1);
+    if (!result && static_cast<std::size_t>(result.offset) < parsed.size())
+        tail.assign(parsed.substr(static_cast<std::size_t>(result.offset)));
     if (!result) {
         if (!root) return fail("parse", std::string("feed: ") + result.description() + where(options));
         // pugixml keeps the tree it built before the error: a truncated feed still has items.
@@ -226,7 +275,8 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
                              std::to_string(result.offset + static_cast<std::ptrdiff_t>(detected.root_offset)));
     }
     Context ctx(options, feed);
-    switch (format_of_root(root.name())) {
+    const Format format = format_of_root(root.name());
+    switch (format) {
         case Format::rss: read_rss(root, ctx); break;
         case Format::rdf: read_rdf(root, ctx); break;
         case Format::atom: read_atom(root, ctx); break;
@@ -235,6 +285,10 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
         case Format::json:
         case Format::unknown:
             return fail("not_a_feed", std::string("feed: unknown root element <") + root.name() + ">" + where(options));
+    }
+    if (!tail.empty()) {
+        if (const auto n = salvage_items(tail, format, ctx))
+            add_reason(feed, std::to_string(n) + " items after the error read one by one");
     }
     if (ctx.names().guessed()) add_reason(feed, "namespace prefix used without a declaration");
     if (feed.hints.ttl_seconds == 0 && ctx.sy_period > 0)

@@ -48,6 +48,19 @@ TEST(Parse, TruncatedFeedKeepsItemsAndIsBozo) {
     EXPECT_EQ(r->items[0].title, "One");
 }
 
+TEST(Parse, ItemsAfterABrokenItemAreSalvaged) {
+    const auto r = parse("<rss version='2.0'><channel><title>T</title>"
+                         "<item><title>One</title><guid>1</guid></item>"
+                         "<item><title>Two</title><guid>2</guid><description>a<br>b</description></item>"
+                         "<item><title>Three</title><guid>3</guid></item>"
+                         "<item><title>Four</title><guid>4</guid></item></channel></rss>", {});
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->bozo);
+    std::vector<std::string> titles;
+    for (const auto& i : r->items) titles.push_back(i.title);
+    EXPECT_EQ(titles, (std::vector<std::string>{"One", "Two", "Three", "Four"})) << r->bozo_reason;
+}
+
 TEST(Parse, UndefinedEntityIsDecodedAndBozo) {
     const auto r = parse("<rss version='2.0'><channel><title>Caf&eacute;&nbsp;Zeit</title>"
                          "</channel></rss>", {});
