@@ -1,0 +1,104 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/item.h"
+#include "story/sketch.h"
+
+namespace ww::story {
+
+// What an item is recognised by across feeds.
+struct Fingerprint {
+    std::string link;  // canonical_link() of the item (may be empty)
+    Sketch sketch;     // sketch_of() its analysed title and text
+};
+
+struct StoryOptions {
+    std::chrono::seconds window = std::chrono::hours(48);  // from the story's first alert
+    // Estimated Jaccard similarity at or above which an item joins a story; measured on the
+    // labelled pairs (docs/stories.md).
+    double threshold = 0.25;
+    // Sketches with fewer distinct words than this join by link only: two five-word titles
+    // agree by chance too easily.
+    std::uint16_t min_features = 4;
+    // Each story is compared through at most this many of its sources' sketches (the first
+    // ones): outlets retell a story differently, and more members find more of them.
+    std::size_t sketches_per_story = 4;
+    std::size_t links_per_story = 64;  // distinct links remembered per story
+    // Memory bound: beyond this many open stories in one watchlist, the oldest close early.
+    std::size_t max_open_stories = 20'000;
+};
+
+// The answer for one item.
+struct Assignment {
+    std::string story_id;   // the first alert's alert_id
+    bool is_new = false;    // true: alert; false: a story.update for story_id
+    std::uint32_t sources = 1;  // sources of the story, this one included
+    // The item's link was already a source of this story (a re-publication or an edit of the
+    // same article): not counted again in `sources`.
+    bool known_link = false;
+    double similarity = 0.0;  // with the story's closest sketch; 1 for a link match
+};
+
+// The persistent form of one open story: plain values, so that the caller can store them or
+// rebuild them from the alert log.
+struct StoryState {
+    std::string watchlist;
+    std::string story_id;
+    SysSeconds first_seen{};
+    SysSeconds last_seen{};
+    std::uint32_t sources = 1;
+    std::vector<std::string> links;   // canonical links, first source first
+    std::vector<Sketch> sketches;     // first sources first
+};
+
+// Open stories per watchlist. Not thread-safe: the pipeline owns one and calls it from the
+// place that records alerts. assign() costs a link lookup, kSketchSlots/2 LSH band probes
+// and an exact check of the stories that share a band (bench/story/RESULTS.md).
+class StoryIndex {
+public:
+    explicit StoryIndex(StoryOptions options = {});
+    ~StoryIndex();
+    StoryIndex(StoryIndex&&) noexcept;
+    StoryIndex& operator=(StoryIndex&&) noexcept;
+
+    // Joins the item to an open story of `watchlist` (same link, or sketch similarity at or
+    // above the threshold, the closest story winning) or opens a new story with id
+    // `new_story_id` (the alert_id the caller will give the item's alert). Stories older than
+    // the window are closed first. `now` is the caller's clock.
+    Assignment assign(std::string_view watchlist, const Fingerprint& fingerprint,
+                      std::string_view new_story_id, SysSeconds now);
+
+    // The story the item would join, without recording anything (backtests, explanations).
+    std::optional<Assignment> peek(std::string_view watchlist, const Fingerprint& fingerprint,
+                                   SysSeconds now) const;
+
+    // Closes every story whose window has passed.
+    void expire(SysSeconds now);
+    // A watchlist removed from the config: its stories go.
+    void forget(std::string_view watchlist);
+
+    std::size_t open_stories() const;
+    std::size_t open_stories(std::string_view watchlist) const;
+    const StoryOptions& options() const;
+
+    // Every open story, oldest first per watchlist.
+    std::vector<StoryState> export_state() const;
+    // Replaces the content with these stories (their order does not matter); stories already
+    // outside the window at `now` are skipped.
+    void import_state(std::span<const StoryState> stories, SysSeconds now);
+
+private:
+    struct Shelf;
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ww::story
