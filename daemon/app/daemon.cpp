@@ -480,7 +480,15 @@ void Daemon::Impl::reload() {
             return;
         }
         next->daemon.state_dir = state_dir;  // a running daemon keeps its state
-        auto compiled = compile_watchlists(next->watchlists, previous);
+        auto stems = stem_overrides_for(*next);
+        if (!stems) {
+            asio::post(io, [this, e = stems.error()] {
+                spdlog::error("app: reload rejected, the running config stays error=\"{}\"", e.message);
+                reloading = false;
+            });
+            return;
+        }
+        auto compiled = compile_watchlists(next->watchlists, previous, *stems);
         asio::post(io, [this, next = std::move(*next), compiled = std::move(compiled)]() mutable {
             apply_reload(std::move(next), std::move(compiled));
         });
@@ -491,6 +499,7 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
     reloading = false;
     if (stopping) return;
     for (const auto& p : compiled.problems) spdlog::error("config: {}", p);
+    for (const auto& n : compiled.notices) spdlog::info("match: {}", n);
     watchlists.store(std::make_shared<const MatchSnapshot>(std::move(compiled.snapshot)));
     watchlists_in_force = std::move(compiled.in_force);
 
@@ -555,7 +564,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     std::filesystem::create_directories(cfg.daemon.state_dir, ec);
     auto store = store::Store::open(cfg.daemon.state_dir);
     if (!store) return std::unexpected(store.error());
-    auto watchlists = compile_watchlists(cfg.watchlists, {});
+    auto stems = stem_overrides_for(cfg);
+    if (!stems) return std::unexpected(stems.error());
+    auto watchlists = compile_watchlists(cfg.watchlists, {}, *stems);
+    for (const auto& n : watchlists.notices) spdlog::info("match: {}", n);
     if (!watchlists.problems.empty()) {
         std::string message;
         for (const auto& p : watchlists.problems) message += (message.empty() ? "" : "; ") + p;

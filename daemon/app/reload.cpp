@@ -1,6 +1,7 @@
 #include "app/reload.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 #include <tuple>
 
@@ -28,14 +29,16 @@ bool same_settings(const config::FeedConfig& a, const config::FeedConfig& b) {
 }  // namespace
 
 CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
-                                      const std::vector<config::WatchlistConfig>& previous) {
+                                      const std::vector<config::WatchlistConfig>& previous,
+                                      std::shared_ptr<const match::StemOverrides> stem_overrides) {
+    const auto wanted_plain = plain(wanted);
+    const auto previous_plain = plain(previous);
+    // The index itself keeps the previous version of a watchlist whose new query is invalid;
+    // here we keep the matching bookkeeping (query texts, locations) for the next reload.
+    auto built = match::build_index(wanted_plain, {.stem_overrides = std::move(stem_overrides),
+                                                   .previous = previous_plain});
     CompiledWatchlists out;
-    auto built = match::build_index(plain(wanted));
-    if (built.errors.empty()) {
-        out.in_force = wanted;
-        out.snapshot = snapshot_of(out.in_force, std::move(built.index));
-        return out;
-    }
+    for (const auto& n : built.notices) out.notices.push_back(n.message);
     std::map<std::string, const match::WatchlistError*> failed;
     for (const auto& e : built.errors) failed.emplace(e.watchlist, &e);
     for (const auto& w : wanted) {
@@ -50,10 +53,19 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
                                (keep_old ? " (keeping its previous query)" : " (not loaded)"));
         if (keep_old) out.in_force.push_back(*old);
     }
-    auto rebuilt = match::build_index(plain(out.in_force));
-    for (const auto& e : rebuilt.errors) out.problems.push_back(e.message);
-    out.snapshot = snapshot_of(out.in_force, std::move(rebuilt.index));
+    out.snapshot = snapshot_of(out.in_force, std::move(built.index));
     return out;
+}
+
+Result<std::shared_ptr<const match::StemOverrides>> stem_overrides_for(const config::Config& config) {
+    auto path = config.daemon.stem_overrides;
+    if (path.empty()) {
+        auto beside = config.file.parent_path() / "stem-overrides.tsv";
+        std::error_code ec;
+        if (!std::filesystem::exists(beside, ec)) return std::shared_ptr<const match::StemOverrides>();
+        path = beside;
+    }
+    return match::load_stem_overrides(path.string());
 }
 
 FeedDiff diff_feeds(const std::vector<config::FeedConfig>& before,

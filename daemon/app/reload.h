@@ -13,12 +13,18 @@ struct CompiledWatchlists {
     MatchSnapshot snapshot;
     std::vector<config::WatchlistConfig> in_force;
     std::vector<std::string> problems;  // 'wirewatch.toml:12:1: watchlist "x": column 17: ...'
+    std::vector<std::string> notices;   // accepted but worth a line: 'read as (a OR b) AND c'
 };
 
 // Compiles `wanted`; a watchlist whose new query does not compile keeps its version from
 // `previous` (when it had one) so that a typo in one watchlist never silences it.
 CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
-                                      const std::vector<config::WatchlistConfig>& previous);
+                                      const std::vector<config::WatchlistConfig>& previous,
+                                      std::shared_ptr<const match::StemOverrides> stem_overrides = nullptr);
+
+// The stem-override table: [daemon] stem_overrides when set, else stem-overrides.tsv beside the
+// config file when present, else the match module's shipped default (null).
+Result<std::shared_ptr<const match::StemOverrides>> stem_overrides_for(const config::Config& config);
 
 // How the configured feeds changed, matched by configured URL.
 struct FeedDiff {
