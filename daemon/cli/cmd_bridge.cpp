@@ -35,6 +35,9 @@ namespace fs = std::filesystem;
 
 std::atomic<bool> g_stop{false};
 
+// Alerts a sink may hold in memory before the bridge stops reading (two replay pages).
+constexpr std::size_t kMaxQueued = 2000;
+
 void on_signal(int) { g_stop = true; }
 
 void install_signal_handlers() {
@@ -201,6 +204,8 @@ int feed_sinks(const BridgeConfig& c, const publish::CurveClientOptions& curve, 
     spdlog::info("bridge: subscribed endpoint={} replay_endpoint={} from_seq={} sinks={}", c.endpoint,
                  c.replay_endpoint, covered, c.sinks.size());
     while (!g_stop) {
+        // A long outage's replay arrives page by page; stop asking while the sinks are full.
+        if (!host.wait_for_room(kMaxQueued, 500ms)) continue;
         auto batch = sub->next(500ms);
         if (!batch) {
             spdlog::error("bridge: {}", batch.error().message);

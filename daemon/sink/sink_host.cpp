@@ -60,6 +60,19 @@ std::vector<SinkStatus> SinkHost::status() const {
     return out;
 }
 
+bool SinkHost::wait_for_room(std::size_t max_queued, std::chrono::milliseconds timeout) const {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (const auto& e : sinks_) {
+        while (e.sink->counters().queued > max_queued) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) return false;
+            // Progress of this sink is what frees room; its cursor moving is that progress.
+            e.sink->wait_for_cursor(e.sink->cursor() + 1, left);
+        }
+    }
+    return true;
+}
+
 void SinkHost::stop() {
     for (auto& e : sinks_) e.sink->stop();
 }

@@ -42,6 +42,10 @@ public:
     // The smallest cursor over all sinks: every alert above it is still owed to some sink.
     std::int64_t lowest_cursor() const;
     std::vector<SinkStatus> status() const;
+    // Backpressure for a feeder that can wait (the bridge, whose replay would otherwise queue
+    // the whole log in memory): returns true once no sink has more than `max_queued` alerts
+    // waiting, false when `timeout` passed first.
+    bool wait_for_room(std::size_t max_queued, std::chrono::milliseconds timeout) const;
     void stop();
 
     // For tests: the sink by name, or nullptr.

@@ -1,0 +1,206 @@
+"""End to end: wirewatchd publishes, `wirewatch bridge` runs the webhook plugin, a loopback
+receiver collects. The bridge is killed with SIGKILL twice mid-stream (while alerts are queued
+and in flight) and restarted; the receiver must end with every alert exactly once by alert_id,
+every seq from 1 to N, each body signed with the shared secret.
+
+Every wait is for a real event (a request served, a count reached, a process exit) with a
+deadline; nothing sleeps to synchronise."""
+
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, binary, toml_str
+
+PLUGIN_DIR = os.environ.get("WW_PLUGIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "plugins"))
+SECRET = "e2e-secret-5d1c"
+
+
+class Receiver:
+    """A webhook endpoint on 127.0.0.1 that records every POST. Each answer is held back a
+    little so that alerts queue up in the bridge and a kill lands mid-stream."""
+
+    def __init__(self, delay=0.02):
+        self.posts = []  # (alert_id, seq, signature_ok)
+        self.cond = threading.Condition()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                want = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+                envelope = json.loads(body)
+                time.sleep(delay)  # a slow service, not a synchronisation
+                with receiver.cond:
+                    receiver.posts.append((envelope["alert_id"], envelope["seq"],
+                                           self.headers.get("X-Wirewatch-Signature") == want))
+                    receiver.cond.notify_all()
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def distinct(self):
+        with self.cond:
+            return len({a for a, _, _ in self.posts})
+
+    def wait_distinct(self, n, timeout=60):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while len({a for a, _, _ in self.posts}) < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"receiver has {len({a for a, _, _ in self.posts})} distinct alerts, expected {n}")
+                self.cond.wait(left)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class Bridge:
+    def __init__(self, daemon, receiver, workdir):
+        self.dir = workdir
+        self.config = os.path.join(workdir, "bridge.toml")
+        self.state = os.path.join(workdir, "bridge-state")
+        secret_file = os.path.join(workdir, "hook.secret")
+        with open(secret_file, "w") as f:
+            f.write(SECRET + "\n")
+        with open(self.config, "w") as f:
+            f.write("\n".join([
+                "[bridge]",
+                f"endpoint = {toml_str(daemon.pub)}",
+                f"replay_endpoint = {toml_str(daemon.replay)}",
+                f"state_dir = {toml_str(self.state)}",
+                f"plugin_dir = {toml_str(PLUGIN_DIR)}",
+                'log_level = "debug"',
+                "[[sink]]",
+                'name = "hook"',
+                'plugin = "webhook"',
+                f"url = {toml_str(receiver.url)}",
+                f"secret_file = {toml_str(secret_file)}",
+                'retry_initial = "100ms"',
+                'watchlists = ["tariffs-*"]',
+            ]) + "\n")
+        self.log_path = os.path.join(workdir, "bridge.log")
+        self.proc = None
+
+    def start(self):
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([binary("wirewatch"), "bridge", "--config", self.config],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+
+    def kill(self):
+        os.kill(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self.log.close()
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            code = self.proc.wait(20)
+            self.log.close()
+            return code
+        return self.proc.returncode if self.proc else None
+
+    def logs(self):
+        with open(self.log_path, "rb") as f:
+            return f.read().decode(errors="replace")
+
+
+class BridgeEndToEnd(unittest.TestCase):
+    def test_every_alert_exactly_once_across_bridge_kills(self):
+        workdir = tempfile.mkdtemp(prefix="ww-bridge-e2e-")
+        server = FeedServer()
+        doc = FeedDoc("Trade wire", "rss")
+        doc.add(FeedItem("seed", "Tariffs seed item", summary="present at the first fetch"))
+        url = server.add_feed("/trade.rss", doc)
+        daemon = Daemon([("Trade", url)], [("tariffs-steel", "tariffs"), ("weather", "rain")],
+                        workdir=workdir, interval="1s", heartbeat="1s")
+        receiver = Receiver()
+        bridge = Bridge(daemon, receiver, workdir)
+        batches = [10, 10, 10]
+        total = sum(batches)
+        try:
+            daemon.start()
+            # The first fetch marks the seed item seen without alerting (catch-up).
+            server.wait_for_requests("/trade.rss", 1)
+            bridge.start()
+            added = 0
+            for round_no, size in enumerate(batches):
+                items = [FeedItem(f"item-{added + i}", f"Tariffs on steel, round {round_no}, item {added + i}",
+                                  summary="Ставки пошлин & <тарифы> 关税")
+                         for i in range(size)]
+                # A non-matching item in each batch: the sink must not see it.
+                items.append(FeedItem(f"rain-{round_no}", f"Rain expected, round {round_no}"))
+                server.add_items("/trade.rss", *items)
+                added += size
+                if round_no < len(batches) - 1:
+                    # Kill while this batch is still being delivered (the receiver is slow).
+                    receiver.wait_distinct(added - size + 3, timeout=90)
+                    bridge.kill()
+                    # Proof that the kill landed mid-stream: part of the batch was still owed.
+                    self.assertLess(receiver.distinct(), added)
+                    bridge.start()
+            receiver.wait_distinct(total, timeout=120)
+            self.assertEqual(bridge.stop(), 0)
+
+            with receiver.cond:
+                posts = list(receiver.posts)
+            seqs = sorted({s for _, s, _ in posts})
+            ids = {a for a, _, _ in posts}
+            self.assertEqual(len(ids), total)
+            self.assertTrue(all(ok for _, _, ok in posts), "a body arrived without a valid signature")
+            # Only the tariffs watchlist is routed; its seqs are interleaved with the weather
+            # ones, so they are increasing but not contiguous.
+            self.assertEqual(len(seqs), total)
+            # Delivery is at least once; the window for a repeat is one request per kill.
+            repeats = len(posts) - len(ids)
+            self.assertLessEqual(repeats, len(batches) - 1, f"{repeats} repeats")
+            self.assertIn("bridge: subscribed", bridge.logs())
+            # In order: each first delivery has a higher seq than the one before it.
+            first_seen = []
+            seen = set()
+            for a, s, _ in posts:
+                if a not in seen:
+                    seen.add(a)
+                    first_seen.append(s)
+            self.assertEqual(first_seen, sorted(first_seen))
+            # The durable cursor covers the last delivered alert.
+            with open(os.path.join(bridge.state, "hook.cursor")) as f:
+                self.assertGreaterEqual(int(f.read().strip()), seqs[-1])
+        except Exception:
+            print("---- daemon\n" + daemon.logs(), file=sys.stderr)
+            print("---- bridge\n" + bridge.logs(), file=sys.stderr)
+            bridge.stop()
+            daemon.stop()
+            raise
+        finally:
+            bridge.stop()
+            daemon.stop()
+            receiver.close()
+            server.close()
+        shutil.rmtree(workdir, ignore_errors=True)  # kept on failure, for its logs
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
