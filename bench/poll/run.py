@@ -123,7 +123,7 @@ def measure(argv, env=None, log=None):
 def write_wirewatch_config(path, state_dir, urls):
     pub, replay, http = free_port(), free_port(), free_port()
     lines = [
-        "[daemon]", f'state_dir = "{state_dir}"', 'log_level = "warn"', "workers = 2",
+        "[daemon]", f'state_dir = "{state_dir}"', 'log_level = "info"', "workers = 2",
         "[publish]", f'endpoint = "tcp://127.0.0.1:{pub}"', f'replay_endpoint = "tcp://127.0.0.1:{replay}"',
         "[http]", f'listen = "127.0.0.1:{http}"',
         "[fetch]", "allow_private_networks = true",
@@ -134,6 +134,22 @@ def write_wirewatch_config(path, state_dir, urls):
               "[[watchlist]]", 'name = "tariffs-clean-energy"', 'query = "tariffs clean energy"']
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def sweep_seconds(log_path):
+    """From "app: started" to "app: stopping" in the daemon's log: the poll itself, without
+    start-up and shutdown (state writes, socket linger)."""
+    stamps = {}
+    with open(log_path, "rb") as f:
+        for line in f:
+            for key in (b"app: started", b"app: stopping"):
+                if key in line and key not in stamps:
+                    t = line.split(b" ", 1)[0].decode()
+                    h, m, sec = t.split("T")[1].split(":")
+                    stamps[key] = int(h) * 3600 + int(m) * 60 + float(sec)
+    if len(stamps) < 2:
+        return float("nan")
+    return stamps[b"app: stopping"] - stamps[b"app: started"]
 
 
 def bench_wirewatch(bin_dir, root, urls):
@@ -148,7 +164,30 @@ def bench_wirewatch(bin_dir, root, urls):
             wall, cpu, rss, rc = measure([os.path.join(bin_dir, "wirewatchd"), "--config", config, "--once"], log=log)
         with open(os.path.join(work, f"{phase}.log"), "rb") as f:
             errors = sum(1 for line in f if b"kind=" in line)
-        rows.append(("wirewatchd --once", n, phase, wall, cpu, rss, rc, errors))
+        sweep = sweep_seconds(os.path.join(work, f"{phase}.log"))
+        rows.append(("wirewatchd --once", n, phase, wall, cpu, rss, rc, errors, sweep))
+    return rows
+
+
+def bench_client(bin_dir, root, urls):
+    """The HTTP client alone (bench_fetch_sweep): cold and warm passes in one process."""
+    tool = os.path.join(bin_dir, "bench_fetch_sweep")
+    if not os.path.exists(tool):
+        return []
+    n = len(urls)
+    listing = os.path.join(root, f"urls-{n}")
+    with open(listing, "w") as f:
+        f.write("\n".join(urls) + "\n")
+    out = os.path.join(root, f"client-{n}.log")
+    with open(out, "wb") as log:
+        wall, cpu, rss, rc = measure([tool, listing], log=log)
+    rows = []
+    with open(out) as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0] in ("cold", "warm"):
+                rows.append(("HttpClient alone (bench_fetch_sweep)", n, parts[0], float(parts[1]),
+                             float("nan"), rss, rc, 0, float(parts[1])))
     return rows
 
 
@@ -167,7 +206,8 @@ def bench_newsboat(root, urls, threads):
     for phase in ("cold", "warm"):
         with open(os.path.join(work, f"{phase}.log"), "wb") as log:
             wall, cpu, rss, rc = measure(argv, env=env, log=log)
-        rows.append((f"newsboat -x reload (reload-threads {threads})", n, phase, wall, cpu, rss, rc, 0))
+        rows.append((f"newsboat -x reload (reload-threads {threads})", n, phase, wall, cpu, rss, rc, 0,
+                     float("nan")))
     return rows
 
 
@@ -178,6 +218,7 @@ def main():
     ap.add_argument("--newsboat-feeds", type=int, default=1000)
     ap.add_argument("--newsboat-threads", type=int, default=16)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--client-only", action="store_true", help="only the HTTP client, no daemon, no newsboat")
     args = ap.parse_args()
     for tool in ("nginx", "newsboat"):
         if shutil.which(tool) is None:
@@ -193,8 +234,10 @@ def main():
     try:
         urls = [u.format(port=nginx.port) for u in url_templates]
         for n in args.sizes:
-            rows += bench_wirewatch(args.bin_dir, root, urls[:n])
-        if args.newsboat_feeds:
+            rows += bench_client(args.bin_dir, root, urls[:n])
+            if not args.client_only:
+                rows += bench_wirewatch(args.bin_dir, root, urls[:n])
+        if args.newsboat_feeds and not args.client_only:
             rows += bench_newsboat(root, urls[: args.newsboat_feeds], args.newsboat_threads)
     finally:
         nginx.stop()
@@ -203,10 +246,14 @@ def main():
 
     print(f"feeds: copies of {len(sources)} files of shared/corpus/realistic-set.txt, "
           f"{len(HOSTS)} loopback hosts, nginx with ETag; {os.cpu_count()} CPUs")
-    print("| program | feeds | run | wall s | CPU s | peak RSS MB | exit | error lines |")
-    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
-    for prog, n, phase, wall, cpu, rss, rc, errors in rows:
-        print(f"| {prog} | {n} | {phase} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {rc} | {errors} |")
+    print("| program | feeds | run | wall s | sweep s | CPU s | peak RSS MB | exit | error lines |")
+    print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for prog, n, phase, wall, cpu, rss, rc, errors, sweep in rows:
+        print(f"| {prog} | {n} | {phase} | {wall:.2f} | {sweep:.2f} | {cpu:.2f} | {rss:.0f} | {rc} | {errors} |"
+              .replace("nan", "-"))
+    print("\nsweep = from the daemon's 'app: started' to 'app: stopping' log lines (every feed polled,"
+          " parsed, matched and recorded), without start-up and shutdown.")
+    print("HttpClient rows: one process runs both passes (CPU and RSS are for the two together).")
     by = {(p.split()[0], n, ph): wall for p, n, ph, wall, *_ in rows}
     for phase in ("cold", "warm"):
         ww, nb = by.get(("wirewatchd", args.newsboat_feeds, phase)), by.get(("newsboat", args.newsboat_feeds, phase))
