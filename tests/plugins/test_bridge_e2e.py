@@ -202,5 +202,41 @@ class BridgeEndToEnd(unittest.TestCase):
         shutil.rmtree(workdir, ignore_errors=True)  # kept on failure, for its logs
 
 
+class BridgeConfigErrors(unittest.TestCase):
+    def run_bridge(self, text):
+        workdir = tempfile.mkdtemp(prefix="ww-bridge-cfg-")
+        try:
+            path = os.path.join(workdir, "bridge.toml")
+            with open(path, "w") as f:
+                f.write(text.replace("STATE", toml_str(os.path.join(workdir, "state"))).replace("PLUGINS", toml_str(PLUGIN_DIR)))
+            p = subprocess.run([binary("wirewatch"), "bridge", "--config", path], capture_output=True, timeout=30)
+            return p.returncode, p.stderr.decode(errors="replace")
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def test_every_problem_is_located(self):
+        code, err = self.run_bridge("[bridge]\nstate_dir = STATE\nendpont = \"tcp://x\"\n"
+                                    "[[sink]]\nplugin = \"webhook\"\nwatchlists = \"china-*\"\n")
+        self.assertEqual(code, 2, err)
+        self.assertIn('bridge.toml:3:1: unknown key "endpont" in [bridge]', err)
+        self.assertIn("bridge.toml:6:14: watchlists must be a list of globs", err)
+        self.assertIn("bridge.toml:4:1: [[sink]] needs a name", err)
+
+    def test_a_missing_plugin_names_the_file_and_the_sink(self):
+        code, err = self.run_bridge("[bridge]\nstate_dir = STATE\nplugin_dir = PLUGINS\n"
+                                    "[[sink]]\nname = \"chat\"\nplugin = \"no-such-sink\"\n")
+        self.assertEqual(code, 1, err)
+        self.assertIn("no-such-sink.so does not exist", err)
+        self.assertIn("sink=chat at", err)
+        self.assertIn("bridge.toml:4:1", err)
+
+    def test_a_secret_never_reaches_the_error(self):
+        code, err = self.run_bridge("[bridge]\nstate_dir = STATE\nplugin_dir = PLUGINS\n"
+                                    "[[sink]]\nname = \"tg\"\nurl = \"tgram://123456:SECRETTOKEN\"\n")
+        self.assertEqual(code, 1, err)
+        self.assertIn("tgram://BotToken/ChatID", err)
+        self.assertNotIn("SECRETTOKEN", err)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
