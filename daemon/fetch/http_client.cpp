@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstring>
 #include <deque>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <unordered_set>
@@ -157,6 +158,7 @@ struct HttpClient::Impl {
     void arm(const std::shared_ptr<SocketWatch>& w);
     void on_ready(const std::weak_ptr<SocketWatch>& weak, boost::system::error_code ec,
                   int direction);
+    void arm_timer(std::chrono::steady_clock::time_point due);
     void on_timeout();
     void collect_finished();
     void finish(std::unique_ptr<Transfer> t, CURLcode code);
@@ -167,6 +169,7 @@ struct HttpClient::Impl {
     std::vector<Network> allowed_networks_;
     MultiHandle multi_;
     asio::steady_timer timer_;
+    std::optional<std::chrono::steady_clock::time_point> timer_due_;  // of the pending wait
     std::unordered_map<curl_socket_t, std::shared_ptr<SocketWatch>> watches_;
     std::unordered_map<CURL*, std::unique_ptr<Transfer>> active_;
     std::unordered_map<std::string, std::deque<std::unique_ptr<Transfer>>> waiting_;
@@ -212,6 +215,7 @@ HttpClient::Impl::~Impl() {
     watches_.clear();
     multi_.reset();
     timer_.cancel();
+    timer_due_.reset();
 }
 
 void HttpClient::Impl::complete(Callback done, Result<Response> result) {
@@ -410,6 +414,13 @@ std::size_t HttpClient::Impl::on_body(char* data, std::size_t size, std::size_t 
         t->too_large = true;
         return 0;
     }
+    if (t->body.empty()) {
+        // One allocation for a body of declared length (capped: the header may lie).
+        curl_off_t declared = -1;
+        curl_easy_getinfo(t->easy.get(), CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &declared);
+        if (declared > 0)
+            t->body.reserve(std::min(static_cast<std::size_t>(declared), t->max_body));
+    }
     t->body.append(data, len);
     return len;
 }
@@ -513,23 +524,41 @@ int HttpClient::Impl::on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
     if (timeout_ms < 0) {
         self->timer_.cancel();
+        self->timer_due_.reset();
         return 0;
     }
+    const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    // A pending wait that fires no later than curl needs is kept: on_timeout asks curl for
+    // its next timeout itself, so waking early costs one spurious socket_action, while moving
+    // the timer costs a timerfd_settime on nearly every transfer state change.
+    if (self->timer_due_ && *self->timer_due_ <= due) return 0;
     // Even a 0 ms timeout goes through the loop: curl forbids socket_action from inside this
     // callback.
-    self->timer_.expires_after(std::chrono::milliseconds(timeout_ms));
-    self->timer_.async_wait(
-        [self, alive = std::weak_ptr<char>(self->alive_)](boost::system::error_code ec) {
-            if (alive.expired() || ec) return;
-            self->on_timeout();
-        });
+    self->arm_timer(due);
     return 0;
+}
+
+void HttpClient::Impl::arm_timer(std::chrono::steady_clock::time_point due) {
+    timer_due_ = due;
+    timer_.expires_at(due);
+    timer_.async_wait([this, alive = std::weak_ptr<char>(alive_)](boost::system::error_code ec) {
+        if (alive.expired() || ec) return;
+        timer_due_.reset();
+        on_timeout();
+    });
 }
 
 void HttpClient::Impl::on_timeout() {
     int running = 0;
     curl_multi_socket_action(multi_.get(), CURL_SOCKET_TIMEOUT, 0, &running);
     collect_finished();
+    // curl calls on_timer only when its earliest deadline changes; after an early wake-up it
+    // has not changed, so the next wait is armed from curl's own answer.
+    if (!timer_due_) {
+        long ms = -1;
+        curl_multi_timeout(multi_.get(), &ms);
+        if (ms >= 0) arm_timer(std::chrono::steady_clock::now() + std::chrono::milliseconds(ms));
+    }
 }
 
 void HttpClient::Impl::collect_finished() {
