@@ -189,6 +189,27 @@ Result<KeyFiles> write_keypair(const CurveKeyPair& pair, const std::filesystem::
     return files;
 }
 
+Result<CurveServerOptions> curve_server_from(const std::filesystem::path& secret_key_file,
+                                             const std::filesystem::path& allowed_clients_file) {
+    CurveServerOptions options;
+    if (secret_key_file.empty()) {
+        if (!allowed_clients_file.empty())
+            return fail("config", "publish: curve_allowed_clients (" + allowed_clients_file.string() +
+                                      ") needs curve_secret_key_file: without CURVE there is no "
+                                      "client key to check");
+        return options;
+    }
+    auto pair = load_secret_key_file(secret_key_file);
+    if (!pair) return std::unexpected(pair.error());
+    options.secret_key = pair->secret_key;
+    if (!allowed_clients_file.empty()) {
+        auto allowed = load_allowlist(allowed_clients_file);
+        if (!allowed) return std::unexpected(allowed.error());
+        options.allowed_clients = std::move(*allowed);
+    }
+    return options;
+}
+
 Result<CurveClientOptions> curve_client_from(std::string_view server_key,
                                              const std::filesystem::path& client_key_file) {
     CurveClientOptions options;

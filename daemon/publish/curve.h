@@ -66,6 +66,11 @@ struct CurveServerOptions {
     bool enabled() const { return !secret_key.empty(); }
 };
 
+// Fills CurveServerOptions from `[publish] curve_secret_key_file` and `curve_allowed_clients`
+// (either may be empty; an allowlist without a secret key is a configuration error).
+Result<CurveServerOptions> curve_server_from(const std::filesystem::path& secret_key_file,
+                                             const std::filesystem::path& allowed_clients_file);
+
 // Client-side CURVE for `wirewatch sub`, `wirewatch replay` and the bridge.
 struct CurveClientOptions {
     std::string server_public_key;  // Z85; empty = CURVE off

@@ -89,6 +89,26 @@ TEST(Curve, AllowlistsHoldPublicKeysOnly) {
     EXPECT_NE(missing.error().message.find("nope"), std::string::npos);
 }
 
+TEST(Curve, ServerOptionsFromTheConfig) {
+    TempDir dir;
+    const auto server = *generate_keypair();
+    const auto client = *generate_keypair();
+    const auto files = *write_keypair(server, dir.path() / "server");
+    write(dir.path() / "allow", client.public_key + "\n");
+    EXPECT_FALSE(curve_server_from("", "")->enabled());
+    auto refused = curve_server_from("", dir.path() / "allow");
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, "config");
+    auto open = curve_server_from(files.secret_file, "");
+    ASSERT_TRUE(open);
+    EXPECT_EQ(open->secret_key, server.secret_key);
+    EXPECT_FALSE(open->allowed_clients);
+    auto listed = curve_server_from(files.secret_file, dir.path() / "allow");
+    ASSERT_TRUE(listed);
+    EXPECT_EQ(*listed->allowed_clients, std::vector<std::string>{client.public_key});
+    EXPECT_FALSE(curve_server_from(files.public_file, ""));
+}
+
 TEST(Curve, ClientOptionsFromTheCommandLine) {
     TempDir dir;
     const auto server = *generate_keypair();
