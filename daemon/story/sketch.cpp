@@ -117,6 +117,17 @@ double similarity(const Sketch& a, const Sketch& b) {
     return static_cast<double>(equal) / kSketchSlots;
 }
 
+double shared_words(const Sketch& a, const Sketch& b) {
+    const double j = similarity(a, b);
+    return j * (static_cast<double>(a.features) + b.features) / (1.0 + j);
+}
+
+double overlap(const Sketch& a, const Sketch& b) {
+    const auto smaller = std::min(a.features, b.features);
+    if (smaller == 0) return 0.0;
+    return std::min(1.0, shared_words(a, b) / smaller);
+}
+
 std::string to_hex(const Sketch& sketch) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;

@@ -27,7 +27,7 @@ struct Sketch {
 struct SketchOptions {
     // Leads carry a story's names and facts; long bodies add words the other outlet's short
     // summary lacks, which only lowers the estimate.
-    std::size_t max_text_words = 60;
+    std::size_t max_text_words = 30;
 };
 
 // Common function words (English, Russian, German, French, Spanish; Chinese particles), in the
@@ -41,8 +41,15 @@ bool is_stopword(std::string_view word);
 Sketch sketch_of(std::span<const std::string> title_words, std::span<const std::string> text_words,
                  const SketchOptions& options = {});
 
-// Estimated Jaccard similarity in [0, 1]; 0 when either sketch is empty.
+// Estimated Jaccard similarity |A n B| / |A u B| in [0, 1]; 0 when either sketch is empty.
 double similarity(const Sketch& a, const Sketch& b);
+// Estimated number of words the two items share: J (|A| + |B|) / (1 + J).
+double shared_words(const Sketch& a, const Sketch& b);
+// Estimated overlap coefficient |A n B| / min(|A|, |B|) in [0, 1]: how much of the shorter
+// item the longer one contains. This is what the story index compares, because one outlet's
+// feed carries a bare headline where another's carries the headline and a lead paragraph,
+// and Jaccard punishes that difference in length even when every word of the headline recurs.
+double overlap(const Sketch& a, const Sketch& b);
 
 // 4 hex digits per slot, then the feature count: for storing a sketch in a text column.
 std::string to_hex(const Sketch& sketch);

@@ -1,6 +1,7 @@
 #include "story/story_index.h"
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -149,7 +150,8 @@ struct StoryIndex::Impl {
                 const auto& story = shelf.stories[slot];
                 if (expired(story, now)) continue;
                 for (const auto& sketch : story.sketches) {
-                    const auto sim = similarity(fp.sketch, sketch);
+                    if (std::lround(shared_words(fp.sketch, sketch)) < options.min_shared_words) continue;
+                    const auto sim = overlap(fp.sketch, sketch);
                     // Ties go to the older story (smaller first_seen), so the answer does not
                     // depend on hash-map order.
                     if (sim >= options.threshold &&

@@ -22,11 +22,13 @@ struct Fingerprint {
 
 struct StoryOptions {
     std::chrono::seconds window = std::chrono::hours(48);  // from the story's first alert
-    // Estimated Jaccard similarity at or above which an item joins a story; measured on the
-    // labelled pairs (docs/stories.md).
-    double threshold = 0.25;
-    // Sketches with fewer distinct words than this join by link only: two five-word titles
-    // agree by chance too easily.
+    // overlap() at or above which an item joins a story (the share of the shorter item's
+    // words found in the other); measured on the labelled pairs (docs/stories.md).
+    double threshold = 0.4;
+    // ... and at least this many shared words (estimated, rounded): two bare headlines that
+    // share "Ukraine" and "war" are not one story.
+    double min_shared_words = 3;
+    // Sketches with fewer distinct words than this join by link only.
     std::uint16_t min_features = 4;
     // Each story is compared through at most this many of its sources' sketches (the first
     // ones): outlets retell a story differently, and more members find more of them.
@@ -44,7 +46,7 @@ struct Assignment {
     // The item's link was already a source of this story (a re-publication or an edit of the
     // same article): not counted again in `sources`.
     bool known_link = false;
-    double similarity = 0.0;  // with the story's closest sketch; 1 for a link match
+    double similarity = 0.0;  // overlap() with the story's closest sketch; 1 for a link match
 };
 
 // The persistent form of one open story: plain values, so that the caller can store them or
@@ -69,7 +71,7 @@ public:
     StoryIndex(StoryIndex&&) noexcept;
     StoryIndex& operator=(StoryIndex&&) noexcept;
 
-    // Joins the item to an open story of `watchlist` (same link, or sketch similarity at or
+    // Joins the item to an open story of `watchlist` (same link, or sketch overlap at or
     // above the threshold, the closest story winning) or opens a new story with id
     // `new_story_id` (the alert_id the caller will give the item's alert). Stories older than
     // the window are closed first. `now` is the caller's clock.

@@ -86,9 +86,9 @@ TEST(StoryIndex, BelowThresholdDoesNotJoin) {
 TEST(StoryIndex, ClosestStoryWins) {
     StoryIndex index(StoryOptions{.threshold = 0.2});
     index.assign("w", item("https://a.example/1", "lavrov", 0), "far", t0);
-    // Jaccard 4/36 with "far": a story of its own.
-    ASSERT_TRUE(index.assign("w", item("https://a.example/2", "lavrov", 16), "near", t0 + 1min).is_new);
-    // Jaccard 8/32 = 0.25 with "far", 16/24 with "near".
+    // No word in common with "far": a story of its own.
+    ASSERT_TRUE(index.assign("w", item("https://a.example/2", "lavrov", 20), "near", t0 + 1min).is_new);
+    // 8 of 20 words shared with "far", 12 with "near".
     const auto c = index.assign("w", item("https://c.example/1", "lavrov", 12), "alert-3", t0 + 2min);
     EXPECT_EQ(c.story_id, "near");
 }
