@@ -305,6 +305,21 @@ TEST_F(StoreTest, ReadOnlyReadsWhileTheWriterWritesAndNeverWrites) {
     EXPECT_EQ(*reader->last_seq(), 2);
 }
 
+TEST_F(StoreTest, ReadOnlyOpensAfterTheWriterClosed) {
+    {
+        auto writer = open_rw();
+        const auto feed = *writer.ensure_feed("http://x/a");
+        ASSERT_TRUE(writer.record({feed.id, {}, 0, at(1)}));
+        ASSERT_TRUE(writer.record({feed.id, {item("1")}, 0, at(2)}));
+    }
+    // The last connection checkpointed and removed the -wal and -shm files.
+    EXPECT_FALSE(fs::exists(dir_.path() / "wirewatch.db-wal"));
+    auto reader = Store::open(dir_.path(), Mode::read_only);
+    ASSERT_TRUE(reader) << reader.error().message;
+    EXPECT_EQ(*reader->last_seq(), 1);
+    EXPECT_EQ(reader->alerts_after(0, "", 10)->size(), 1u);
+}
+
 TEST_F(StoreTest, ReadOnlyOfAMissingDatabaseFailsNamingIt) {
     auto r = Store::open(dir_.path() / "nowhere", Mode::read_only);
     ASSERT_FALSE(r);
