@@ -276,6 +276,12 @@ void emit_compound(std::string_view text, const std::vector<Part>& parts,
                    const std::vector<Cp>& joins, Field field, TokenCursor& cur,
                    std::vector<Token>& out) {
     const Script script = script_of(decode(text, parts[0].begin).cp);
+    if (parts.size() == 1) {  // a plain word: most of them, and no vectors needed
+        push_token(out, text.substr(parts[0].begin, parts[0].end - parts[0].begin), parts[0].begin, field,
+                   cur, script, false, cur.next_pos);
+        ++cur.next_pos;
+        return;
+    }
     // Dotted acronym: single letters joined by dots ("U.S.") fold to one word.
     bool acronym = parts.size() >= 2;
     for (std::size_t k = 0; acronym && k < parts.size(); ++k) {

@@ -119,10 +119,12 @@ private:
     struct WordTerms {
         std::uint32_t stem = kNoTerm, exact = kNoTerm;
     };
-    const WordTerms& terms_of(const Token& t, const TermDictionary& dict, const Stemming& stemming);
+    const WordTerms& terms_of(const Token& t, std::uint64_t hash, const TermDictionary& dict,
+                              const Stemming& stemming);
     FlatStringMap<WordTerms> word_cache_;
     std::uint64_t cache_generation_ = 0;
     std::string key_;
+    std::vector<std::uint64_t> hashes_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_;
     struct Slot {  // one cache line holds what a lookup needs
         std::uint32_t stamp = 0, begin = 0, count = 0, fill = 0;

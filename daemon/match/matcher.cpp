@@ -122,6 +122,7 @@ public:
             }
         }
         queries_.push_back({w, std::move(*root)});
+        restricted_.push_back(!w.feeds.empty());
         return {};
     }
 
@@ -131,7 +132,7 @@ private:
     void check(std::uint32_t q, const ItemView& item, const VerifyContext& ctx,
                std::vector<Hit>& hits) const {
         const auto& cq = queries_[q];
-        if (!cq.watchlist.feeds.empty() &&
+        if (restricted_[q] &&
             std::ranges::find(cq.watchlist.feeds, item.feed_name) == cq.watchlist.feeds.end())
             return;
         if (!verify(cq.root, ctx)) return;
@@ -182,6 +183,7 @@ private:
     std::vector<std::uint32_t> post_begin_;  // term id -> first posting; size = terms + 1
     std::vector<Posting> postings_;          // queries anchored on each term
     std::vector<std::uint32_t> unanchored_;  // verified for every item
+    std::vector<bool> restricted_;           // has feeds = [...]: checked without touching the query
     std::vector<std::uint32_t> filters_;
 };
 

@@ -61,11 +61,11 @@ void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out) {
     add_hosts(item.link, out.hosts);
 }
 
-const Occurrences::WordTerms& Occurrences::terms_of(const Token& t, const TermDictionary& dict,
-                                                   const Stemming& stemming) {
+const Occurrences::WordTerms& Occurrences::terms_of(const Token& t, std::uint64_t hash,
+                                                   const TermDictionary& dict, const Stemming& stemming) {
     key_.assign(1, static_cast<char>(t.lang));
     key_ += t.word;
-    if (const auto* hit = word_cache_.find(key_)) return *hit;
+    if (const auto* hit = word_cache_.find(key_, hash)) return *hit;
     WordTerms w;
     if (const auto id = dict.find(Ns::stem, stemming.stem(t.lang, t.word))) w.stem = *id;
     if (const auto id = dict.find(Ns::exact, t.word)) w.exact = *id;
@@ -82,9 +82,18 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     const bool surface = dict.any(Ns::surface);
     const bool prefix = dict.any(Ns::prefix);
     const std::size_t max_prefix = dict.max_prefix_bytes();
+    // Hash every word and prefetch its cache slot first: the lookups below then overlap their
+    // memory waits (the cache holds every word seen, far more than fits in L2).
+    hashes_.resize(item.tokens.size());
+    for (std::uint32_t k = 0; k < item.tokens.size(); ++k) {
+        key_.assign(1, static_cast<char>(item.tokens[k].lang));
+        key_ += item.tokens[k].word;
+        hashes_[k] = hash_bytes(key_);
+        word_cache_.prefetch(hashes_[k]);
+    }
     for (std::uint32_t k = 0; k < item.tokens.size(); ++k) {
         const Token& t = item.tokens[k];
-        const WordTerms& w = terms_of(t, dict, stemming);
+        const WordTerms& w = terms_of(t, hashes_[k], dict, stemming);
         token_stem_[k] = w.stem;
         if (w.stem != kNoTerm) pairs_.emplace_back(w.stem, k);
         if (w.exact != kNoTerm && w.exact != w.stem) pairs_.emplace_back(w.exact, k);
