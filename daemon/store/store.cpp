@@ -113,6 +113,14 @@ struct Store::Impl {
         return &slot;
     }
 
+    // The steps of record(), each inside its transaction.
+    Result<bool> first_fetch(std::int64_t feed_id);
+    Result<std::int64_t> stored_last_seq();
+    Result<bool> mark_seen(std::int64_t feed_id, const ItemRecord& item, std::int64_t now);
+    Result<bool> add_alert(std::int64_t seq, const PendingAlert& pending, std::int64_t feed_id,
+                           std::string_view item_key, std::int64_t now, std::string_view envelope);
+    Result<void> finish_record(std::int64_t feed_id, std::int64_t seq, std::size_t new_items);
+
     Error with_file(Error e) const {
         e.message += " (" + file.string() + ")";
         return e;
@@ -231,110 +239,131 @@ Result<void> Store::save_feed_state(const FeedState& f) {
     return {};
 }
 
+namespace {
+
+// Which items may alert: all new ones after the first fetch; on the first (the catch-up)
+// only the newest `backfill`.
+std::vector<bool> alerting_items(const RecordRequest& request, bool first_fetch) {
+    if (!first_fetch) return std::vector<bool>(request.items.size(), true);
+    std::vector<std::optional<SysSeconds>> published;
+    published.reserve(request.items.size());
+    for (const auto& item : request.items) published.push_back(item.published);
+    return select_backfill(published, request.backfill);
+}
+
+}  // namespace
+
+Result<bool> Store::Impl::first_fetch(std::int64_t feed_id) {
+    auto s = cached(feed_initialised, "SELECT initialised FROM feeds WHERE id = ?1");
+    if (!s) return propagate(s);
+    (*s)->bind(1, feed_id);
+    auto row = (*s)->step();
+    if (!row) return propagate(row);
+    if (!*row) return fail("store", "store: record: no feed with id " + std::to_string(feed_id));
+    const bool first = (*s)->column_int(0) == 0;
+    (*s)->reset();
+    return first;
+}
+
+Result<std::int64_t> Store::Impl::stored_last_seq() {
+    auto s = cached(read_last_seq, "SELECT last_seq FROM sequence WHERE id = 1");
+    if (!s) return propagate(s);
+    auto row = (*s)->step();
+    if (!row) return propagate(row);
+    if (!*row) return fail("store", "store: the sequence row is missing in " + file.string());
+    const std::int64_t seq = (*s)->column_int(0);
+    (*s)->reset();
+    return seq;
+}
+
+Result<bool> Store::Impl::mark_seen(std::int64_t feed_id, const ItemRecord& item, std::int64_t now) {
+    auto insert = cached(insert_seen,
+                         "INSERT INTO seen_items (feed_id, item_key, first_seen, content_hash, "
+                         "last_seen) VALUES (?1, ?2, ?3, ?4, ?3) ON CONFLICT DO NOTHING");
+    if (!insert) return propagate(insert);
+    (*insert)->bind(1, feed_id).bind(2, item.key).bind(3, now).bind(4, item.content_hash);
+    if (auto r = (*insert)->run(); !r) return std::unexpected(with_file(r.error()));
+    if (db.changes() == 1) return true;
+    // Seen before: it never alerts again, but it is still listed, so retention keeps it.
+    auto touch = cached(touch_seen,
+                        "UPDATE seen_items SET last_seen = ?3 WHERE feed_id = ?1 AND item_key = ?2");
+    if (!touch) return propagate(touch);
+    (*touch)->bind(1, feed_id).bind(2, item.key).bind(3, now);
+    if (auto r = (*touch)->run(); !r) return std::unexpected(with_file(r.error()));
+    return false;
+}
+
+Result<bool> Store::Impl::add_alert(std::int64_t seq, const PendingAlert& pending, std::int64_t feed_id,
+                                    std::string_view item_key, std::int64_t now,
+                                    std::string_view envelope) {
+    // alert_id is UNIQUE: the second line of defence against alerting an item twice for the
+    // same watchlist, should its seen-mark ever be missing.
+    auto insert = cached(insert_alert,
+                         "INSERT INTO alerts (seq, watchlist, topic, alert_id, feed_id, item_key, "
+                         "envelope, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                         "ON CONFLICT(alert_id) DO NOTHING");
+    if (!insert) return propagate(insert);
+    (*insert)
+        ->bind(1, seq)
+        .bind(2, pending.watchlist)
+        .bind(3, pending.topic)
+        .bind(4, pending.alert_id)
+        .bind(5, feed_id)
+        .bind(6, item_key)
+        .bind(7, envelope)
+        .bind(8, now);
+    if (auto r = (*insert)->run(); !r) return std::unexpected(with_file(r.error()));
+    return db.changes() == 1;
+}
+
+Result<void> Store::Impl::finish_record(std::int64_t feed_id, std::int64_t seq, std::size_t new_items) {
+    auto write = cached(write_last_seq, "UPDATE sequence SET last_seq = ?1 WHERE id = 1");
+    if (!write) return propagate(write);
+    (*write)->bind(1, seq);
+    if (auto r = (*write)->run(); !r) return r;
+    auto mark = cached(mark_initialised,
+                       "UPDATE feeds SET initialised = 1, items_seen = items_seen + ?2 WHERE id = ?1");
+    if (!mark) return propagate(mark);
+    (*mark)->bind(1, feed_id).bind(2, std::int64_t(new_items));
+    return (*mark)->run();
+}
+
 Result<RecordResult> Store::record(const RecordRequest& request) {
     auto& m = *impl_;
     auto tx = sql::Transaction::begin(m.db);
     if (!tx) return std::unexpected(m.with_file(tx.error()));
+    auto first = m.first_fetch(request.feed_id);
+    if (!first) return propagate(first);
+    auto seq = m.stored_last_seq();
+    if (!seq) return propagate(seq);
 
-    auto initialised =
-        m.cached(m.feed_initialised, "SELECT initialised FROM feeds WHERE id = ?1");
-    if (!initialised) return propagate(initialised);
-    (*initialised)->bind(1, request.feed_id);
-    auto row = (*initialised)->step();
-    if (!row) return propagate(row);
-    if (!*row)
-        return fail("store", "store: record: no feed with id " + std::to_string(request.feed_id));
     RecordResult result;
-    result.first_fetch = (*initialised)->column_int(0) == 0;
-    (*initialised)->reset();
-
-    std::vector<bool> alerting(request.items.size(), !result.first_fetch);
-    if (result.first_fetch && request.backfill > 0) {
-        std::vector<std::optional<SysSeconds>> published;
-        published.reserve(request.items.size());
-        for (const auto& item : request.items) published.push_back(item.published);
-        alerting = select_backfill(published, request.backfill);
-    }
-
-    auto read_seq = m.cached(m.read_last_seq, "SELECT last_seq FROM sequence WHERE id = 1");
-    if (!read_seq) return propagate(read_seq);
-    if (auto r = (*read_seq)->step(); !r || !*r)
-        return fail("store", "store: record: the sequence row is missing in " + m.file.string());
-    std::int64_t seq = (*read_seq)->column_int(0);
-    (*read_seq)->reset();
-
-    auto insert_seen = m.cached(m.insert_seen,
-                                "INSERT INTO seen_items (feed_id, item_key, first_seen, "
-                                "content_hash, last_seen) VALUES (?1, ?2, ?3, ?4, ?3) "
-                                "ON CONFLICT DO NOTHING");
-    if (!insert_seen) return propagate(insert_seen);
-    // alert_id is UNIQUE: the second line of defence against alerting an item twice for the
-    // same watchlist, should its seen-mark ever be missing.
-    auto insert_alert = m.cached(m.insert_alert,
-                                 "INSERT INTO alerts (seq, watchlist, topic, alert_id, feed_id, "
-                                 "item_key, envelope, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                                 "?7, ?8) ON CONFLICT(alert_id) DO NOTHING");
-    if (!insert_alert) return propagate(insert_alert);
+    result.first_fetch = *first;
+    const auto alerting = alerting_items(request, result.first_fetch);
     const std::int64_t now = request.now.time_since_epoch().count();
-
     for (std::size_t i = 0; i < request.items.size(); ++i) {
         const auto& item = request.items[i];
-        (*insert_seen)->bind(1, request.feed_id).bind(2, item.key).bind(3, now).bind(4, item.content_hash);
-        if (auto r = (*insert_seen)->run(); !r) return std::unexpected(m.with_file(r.error()));
-        if (m.db.changes() == 0) {  // seen before: never alerts again
-            auto touch = m.cached(m.touch_seen,
-                                  "UPDATE seen_items SET last_seen = ?3 WHERE feed_id = ?1 AND "
-                                  "item_key = ?2");
-            if (!touch) return propagate(touch);
-            (*touch)->bind(1, request.feed_id).bind(2, item.key).bind(3, now);
-            if (auto r = (*touch)->run(); !r) return std::unexpected(m.with_file(r.error()));
-            continue;
-        }
+        auto fresh = m.mark_seen(request.feed_id, item, now);
+        if (!fresh) return propagate(fresh);
+        if (!*fresh) continue;
         ++result.new_items;
         if (!alerting[i]) continue;
         for (const auto& pending : item.alerts) {
-            const std::int64_t next = seq + 1;
-            std::string envelope = pending.render ? pending.render(next) : std::string("{}");
-            (*insert_alert)
-                ->bind(1, next)
-                .bind(2, pending.watchlist)
-                .bind(3, pending.topic)
-                .bind(4, pending.alert_id)
-                .bind(5, request.feed_id)
-                .bind(6, item.key)
-                .bind(7, envelope)
-                .bind(8, now);
-            if (auto r = (*insert_alert)->run(); !r)
-                return std::unexpected(m.with_file(r.error()));
-            if (m.db.changes() == 0) continue;  // same alert_id already recorded
-            seq = next;
-            result.alerts.push_back({seq, pending.topic, std::move(envelope)});
+            // The seq is taken only when the row goes in: a skipped duplicate leaves no gap.
+            std::string envelope = pending.render ? pending.render(*seq + 1) : std::string("{}");
+            auto added = m.add_alert(*seq + 1, pending, request.feed_id, item.key, now, envelope);
+            if (!added) return propagate(added);
+            if (!*added) continue;
+            ++*seq;
+            result.alerts.push_back({*seq, pending.topic, std::move(envelope)});
         }
     }
-
-    auto write_seq = m.cached(m.write_last_seq, "UPDATE sequence SET last_seq = ?1 WHERE id = 1");
-    if (!write_seq) return propagate(write_seq);
-    (*write_seq)->bind(1, seq);
-    if (auto r = (*write_seq)->run(); !r) return propagate(r);
-    auto mark = m.cached(m.mark_initialised,
-                         "UPDATE feeds SET initialised = 1, items_seen = items_seen + ?2 "
-                         "WHERE id = ?1");
-    if (!mark) return propagate(mark);
-    (*mark)->bind(1, request.feed_id).bind(2, std::int64_t(result.new_items));
-    if (auto r = (*mark)->run(); !r) return propagate(r);
+    if (auto r = m.finish_record(request.feed_id, *seq, result.new_items); !r) return propagate(r);
     if (auto r = tx->commit(); !r) return std::unexpected(m.with_file(r.error()));
     return result;
 }
 
-Result<std::int64_t> Store::last_seq() {
-    auto s = impl_->cached(impl_->read_last_seq, "SELECT last_seq FROM sequence WHERE id = 1");
-    if (!s) return propagate(s);
-    auto row = (*s)->step();
-    if (!row) return propagate(row);
-    const std::int64_t seq = *row ? (*s)->column_int(0) : 0;
-    (*s)->reset();
-    return seq;
-}
+Result<std::int64_t> Store::last_seq() { return impl_->stored_last_seq(); }
 
 Result<std::int64_t> Store::earliest_seq() {
     // One read transaction so that a concurrent prune or record cannot split the two reads.
