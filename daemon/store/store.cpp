@@ -376,6 +376,26 @@ Result<std::int64_t> Store::earliest_seq() {
     return s->column_int(0);
 }
 
+Result<AlertPage> Store::alert_page(std::int64_t after, std::string_view prefix, std::size_t limit) {
+    // A read transaction pins one WAL snapshot for the three reads; it never blocks the writer.
+    if (auto r = impl_->db.exec("BEGIN DEFERRED"); !r) return propagate(r);
+    struct End {
+        sql::Database& db;
+        ~End() { (void)db.exec("COMMIT"); }
+    } end{impl_->db};
+    AlertPage page;
+    auto earliest = earliest_seq();
+    if (!earliest) return propagate(earliest);
+    auto last = last_seq();
+    if (!last) return propagate(last);
+    auto alerts = alerts_after(after, prefix, limit);
+    if (!alerts) return propagate(alerts);
+    page.earliest_seq = *earliest;
+    page.last_seq = *last;
+    page.alerts = std::move(*alerts);
+    return page;
+}
+
 Result<std::int64_t> Store::prune_alerts(SysSeconds older_than) {
     auto s = impl_->db.prepare("DELETE FROM alerts WHERE created_at < ?1");
     if (!s) return propagate(s);

@@ -62,6 +62,14 @@ struct RecordedAlert {
     std::string envelope;
 };
 
+// What the replay server needs for one request, read in one snapshot so that a concurrent
+// prune cannot slip between "what is the earliest kept" and "the alerts after N".
+struct AlertPage {
+    std::int64_t earliest_seq = 1;  // smallest seq kept (last_seq + 1 when none)
+    std::int64_t last_seq = 0;      // last seq ever assigned
+    std::vector<RecordedAlert> alerts;
+};
+
 struct RecordResult {
     bool first_fetch = false;
     std::size_t new_items = 0;
@@ -121,6 +129,8 @@ public:
     Result<std::int64_t> last_seq();
     // The smallest seq still kept; last_seq() + 1 when no alert is kept.
     Result<std::int64_t> earliest_seq();
+    // earliest_seq(), last_seq() and alerts_after() in one read transaction.
+    Result<AlertPage> alert_page(std::int64_t after, std::string_view prefix, std::size_t limit);
     // Retention: deletes alerts created before `older_than`; returns earliest_seq() after.
     Result<std::int64_t> prune_alerts(SysSeconds older_than);
     // Alerts with seq > after whose topic starts with prefix, in seq order, at most limit.

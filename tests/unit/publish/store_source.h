@@ -21,16 +21,11 @@ inline ReplaySource store_source(std::filesystem::path state_dir) {
             if (!opened) return std::unexpected(opened.error());
             reader->emplace(std::move(*opened));
         }
-        auto& s = **reader;
-        auto earliest = s.earliest_seq();
-        if (!earliest) return std::unexpected(earliest.error());
-        auto last = s.last_seq();
-        if (!last) return std::unexpected(last.error());
-        auto alerts = s.alerts_after(after, prefix, limit);
-        if (!alerts) return std::unexpected(alerts.error());
-        ReplaySlice slice{*earliest, *last, {}};
-        slice.alerts.reserve(alerts->size());
-        for (auto& a : *alerts)
+        auto page = (*reader)->alert_page(after, prefix, limit);
+        if (!page) return std::unexpected(page.error());
+        ReplaySlice slice{page->earliest_seq, page->last_seq, {}};
+        slice.alerts.reserve(page->alerts.size());
+        for (auto& a : page->alerts)
             slice.alerts.push_back({a.seq, std::move(a.topic), std::move(a.envelope)});
         return slice;
     };

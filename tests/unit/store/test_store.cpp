@@ -276,6 +276,27 @@ TEST_F(StoreTest, UpgradesAVersion1DatabaseInPlace) {
     EXPECT_EQ(r->alerts.size(), 1u);
 }
 
+TEST_F(StoreTest, AnAlertPageIsOneSnapshot) {
+    auto writer = open_rw();
+    const auto feed = *writer.ensure_feed("http://x/a");
+    ASSERT_TRUE(writer.record({feed.id, {}, 0, at(1)}));
+    ASSERT_TRUE(writer.record({feed.id, {item("1"), item("2")}, 0, at(2)}));
+    auto reader = *Store::open(dir_.path(), Mode::read_only);
+    auto page = reader.alert_page(0, "", 1);
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_EQ(page->earliest_seq, 1);
+    EXPECT_EQ(page->last_seq, 2);
+    EXPECT_EQ(seqs(page->alerts), (std::vector<std::int64_t>{1}));
+    // The read transaction ended: the writer goes on, and the next page sees its work.
+    ASSERT_TRUE(writer.record({feed.id, {item("3")}, 0, at(3)}));
+    EXPECT_EQ(*writer.prune_alerts(at(3)), 3);
+    page = reader.alert_page(0, "", 10);
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->earliest_seq, 3);
+    EXPECT_EQ(page->last_seq, 3);
+    EXPECT_EQ(seqs(page->alerts), (std::vector<std::int64_t>{3}));
+}
+
 TEST_F(StoreTest, SinkCursorsRoundTrip) {
     auto store = open_rw();
     EXPECT_FALSE(store.sink_cursor("telegram")->has_value());
