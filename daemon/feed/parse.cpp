@@ -110,6 +110,11 @@ struct MarkupScan {
 // that a hostile document is refused before a tree is built for it) and the first reference
 // XML does not define. pugixml keeps such references as text (html_to_text decodes the HTML
 // ones) but the document was not well-formed: bozo. CDATA and comments are skipped.
+// Cloned for CPUs with POPCNT (nearly all x86-64 since 2008): the bit counts below are one
+// instruction there and a libgcc call or a dozen instructions elsewhere.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 MarkupScan scan_markup(std::string_view s) {
     MarkupScan scan;
     const std::size_t n = s.size();
@@ -151,13 +156,7 @@ MarkupScan scan_markup(std::string_view s) {
     const auto set = [](char c) { return _mm_set1_epi8(c); };
     const __m128i lt = set('<'), amp = set('&'), gt = set('>'), slash = set('/'), bang = set('!'), q = set('?');
     auto bits = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
-    // std::popcount becomes a libgcc call without -mpopcnt; masks here have 16 bits.
-    auto count = [](unsigned x) {
-        x = x - ((x >> 1) & 0x5555u);
-        x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
-        x = (x + (x >> 4)) & 0x0F0Fu;
-        return static_cast<std::ptrdiff_t>((x + (x >> 8)) & 0x1Fu);
-    };
+    auto count = [](unsigned x) { return static_cast<std::ptrdiff_t>(__builtin_popcount(x)); };
     while (i + 17 <= n) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
         const __m128i nx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));

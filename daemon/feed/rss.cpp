@@ -173,7 +173,8 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
                                  : !d.itunes_summary.empty()  ? d.itunes_summary
                                                               : d.media_description;
     item.summary = ctx.html(summary);
-    item.content = ctx.html(d.content);
+    // Many feeds repeat the full text in description and content:encoded: reduce it once.
+    item.content = d.content == summary ? item.summary : ctx.html(d.content);
     item.published = ctx.date(!d.pub_date.empty() ? d.pub_date : d.dc_date);
     item.updated = ctx.date(d.updated);
     item.language = !d.language.empty() ? std::string(d.language) : ctx.feed().language;
