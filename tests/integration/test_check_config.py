@@ -65,6 +65,28 @@ class CheckConfig(unittest.TestCase):
         self.assertIn(f"OK (1 feeds, 2 watchlists, {sinks} sinks)", out)
         self.assertEqual(self.check(config, "--quiet")[1], "")
 
+    def test_credentials_are_seen_as_the_unit_presents_them(self):
+        if not os.path.exists(os.path.join(PLUGIN_DIR, "webhook.so")):
+            self.skipTest(f"the webhook plugin is not built in {PLUGIN_DIR!r}")
+        text = "\n".join([
+            "[[watchlist]]", 'name = "budget-watch"', 'query = "budget"',
+            "[[sink]]", 'name = "archive"', 'plugin = "webhook"', 'url = "https://hooks.example/ww"',
+            'secret_file = "credential:wirewatch_webhook.secret"',
+        ]) + "\n"
+        config = write(os.path.join(self.dir, "wirewatch.toml"), text)
+        # LoadCredential=wirewatch:<config dir>/credentials names the file wirewatch_webhook.secret.
+        status, out, _ = self.check(config)
+        self.assertEqual(status, 1, out)
+        self.assertIn("archive", out)
+        write(os.path.join(self.dir, "credentials", "webhook.secret"), "s3cret\n")
+        status, out, err = self.check(config)
+        self.assertEqual(status, 0, out + err)
+        self.assertNotIn("s3cret", out + err)
+        # An explicit directory wins, as $CREDENTIALS_DIRECTORY does inside the service.
+        elsewhere = os.path.join(self.dir, "run-credentials")
+        os.makedirs(elsewhere)
+        self.assertEqual(self.check(config, "--credentials-dir", elsewhere)[0], 1)
+
     def test_a_toml_syntax_error_is_located(self):
         text = '[daemon]\nlog_level = "info"\n[[feed]]\nurl = "https://x.example/feed\n'
         config = write(os.path.join(self.dir, "wirewatch.toml"), text)
