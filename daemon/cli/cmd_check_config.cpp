@@ -67,6 +67,11 @@ void check_file(Report& r, const Location& where, std::string_view what, const f
 void check_watchlists(const config::Config& c, Report& r) {
     std::set<std::string> feed_names;
     for (const auto& f : c.feeds) feed_names.insert(f.name);
+    // Accepted but worth knowing, e.g. OR and AND mixed without parentheses: how it is read.
+    const std::vector<Watchlist> plain(c.watchlists.begin(), c.watchlists.end());
+    for (const auto& notice : match::build_index(plain).notices)
+        for (const auto& w : c.watchlists)
+            if (w.name == notice.watchlist) r.warn(w.where, notice.message);
     for (const auto& w : c.watchlists) {
         for (const auto& e : match::check_query(w)) r.add(w.where, e.message);
         for (const auto& feed : w.feeds)
