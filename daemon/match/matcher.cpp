@@ -25,7 +25,7 @@ std::expected<CNode, std::string> compile_watchlist(const Watchlist& w, TermDict
     auto compiled = compile(*parsed, dict, stemming);
     if (!compiled) return std::unexpected(error_text(w, compiled.error().column, compiled.error().message));
     if (notice != nullptr && mixes_and_or(*parsed))
-        *notice = "match: watchlist \"" + w.name + "\": OR binds tighter than AND; read as " + canonical(*parsed);
+        *notice = "watchlist \"" + w.name + "\": OR binds tighter than AND; read as " + canonical(*parsed);
     return std::move(*compiled);
 }
 
@@ -207,7 +207,8 @@ BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOption
             Watchlist kept = *prev;
             kept.feeds = w.feeds;
             kept.enabled = w.enabled;
-            if (index->add(kept, nullptr)) message += " (keeping the previous query \"" + prev->query + "\")";
+            // The error still reports the new text; the caller says that the old one stays.
+            (void)index->add(kept, nullptr);
         }
         result.errors.push_back({w.name, std::move(message)});
     }

@@ -57,7 +57,8 @@ public:
 struct BuildResult {
     std::shared_ptr<const Index> index;  // holds every watchlist that compiled
     std::vector<WatchlistError> errors;  // the ones that did not
-    // Accepted queries worth a log line, e.g. OR and AND mixed without parentheses:
+    // Accepted queries worth a log line (no module prefix: the caller logs under match), e.g.
+    // OR and AND mixed without parentheses:
     // 'watchlist "x": read as (a OR b) AND c'.
     std::vector<WatchlistError> notices = {};
 };
