@@ -12,13 +12,20 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/feed_report.h"
+#include "app/notify.h"
 #include "app/pipeline.h"
 #include "app/poll_policy.h"
 #include "app/reload.h"
+#include "app/routes.h"
 #include "core/time.h"
 #include "feed/parse.h"
+#include "http/daemon_metrics.h"
+#include "http/metrics.h"
+#include "http/server.h"
 #include "fetch/http_client.h"
 #include "fetch/response_policy.h"
 #include "publish/curve.h"
@@ -146,6 +153,10 @@ struct Daemon::Impl {
           reload_signal(io, SIGHUP),
           heartbeat(io),
           retention_timer(io),
+          watchdog_timer(io),
+          status_timer(io),
+          metrics(registry, WW_VERSION),
+          notifier(o.once ? Notifier::disabled() : Notifier::from_environment()),
           policy(policy_of(cfg.schedule)) {}
 
     config::Config cfg;
@@ -165,6 +176,17 @@ struct Daemon::Impl {
     bool reloading = false;
     asio::steady_timer heartbeat;
     asio::steady_timer retention_timer;
+    asio::steady_timer watchdog_timer;
+    asio::steady_timer status_timer;
+    http::Registry registry;
+    http::DaemonMetrics metrics;
+    Notifier notifier;
+    std::optional<http::Server> http_server;
+    bool ready = false;
+    bool store_healthy = true;
+    std::string last_status;
+    std::chrono::sys_days alerts_day{};
+    std::uint64_t alerts_today = 0;
     schedule::Policy policy;
     schedule::HostGate host_gate;
     schedule::NetworkHealth network;
@@ -180,7 +202,7 @@ struct Daemon::Impl {
     void on_fetched(FeedRuntime& f, Result<fetch::Response> r);
     void process_body(FeedRuntime& f, fetch::Response response);
     void on_recorded(FeedRuntime& f, const store::RecordResult& result, const ParsedSummary& parsed,
-                     const fetch::Response& response);
+                     const fetch::Response& response, std::chrono::steady_clock::time_point detected);
     void on_not_modified(FeedRuntime& f, const fetch::Response& response);
     void on_failure(FeedRuntime& f, const Error& e, schedule::FetchResult outcome);
     void mark_success(FeedRuntime& f);
@@ -188,9 +210,16 @@ struct Daemon::Impl {
     void decide_next_check(FeedRuntime& f, schedule::FetchResult outcome);
     void save_state(const FeedRuntime& f);
     void schedule_at(FeedRuntime& f, seconds delay);
-    void publish(const std::vector<store::RecordedAlert>& alerts);
+    void publish(const std::vector<store::RecordedAlert>& alerts,
+                 std::chrono::steady_clock::time_point detected);
     void arm_heartbeat();
     void apply_retention();
+    Result<void> start_http();
+    void arm_watchdog();
+    void arm_status();
+    std::string status_text();
+    std::string watchlists_json() const;
+    void count_fetch(const FeedRuntime& f, std::string_view result, const fetch::Response* response);
     void shutdown(std::string_view why);
     void await_reload_signal();
     void reload();
@@ -215,7 +244,14 @@ void Daemon::Impl::start() {
         else
             schedule_at(f, *f.state.next_check_at - now);
     }
-    if (options.once && feeds.empty()) shutdown("--once with no feeds");
+    if (options.once && feeds.empty()) return shutdown("--once with no feeds");
+    // Store, sockets, HTTP listener and sinks were brought up in create(): say so now.
+    ready = true;
+    metrics.ready.set(1);
+    metrics.start_time.set(static_cast<double>(now.time_since_epoch().count()));
+    notifier.ready(status_text());
+    arm_watchdog();
+    arm_status();
 }
 
 void Daemon::Impl::poll(FeedRuntime& f) {
@@ -258,7 +294,8 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
     FeedContext ctx{f.state.id, f.cfg.name, f.cfg.name, f.cfg.url, f.cfg.language, f.cfg.backfill};
     // Parse and match off the loop; record on the store thread; publish back on the loop.
     asio::post(workers, [this, &f, ctx = std::move(ctx), response = std::move(response),
-                         snapshot = watchlists.load()]() mutable {
+                         snapshot = watchlists.load(),
+                         detected = std::chrono::steady_clock::now()]() mutable {
         auto parsed = feed::parse(response.body, {.content_type = response.header("content-type"),
                                                   .url = response.effective_url});
         if (!parsed) {
@@ -268,20 +305,24 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
         auto request = build_record_request(ctx, *parsed, *snapshot, now_seconds());
         ParsedSummary summary = summarise(*parsed);
         asio::post(store_thread, [this, &f, request = std::move(request), summary = std::move(summary),
-                                  response = std::move(response)]() mutable {
+                                  response = std::move(response), detected]() mutable {
             auto result = store.record(request);
             asio::post(io, [this, &f, result = std::move(result), summary = std::move(summary),
-                            response = std::move(response)] {
+                            response = std::move(response), detected] {
                 if (!result) return on_failure(f, result.error(), {});
-                on_recorded(f, *result, summary, response);
+                on_recorded(f, *result, summary, response, detected);
             });
         });
     });
 }
 
 void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result,
-                               const ParsedSummary& parsed, const fetch::Response& response) {
-    publish(result.alerts);
+                               const ParsedSummary& parsed, const fetch::Response& response,
+                               std::chrono::steady_clock::time_point detected) {
+    publish(result.alerts, detected);
+    count_fetch(f, "ok", &response);
+    metrics.items_parsed.inc(parsed.items);
+    metrics.items_new.inc(result.first_fetch ? 0 : result.new_items);
     const auto v = fetch::validators_of(response);
     f.state.etag = v.etag;
     f.state.last_modified = v.last_modified;
@@ -311,6 +352,7 @@ void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result
 
 void Daemon::Impl::on_not_modified(FeedRuntime& f, const fetch::Response& response) {
     mark_success(f);
+    count_fetch(f, "not_modified", &response);
     spdlog::debug("fetch: not-modified feed=\"{}\" ms={}", f.cfg.name, response.elapsed.count());
     schedule::FetchResult outcome;
     outcome.outcome = schedule::Outcome::not_modified;
@@ -327,6 +369,8 @@ void Daemon::Impl::mark_success(FeedRuntime& f) {
 }
 
 void Daemon::Impl::on_failure(FeedRuntime& f, const Error& e, schedule::FetchResult outcome) {
+    count_fetch(f, e.kind, nullptr);
+    if (e.message.starts_with("feed:")) metrics.parse_errors.inc();
     f.state.last_error = e.message;
     f.state.last_error_kind = e.kind;
     f.state.status = e.kind == "gone" ? "gone" : "error";
@@ -401,14 +445,28 @@ void Daemon::Impl::schedule_at(FeedRuntime& f, seconds delay) {
     });
 }
 
-void Daemon::Impl::publish(const std::vector<store::RecordedAlert>& alerts) {
-    for (const auto& a : alerts) {
-        if (auto r = publisher.send(a.topic, a.envelope); !r)
-            spdlog::error("publish: send failed seq={} error=\"{}\"", a.seq, r.error().message);
-        else
-            spdlog::info("publish: alert seq={} topic={}", a.seq, a.topic);
-        last_seq = std::max(last_seq, a.seq);
+void Daemon::Impl::publish(const std::vector<store::RecordedAlert>& alerts,
+                           std::chrono::steady_clock::time_point detected) {
+    const auto today = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
+    if (today != alerts_day) {
+        alerts_day = today;
+        alerts_today = 0;
     }
+    for (const auto& a : alerts) {
+        if (auto r = publisher.send(a.topic, a.envelope); !r) {
+            spdlog::error("publish: send failed seq={} error=\"{}\"", a.seq, r.error().message);
+        } else {
+            spdlog::info("publish: alert seq={} topic={}", a.seq, a.topic);
+            metrics.alerts_published.inc();
+        }
+        metrics.matches.with({a.topic.substr(a.topic.find('.') + 1)}).inc();
+        last_seq = std::max(last_seq, a.seq);
+        ++alerts_today;
+    }
+    metrics.last_seq.set(static_cast<double>(last_seq));
+    if (!alerts.empty())
+        metrics.alert_latency.observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - detected).count());
 }
 
 void Daemon::Impl::arm_heartbeat() {
@@ -418,6 +476,99 @@ void Daemon::Impl::arm_heartbeat() {
         (void)publisher.heartbeat(last_seq);
         arm_heartbeat();
     });
+}
+
+void Daemon::Impl::count_fetch(const FeedRuntime& f, std::string_view result,
+                               const fetch::Response* response) {
+    metrics.fetches.with({std::string(result)}).inc();
+    if (response) {
+        metrics.http_responses.with({std::to_string(response->status)}).inc();
+        metrics.fetch_bytes.inc(response->body.size());
+        metrics.fetch_duration.observe(std::chrono::duration<double>(response->elapsed).count());
+    }
+    if (f.state.last_success_at)
+        metrics.feed_last_success.with({f.cfg.name})
+            .set(static_cast<double>(f.state.last_success_at->time_since_epoch().count()));
+}
+
+std::string Daemon::Impl::status_text() {
+    StatusSummary summary{.feeds = feeds.size(), .alerts_today = alerts_today, .last_seq = last_seq};
+    for (const auto& f : feeds)
+        if (f.state.status == "error" || f.state.status == "gone") ++summary.failing;
+    return status_line(summary);
+}
+
+std::string Daemon::Impl::watchlists_json() const {
+    auto out = nlohmann::json::array();
+    for (const auto& w : watchlists_in_force)
+        out.push_back({{"name", w.name}, {"query", w.query}, {"feeds", w.feeds}, {"enabled", w.enabled},
+                       {"topic", alert_topic(w.name)}});
+    return out.dump(2);
+}
+
+// WATCHDOG=1 only after a real health check: the loop ran this timer, and the store thread
+// answered a read of the database and posted the answer back to the loop.
+void Daemon::Impl::arm_watchdog() {
+    const auto period = notifier.watchdog_period();
+    if (!period) return;
+    watchdog_timer.expires_after(*period);
+    watchdog_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping) return;
+        asio::post(store_thread, [this] {
+            auto seq = store.last_seq();
+            asio::post(io, [this, ok = seq.has_value(), why = seq ? std::string() : seq.error().message] {
+                store_healthy = ok;
+                if (ok)
+                    notifier.watchdog();
+                else
+                    spdlog::error("app: health check failed, no watchdog ping error=\"{}\"", why);
+                arm_watchdog();
+            });
+        });
+    });
+}
+
+void Daemon::Impl::arm_status() {
+    status_timer.expires_after(std::chrono::seconds(5));
+    status_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (ec || stopping) return;
+        if (auto text = status_text(); text != last_status) {
+            notifier.status(text);
+            last_status = std::move(text);
+        }
+        arm_status();
+    });
+}
+
+Result<void> Daemon::Impl::start_http() {
+    if (cfg.http.listen.empty()) return {};
+    registry.add_collector([this] {
+        std::map<std::string, double> by_status{{"new", 0}, {"ok", 0}, {"error", 0}, {"gone", 0}};
+        for (const auto& f : feeds) {
+            by_status[f.state.status] += 1;
+            metrics.feed_error_streak.with({f.cfg.name}).set(f.state.error_streak);
+        }
+        for (const auto& [status, n] : by_status) metrics.feeds.with({status}).set(n);
+        metrics.queue_depth.with({"polls"}).set(static_cast<double>(polls_in_progress));
+        metrics.queue_depth.with({"fetch_queue"}).set(static_cast<double>(http.queued()));
+    });
+    RouteSources sources{
+        .metrics = [this] { return registry.render(); },
+        .healthy = [this] { return store_healthy && !stopping; },
+        .ready = [this] { return ready && !stopping; },
+        .feeds_json = [this] {
+            std::vector<store::FeedState> states;
+            for (const auto& f : feeds) states.push_back(f.state);
+            return feeds_json(states);
+        },
+        .watchlists_json = [this] { return watchlists_json(); },
+    };
+    auto server = http::Server::start(
+        io, {.listen = cfg.http.listen, .on_error = [](std::string_view m) { spdlog::warn("http: {}", m); }},
+        make_routes(std::move(sources)));
+    if (!server) return std::unexpected(server.error());
+    http_server.emplace(std::move(*server));
+    return {};
 }
 
 // Alerts past [publish] retention and seen-marks past [store] seen_retention are pruned on the
@@ -443,6 +594,12 @@ void Daemon::Impl::shutdown(std::string_view why) {
     if (stopping) return;
     stopping = true;
     spdlog::info("app: stopping reason=\"{}\" polls_in_progress={}", why, polls_in_progress);
+    notifier.stopping();
+    ready = false;
+    metrics.ready.set(0);
+    watchdog_timer.cancel();
+    status_timer.cancel();
+    if (http_server) http_server->stop();
     signals.cancel();
     reload_signal.cancel();
     heartbeat.cancel();
@@ -467,6 +624,7 @@ void Daemon::Impl::await_reload_signal() {
 void Daemon::Impl::reload() {
     if (reloading || stopping) return;
     reloading = true;
+    notifier.reloading();
     spdlog::info("app: reloading config={}", cfg.file.string());
     asio::post(workers, [this, file = cfg.file, state_dir = cfg.daemon.state_dir,
                          previous = watchlists_in_force] {
@@ -476,6 +634,8 @@ void Daemon::Impl::reload() {
                 for (const auto& p : problems) spdlog::error("config: {}", to_string(p));
                 spdlog::error("app: reload rejected, the running config stays problems={}", problems.size());
                 reloading = false;
+                metrics.reloads.with({"invalid"}).inc();
+                notifier.ready(status_text());
             });
             return;
         }
@@ -485,6 +645,8 @@ void Daemon::Impl::reload() {
             asio::post(io, [this, e = stems.error()] {
                 spdlog::error("app: reload rejected, the running config stays error=\"{}\"", e.message);
                 reloading = false;
+                metrics.reloads.with({"invalid"}).inc();
+                notifier.ready(status_text());
             });
             return;
         }
@@ -546,6 +708,12 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
     policy = policy_of(cfg.schedule);
     if (next.publish.endpoint != old_publish)
         spdlog::warn("app: [publish] endpoint changes take effect at the next restart");
+    metrics.reloads.with({"ok"}).inc();
+    metrics.last_reload.set(static_cast<double>(now_seconds().time_since_epoch().count()));
+    for (const auto& url : diff.removed)
+        for (const auto& f : cfg.feeds)
+            if (f.url == url) metrics.forget_feed(f.name);
+    notifier.ready(status_text());
     spdlog::info("app: reloaded feeds_added={} feeds_removed={} feeds_changed={} watchlists={} problems={}",
                  diff.added.size(), diff.removed.size(), diff.changed.size(),
                  watchlists_in_force.size(), compiled.problems.size());
@@ -599,11 +767,13 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     auto impl = std::make_unique<Impl>(std::move(cfg), options, std::move(*store),
                                        std::move(*publisher), std::move(*replay), std::move(watchlists));
     impl->last_seq = *last_seq;
+    if (auto up = impl->start_http(); !up) return std::unexpected(up.error());
     for (std::size_t i = 0; i < states.size(); ++i)
         impl->feeds.emplace_back(impl->io, impl->cfg.feeds[i], std::move(states[i]));
-    spdlog::info("app: started feeds={} watchlists={} publish={} replay={} curve={} state_dir={} last_seq={}",
+    spdlog::info("app: started feeds={} watchlists={} publish={} replay={} http={} curve={} state_dir={} last_seq={}",
                  impl->feeds.size(), impl->cfg.watchlists.size(), impl->publisher.endpoint(),
-                 impl->replay.endpoint(), curve->enabled() ? "on" : "off",
+                 impl->replay.endpoint(), impl->http_server ? impl->http_server->address() : "off",
+                 curve->enabled() ? "on" : "off",
                  impl->cfg.daemon.state_dir.string(), impl->last_seq);
     return std::unique_ptr<Daemon>(new Daemon(std::move(impl)));
 }

@@ -234,10 +234,13 @@ class Daemon:
         self.dir = workdir or tempfile.mkdtemp(prefix="ww-it-")
         self.pub = f"tcp://127.0.0.1:{free_port()}"
         self.replay = f"tcp://127.0.0.1:{free_port()}"
+        self.http_port = free_port()
+        self.http = f"127.0.0.1:{self.http_port}"
         self.config = os.path.join(self.dir, "wirewatch.toml")
         lines = ["[daemon]", f"state_dir = {toml_str(os.path.join(self.dir, 'state'))}", 'log_level = "debug"',
                  "[publish]", f"endpoint = {toml_str(self.pub)}", f"replay_endpoint = {toml_str(self.replay)}",
-                 f"heartbeat = {toml_str(heartbeat)}", "[fetch]", "allow_private_networks = true"]
+                 f"heartbeat = {toml_str(heartbeat)}", "[http]", f"listen = {toml_str(self.http)}",
+                 "[fetch]", "allow_private_networks = true"]
         lines.append(extra)
         for name, url in feeds:
             lines += ["[[feed]]", f"url = {toml_str(url)}", f"name = {toml_str(name)}", f"interval = {toml_str(interval)}"]

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "http/server.h"
+
+namespace ww::app {
+
+// What the HTTP routes read. Each function runs on the io thread (the router's thread), so it
+// may read the loop's state directly.
+struct RouteSources {
+    std::function<std::string()> metrics;          // Prometheus text
+    std::function<bool()> healthy;                 // loop answering and the store writable
+    std::function<bool()> ready;                   // everything up and not stopping
+    std::function<std::string()> feeds_json;       // /api/feeds
+    std::function<std::string()> watchlists_json;  // /api/watchlists
+};
+
+// /metrics /healthz /readyz /api/feeds /api/watchlists
+http::Router make_routes(RouteSources sources);
+
+}  // namespace ww::app
