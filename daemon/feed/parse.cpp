@@ -157,36 +157,51 @@ MarkupScan scan_markup(std::string_view s) {
     const __m128i lt = set('<'), amp = set('&'), gt = set('>'), slash = set('/'), bang = set('!'), q = set('?');
     auto bits = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
     auto count = [](unsigned x) { return static_cast<std::ptrdiff_t>(__builtin_popcount(x)); };
+    // Register copies of the counters for the hot loop; synced around the rare calls.
+    std::size_t tags = 0, max_depth = 0;
+    std::ptrdiff_t d = 0;
+    auto sync_out = [&] {
+        scan.tags += tags;
+        scan.depth = std::max(scan.depth, max_depth);
+        depth = d;
+        tags = 0;
+    };
+    auto sync_in = [&] {
+        d = depth;
+        max_depth = scan.depth;
+    };
     while (i + 17 <= n) {
         const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-        const __m128i nx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
         const __m128i is_lt = _mm_cmpeq_epi8(v, lt), is_amp = _mm_cmpeq_epi8(v, amp);
         const __m128i is_slash = _mm_cmpeq_epi8(v, slash);
         if (!bits(_mm_or_si128(_mm_or_si128(is_lt, is_amp), is_slash))) {
             i += 16;  // plain text: the common case
             continue;
         }
+        const __m128i nx = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
         const unsigned m_lt = bits(is_lt);
         const unsigned m_amp = bits(is_amp);
         const unsigned m_bang = m_lt & bits(_mm_cmpeq_epi8(nx, bang));
-        if (m_bang) {
-            const std::size_t stop = i + static_cast<std::size_t>(std::countr_zero(m_bang));
+        if (m_bang || (m_amp && scan.bad_reference.empty())) {
+            // Rare: a CDATA section or comment to skip, or a reference to check.
+            sync_out();
+            const std::size_t stop = m_bang ? i + static_cast<std::size_t>(std::countr_zero(m_bang)) : i + 16;
             for (std::size_t k = i; k < stop; ++k)
                 if (s[k] == '<' || s[k] == '&' || s[k] == '>') at_special(k);
-            i = at_special(stop);
+            i = m_bang ? at_special(stop) : stop;
+            sync_in();
             continue;
         }
         const unsigned m_close = m_lt & bits(_mm_cmpeq_epi8(nx, slash));
         const unsigned m_open = m_lt & ~m_close & ~bits(_mm_cmpeq_epi8(nx, q));
         const unsigned m_empty = bits(_mm_and_si128(is_slash, _mm_cmpeq_epi8(nx, gt)));
-        scan.tags += static_cast<std::size_t>(count(m_lt));
-        depth += count(m_open);
-        scan.depth = std::max(scan.depth, static_cast<std::size_t>(depth));
-        depth = std::max<std::ptrdiff_t>(0, depth - count(m_close) - count(m_empty));
-        for (unsigned m = m_amp; m && scan.bad_reference.empty(); m &= m - 1)
-            scan.bad_reference = check_reference(s, i + static_cast<std::size_t>(std::countr_zero(m)));
+        tags += static_cast<std::size_t>(count(m_lt));
+        d += count(m_open);
+        max_depth = std::max(max_depth, static_cast<std::size_t>(d));
+        d = std::max<std::ptrdiff_t>(0, d - count(m_close) - count(m_empty));
         i += 16;
     }
+    sync_out();
 #endif
     while (i < n) i = (s[i] == '<' || s[i] == '&' || s[i] == '>') ? at_special(i) : i + 1;
     return scan;
