@@ -1,8 +1,6 @@
 #include "story/sketch.h"
 
 #include <algorithm>
-#include <array>
-#include <limits>
 #include <vector>
 
 #include "core/text.h"
@@ -58,24 +56,17 @@ std::uint64_t mix(std::uint64_t x) {
     return x;
 }
 
-// Per-slot seeds, fixed forever: sketches are stored, and a stored sketch is only comparable
-// with one computed the same way.
-const std::array<std::uint64_t, kSketchSlots>& seeds() {
-    static const auto table = [] {
-        std::array<std::uint64_t, kSketchSlots> t{};
-        for (std::size_t i = 0; i < t.size(); ++i) t[i] = mix(0x5717e0f1a5e5ull + i * 0x9e3779b97f4a7c15ull);
-        return t;
-    }();
-    return table;
-}
+// 32 bits of a well-mixed hash of the word. Stable forever: sketches are stored, and a stored
+// sketch is only comparable with one computed the same way (Sketch.ValuesAreStableAcrossReleases).
+std::uint32_t word_hash(std::string_view w) { return static_cast<std::uint32_t>(mix(fnv1a64(w)) >> 32); }
 
-void add_words(std::span<const std::string> words, std::size_t limit, std::vector<std::uint64_t>& out) {
+void add_words(std::span<const std::string> words, std::size_t limit, std::vector<std::uint32_t>& out) {
     std::size_t taken = 0;
     for (const auto& w : words) {
         if (taken == limit) break;
         ++taken;
         if (w.empty() || stopwords().contains(w)) continue;
-        out.push_back(fnv1a64(w));
+        out.push_back(word_hash(w));
     }
 }
 
@@ -85,84 +76,85 @@ bool is_stopword(std::string_view word) { return stopwords().contains(word); }
 
 Sketch sketch_of(std::span<const std::string> title_words, std::span<const std::string> text_words,
                  const SketchOptions& options) {
-    std::vector<std::uint64_t> features;
-    features.reserve(title_words.size() + std::min(text_words.size(), options.max_text_words));
-    add_words(title_words, title_words.size(), features);
-    add_words(text_words, options.max_text_words, features);
-    std::sort(features.begin(), features.end());
-    features.erase(std::unique(features.begin(), features.end()), features.end());
-
     Sketch sketch;
-    sketch.features = static_cast<std::uint16_t>(std::min<std::size_t>(features.size(), 0xffff));
-    if (features.empty()) return sketch;
-    std::array<std::uint64_t, kSketchSlots> best;
-    best.fill(std::numeric_limits<std::uint64_t>::max());
-    const auto& seed = seeds();
-    for (const auto f : features) {
-        const auto tag = static_cast<std::uint16_t>(mix(f) >> 48);
-        for (std::size_t i = 0; i < kSketchSlots; ++i) {
-            // Low 16 bits carry the tag, so the slot's minimum and its tag travel together.
-            const auto v = (mix(f ^ seed[i]) & ~std::uint64_t{0xffff}) | tag;
-            best[i] = std::min(best[i], v);
-        }
-    }
-    for (std::size_t i = 0; i < kSketchSlots; ++i) sketch.slots[i] = static_cast<std::uint16_t>(best[i]);
+    auto& w = sketch.words;
+    w.reserve(title_words.size() + std::min(text_words.size(), options.max_text_words));
+    add_words(title_words, title_words.size(), w);
+    add_words(text_words, options.max_text_words, w);
+    std::sort(w.begin(), w.end());
+    w.erase(std::unique(w.begin(), w.end()), w.end());
+    sketch.features = static_cast<std::uint16_t>(std::min<std::size_t>(w.size(), 0xffff));
+    if (w.size() > kSketchWords) w.resize(kSketchWords);  // bottom-k: the smallest hashes
+    w.shrink_to_fit();
     return sketch;
 }
 
-double similarity(const Sketch& a, const Sketch& b) {
-    if (a.features == 0 || b.features == 0) return 0.0;
-    std::size_t equal = 0;
-    for (std::size_t i = 0; i < kSketchSlots; ++i) equal += a.slots[i] == b.slots[i];
-    return static_cast<double>(equal) / kSketchSlots;
+std::size_t shared_words(const Sketch& a, const Sketch& b) {
+    // Branch-free merge: the comparisons are unpredictable, and this runs for every candidate
+    // story of every item.
+    std::size_t n = 0, i = 0, j = 0;
+    const auto na = a.words.size(), nb = b.words.size();
+    const auto* x = a.words.data();
+    const auto* y = b.words.data();
+    while (i < na && j < nb) {
+        const auto u = x[i], v = y[j];
+        n += u == v;
+        i += u <= v;
+        j += v <= u;
+    }
+    return n;
 }
 
-double shared_words(const Sketch& a, const Sketch& b) {
-    const double j = similarity(a, b);
-    return j * (static_cast<double>(a.features) + b.features) / (1.0 + j);
+double similarity(const Sketch& a, const Sketch& b) {
+    if (a.words.empty() || b.words.empty()) return 0.0;
+    const auto shared = shared_words(a, b);
+    return static_cast<double>(shared) / static_cast<double>(a.words.size() + b.words.size() - shared);
 }
 
 double overlap(const Sketch& a, const Sketch& b) {
-    const auto smaller = std::min(a.features, b.features);
+    const auto smaller = std::min(a.words.size(), b.words.size());
     if (smaller == 0) return 0.0;
-    return std::min(1.0, shared_words(a, b) / smaller);
+    return static_cast<double>(shared_words(a, b)) / static_cast<double>(smaller);
 }
 
 std::string to_hex(const Sketch& sketch) {
     static constexpr char kHex[] = "0123456789abcdef";
     std::string out;
-    out.reserve(kSketchSlots * 4 + 4);
-    auto put = [&](std::uint16_t v) {
-        for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 0xf];
+    out.reserve(4 + sketch.words.size() * 8);
+    auto put = [&](std::uint32_t v, int digits) {
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(v >> shift) & 0xf];
     };
-    for (const auto s : sketch.slots) put(s);
-    put(sketch.features);
+    put(sketch.features, 4);
+    for (const auto w : sketch.words) put(w, 8);
     return out;
 }
 
 std::optional<Sketch> sketch_from_hex(std::string_view hex) {
-    if (hex.size() != (kSketchSlots + 1) * 4) return std::nullopt;
-    auto get = [&](std::size_t at) -> std::optional<std::uint16_t> {
-        std::uint16_t v = 0;
-        for (std::size_t i = at; i < at + 4; ++i) {
+    if (hex.size() < 4 || (hex.size() - 4) % 8 != 0 || (hex.size() - 4) / 8 > kSketchWords) return std::nullopt;
+    auto get = [&](std::size_t at, std::size_t digits) -> std::optional<std::uint32_t> {
+        std::uint32_t v = 0;
+        for (std::size_t i = at; i < at + digits; ++i) {
             const char c = hex[i];
             int d = -1;
             if (c >= '0' && c <= '9') d = c - '0';
             if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
             if (d < 0) return std::nullopt;
-            v = static_cast<std::uint16_t>(v * 16 + d);
+            v = v * 16 + static_cast<std::uint32_t>(d);
         }
         return v;
     };
     Sketch sketch;
-    for (std::size_t i = 0; i < kSketchSlots; ++i) {
-        const auto v = get(i * 4);
-        if (!v) return std::nullopt;
-        sketch.slots[i] = *v;
-    }
-    const auto features = get(kSketchSlots * 4);
+    const auto features = get(0, 4);
     if (!features) return std::nullopt;
-    sketch.features = *features;
+    sketch.features = static_cast<std::uint16_t>(*features);
+    for (std::size_t at = 4; at < hex.size(); at += 8) {
+        const auto w = get(at, 8);
+        if (!w) return std::nullopt;
+        // A stored sketch is sorted and distinct; anything else was not written by to_hex.
+        if (!sketch.words.empty() && *w <= sketch.words.back()) return std::nullopt;
+        sketch.words.push_back(*w);
+    }
+    if (sketch.words.size() > sketch.features) return std::nullopt;
     return sketch;
 }
 

@@ -1,32 +1,31 @@
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ww::story {
 
-// A MinHash sketch of an item's words (docs/stories.md says why MinHash and not SimHash: the
-// same story told by two outlets shares a quarter to a half of its content words, a range
-// SimHash-64 cannot index; MinHash with LSH bands can).
-//
-// Each slot keeps 16 bits of the feature that had the smallest hash under that slot's
-// permutation ("b-bit minwise hashing"): equal slots estimate the Jaccard similarity of the
-// two word sets, with a 1/65536 chance per slot of a false agreement.
-inline constexpr std::size_t kSketchSlots = 128;
+// A bottom-k MinHash sketch of an item's words: the k smallest 32-bit hashes of its distinct
+// content words. An item's title and lead have fewer than k such words, so the sketch is the
+// whole word set and similarity is exact; only a longer text is sampled (the k smallest
+// hashes are a uniform sample of the words). docs/stories.md says why this and not SimHash: two
+// outlets telling one story share a third to two thirds of the shorter item's words, a range
+// SimHash-64 neither separates nor indexes.
+inline constexpr std::size_t kSketchWords = 64;
 
 struct Sketch {
-    std::array<std::uint16_t, kSketchSlots> slots{};
-    std::uint16_t features = 0;  // distinct words hashed; 0 = nothing to compare
+    std::vector<std::uint32_t> words;  // sorted, distinct, at most kSketchWords
+    std::uint16_t features = 0;        // distinct content words before sampling; 0 = empty
     bool operator==(const Sketch&) const = default;
 };
 
 struct SketchOptions {
     // Leads carry a story's names and facts; long bodies add words the other outlet's short
-    // summary lacks, which only lowers the estimate.
+    // summary lacks, which only lowers the overlap.
     std::size_t max_text_words = 30;
 };
 
@@ -41,17 +40,17 @@ bool is_stopword(std::string_view word);
 Sketch sketch_of(std::span<const std::string> title_words, std::span<const std::string> text_words,
                  const SketchOptions& options = {});
 
-// Estimated Jaccard similarity |A n B| / |A u B| in [0, 1]; 0 when either sketch is empty.
+// Words the two sketches share.
+std::size_t shared_words(const Sketch& a, const Sketch& b);
+// Jaccard similarity |A n B| / |A u B| of the sketched words, in [0, 1]; 0 when either is empty.
 double similarity(const Sketch& a, const Sketch& b);
-// Estimated number of words the two items share: J (|A| + |B|) / (1 + J).
-double shared_words(const Sketch& a, const Sketch& b);
-// Estimated overlap coefficient |A n B| / min(|A|, |B|) in [0, 1]: how much of the shorter
+// Overlap coefficient |A n B| / min(|A|, |B|) in [0, 1]: how much of the shorter
 // item the longer one contains. This is what the story index compares, because one outlet's
 // feed carries a bare headline where another's carries the headline and a lead paragraph,
 // and Jaccard punishes that difference in length even when every word of the headline recurs.
 double overlap(const Sketch& a, const Sketch& b);
 
-// 4 hex digits per slot, then the feature count: for storing a sketch in a text column.
+// The feature count in 4 hex digits, then 8 per word: for storing a sketch in a text column.
 std::string to_hex(const Sketch& sketch);
 std::optional<Sketch> sketch_from_hex(std::string_view hex);
 

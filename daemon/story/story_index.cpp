@@ -11,25 +11,30 @@
 namespace ww::story {
 namespace {
 
-// LSH bands of two slots each: a story whose sketch agrees with the item's in both slots of at
-// least one band is a candidate. With 64 bands, a pair at Jaccard 0.25 becomes a candidate
-// with probability 1 - (1 - 0.25^2)^64 = 0.98, a pair at 0.05 with 0.15.
-constexpr std::size_t kRowsPerBand = 2;
-constexpr std::size_t kBands = kSketchSlots / kRowsPerBand;
-
-std::uint64_t band_key(const Sketch& s, std::size_t band) {
-    return (static_cast<std::uint64_t>(band) << 32) |
-           (static_cast<std::uint64_t>(s.slots[band * 2]) << 16) | s.slots[band * 2 + 1];
-}
+constexpr std::uint16_t kMinRareHits = 2;
 
 struct Story {
     std::string id;
     SysSeconds first_seen{};
     SysSeconds last_seen{};
     std::uint32_t sources = 1;
+    std::uint32_t generation = 0;  // tells this story's posting entries from a closed one's
     std::vector<std::string> links;
     std::vector<Sketch> sketches;
     bool open = false;
+};
+
+struct Entry {
+    std::uint32_t slot = 0;
+    std::uint32_t generation = 0;
+};
+
+// Closed stories leave their entries behind (removing them from long lists on every close
+// would cost more than skipping them); a list is compacted once half of it is stale.
+struct Posting {
+    std::vector<Entry> entries;
+    std::uint32_t stale = 0;
+    std::size_t live() const { return entries.size() - stale; }
 };
 
 struct Match {
@@ -38,36 +43,96 @@ struct Match {
     bool by_link = false;
 };
 
+bool contains(const Sketch& s, std::uint32_t word) {
+    return std::binary_search(s.words.begin(), s.words.end(), word);
+}
+
+// Words of sketches[index] that no earlier sketch of the story has: a story is posted once
+// per word, so a hit count is a count of distinct shared words.
+template <class F>
+void for_new_words(const std::vector<Sketch>& sketches, std::size_t index, F&& f) {
+    for (const auto w : sketches[index].words) {
+        bool seen = false;
+        for (std::size_t k = 0; k < index && !seen; ++k) seen = contains(sketches[k], w);
+        if (!seen) f(w);
+    }
+}
+
 }  // namespace
 
 struct StoryIndex::Shelf {
     std::vector<Story> stories;          // by slot
+    // By slot, what the candidate loop reads, packed so that one posting entry costs one cache
+    // line: the open story's generation (0 = closed), its smallest sketch, and the scratch
+    // counters of the lookup in progress.
+    struct Hot {
+        std::uint32_t generation = 0;
+        std::uint32_t mark = 0;  // the lookup that last counted this slot
+        std::uint16_t hits = 0;
+        std::uint16_t smallest = 0;  // words in the story's smallest comparable sketch
+    };
+    mutable std::vector<Hot> hot;
     std::vector<std::uint32_t> free;     // closed slots, reused
     std::deque<std::uint32_t> order;     // open slots, oldest first
     std::unordered_map<std::string, std::uint32_t> by_link;  // link_key -> slot
-    std::unordered_map<std::uint64_t, std::vector<std::uint32_t>> bands;
-    mutable std::vector<std::uint32_t> seen_mark;  // per slot: the probe that last saw it
+    std::unordered_map<std::uint32_t, Posting> postings;     // sketch word -> open stories
+    std::uint32_t generation = 0;
+    mutable std::vector<std::uint32_t> touched;  // slots counted by the lookup in progress
     mutable std::uint32_t probe = 0;
     std::size_t open = 0;
 };
 
 struct StoryIndex::Impl {
     StoryOptions options;
+    mutable StoryStats stats;
     std::map<std::string, Shelf, std::less<>> shelves;
 
     bool expired(const Story& s, SysSeconds now) const { return now - s.first_seen > options.window; }
+    bool comparable(const Sketch& s) const { return s.features >= options.min_features; }
 
-    void index_sketch(Shelf& shelf, std::uint32_t slot, const Sketch& sketch) const {
-        if (sketch.features < options.min_features) return;
-        for (std::size_t b = 0; b < kBands; ++b) shelf.bands[band_key(sketch, b)].push_back(slot);
+    // Adds sketch `index` of the story in `slot` to the posting lists.
+    void post_sketch(Shelf& shelf, std::uint32_t slot, std::size_t index) const {
+        const auto& story = shelf.stories[slot];
+        if (!comparable(story.sketches[index])) return;
+        for_new_words(story.sketches, index, [&](std::uint32_t w) {
+            shelf.postings[w].entries.push_back({slot, story.generation});
+        });
     }
 
-    void index_link(Shelf& shelf, std::uint32_t slot, Story& story, const std::string& link) const {
+    void add_link(Shelf& shelf, std::uint32_t slot, const std::string& link) const {
+        auto& story = shelf.stories[slot];
         if (link.empty() || story.links.size() >= options.links_per_story) return;
         auto key = link_key(link);
         if (key.empty()) return;
         story.links.push_back(link);
         shelf.by_link.emplace(std::move(key), slot);  // the first story to claim a link keeps it
+    }
+
+    void add_sketch(Shelf& shelf, std::uint32_t slot, const Sketch& sketch) const {
+        auto& story = shelf.stories[slot];
+        if (story.sketches.size() >= options.sketches_per_story) return;
+        story.sketches.push_back(sketch);
+        post_sketch(shelf, slot, story.sketches.size() - 1);
+        if (comparable(sketch)) {
+            auto& smallest = shelf.hot[slot].smallest;
+            smallest = std::min<std::uint16_t>(smallest, static_cast<std::uint16_t>(sketch.words.size()));
+        }
+    }
+
+    void unpost(Shelf& shelf, const Story& story) const {
+        for (std::size_t i = 0; i < story.sketches.size(); ++i) {
+            if (!comparable(story.sketches[i])) continue;
+            for_new_words(story.sketches, i, [&](std::uint32_t w) {
+                const auto it = shelf.postings.find(w);
+                if (it == shelf.postings.end()) return;
+                auto& p = it->second;
+                if (++p.stale * 2 < p.entries.size()) return;
+                std::erase_if(p.entries,
+                              [&](const Entry& e) { return shelf.hot[e.slot].generation != e.generation; });
+                p.stale = 0;
+                if (p.entries.empty()) shelf.postings.erase(it);
+            });
+        }
     }
 
     void close_front(Shelf& shelf) const {
@@ -78,22 +143,9 @@ struct StoryIndex::Impl {
             const auto it = shelf.by_link.find(link_key(link));
             if (it != shelf.by_link.end() && it->second == slot) shelf.by_link.erase(it);
         }
-        for (const auto& sketch : story.sketches) {
-            if (sketch.features < options.min_features) continue;
-            for (std::size_t b = 0; b < kBands; ++b) {
-                const auto it = shelf.bands.find(band_key(sketch, b));
-                if (it == shelf.bands.end()) continue;
-                auto& v = it->second;
-                // A slot appears once per band per sketch; two sketches of one story may share
-                // a band, so remove one occurrence per sketch.
-                const auto pos = std::find(v.begin(), v.end(), slot);
-                if (pos != v.end()) {
-                    *pos = v.back();
-                    v.pop_back();
-                }
-                if (v.empty()) shelf.bands.erase(it);
-            }
-        }
+        story.open = false;  // first, so that compaction in unpost() drops its entries
+        shelf.hot[slot] = {};
+        unpost(shelf, story);
         story = Story{};
         shelf.free.push_back(slot);
         --shelf.open;
@@ -111,25 +163,51 @@ struct StoryIndex::Impl {
         } else {
             slot = static_cast<std::uint32_t>(shelf.stories.size());
             shelf.stories.emplace_back();
-            shelf.seen_mark.push_back(0);
+            shelf.hot.emplace_back();
         }
         auto links = std::move(story.links);
         auto sketches = std::move(story.sketches);
         story.links.clear();
         story.sketches.clear();
         story.open = true;
+        story.generation = ++shelf.generation;
+        shelf.hot[slot] = {story.generation, 0, 0, 0xffff};
         shelf.stories[slot] = std::move(story);
-        auto& s = shelf.stories[slot];
-        for (const auto& link : links) index_link(shelf, slot, s, link);
-        for (auto& sketch : sketches) {
-            if (s.sketches.size() >= options.sketches_per_story) break;
-            index_sketch(shelf, slot, sketch);
-            s.sketches.push_back(sketch);
-        }
+        for (const auto& link : links) add_link(shelf, slot, link);
+        for (const auto& sketch : sketches) add_sketch(shelf, slot, sketch);
         shelf.order.push_back(slot);
         ++shelf.open;
         while (shelf.open > options.max_open_stories) close_front(shelf);
         return slot;
+    }
+
+    // Counts, per open story, the item's rarer words it holds; `common` is how many of the
+    // item's words were too common to look up (any story may hold them).
+    std::size_t count_hits(const Shelf& shelf, const Sketch& sketch) const {
+        std::size_t common = 0;
+        const auto probe = ++shelf.probe;
+        ++stats.lookups;
+        shelf.touched.clear();
+        for (const auto w : sketch.words) {
+            const auto it = shelf.postings.find(w);
+            if (it == shelf.postings.end()) continue;
+            if (it->second.live() > options.max_postings) {
+                ++common;
+                continue;
+            }
+            stats.postings += it->second.entries.size();
+            for (const auto& e : it->second.entries) {
+                auto& h = shelf.hot[e.slot];
+                if (h.generation != e.generation) continue;
+                if (h.mark != probe) {
+                    h.mark = probe;
+                    h.hits = 0;
+                    shelf.touched.push_back(e.slot);
+                }
+                ++h.hits;
+            }
+        }
+        return common;
     }
 
     std::optional<Match> find(const Shelf& shelf, const Fingerprint& fp, SysSeconds now) const {
@@ -138,27 +216,34 @@ struct StoryIndex::Impl {
             if (it != shelf.by_link.end() && !expired(shelf.stories[it->second], now))
                 return Match{it->second, 1.0, true};
         }
-        if (fp.sketch.features < options.min_features) return std::nullopt;
+        if (!comparable(fp.sketch)) return std::nullopt;
+        const auto common = count_hits(shelf, fp.sketch);
+        const auto n = fp.sketch.words.size();
         std::optional<Match> best;
-        const auto probe = ++shelf.probe;
-        for (std::size_t b = 0; b < kBands; ++b) {
-            const auto it = shelf.bands.find(band_key(fp.sketch, b));
-            if (it == shelf.bands.end()) continue;
-            for (const auto slot : it->second) {
-                if (shelf.seen_mark[slot] == probe) continue;
-                shelf.seen_mark[slot] = probe;
-                const auto& story = shelf.stories[slot];
-                if (expired(story, now)) continue;
-                for (const auto& sketch : story.sketches) {
-                    if (std::lround(shared_words(fp.sketch, sketch)) < options.min_shared_words) continue;
-                    const auto sim = overlap(fp.sketch, sketch);
-                    // Ties go to the older story (smaller first_seen), so the answer does not
-                    // depend on hash-map order.
-                    if (sim >= options.threshold &&
-                        (!best || sim > best->similarity ||
-                         (sim == best->similarity && story.first_seen < shelf.stories[best->slot].first_seen)))
-                        best = Match{slot, sim, false};
-                }
+        for (const auto slot : shelf.touched) {
+            // At most hits + common shared words: skip the story unless that could reach both
+            // the word minimum and the threshold against its smallest sketch. When common words
+            // were skipped, two rarer shared words are also required: otherwise every story
+            // holding one rare word would be compared (bench/story/RESULTS.md).
+            const auto& h = shelf.hot[slot];
+            if (common > 0 && h.hits < kMinRareHits) continue;
+            const double reachable = static_cast<double>(h.hits + common);
+            if (reachable < options.min_shared_words) continue;
+            if (reachable < options.threshold * static_cast<double>(std::min<std::size_t>(n, h.smallest))) continue;
+            const auto& story = shelf.stories[slot];
+            if (expired(story, now)) continue;
+            ++stats.compared;
+            for (const auto& sketch : story.sketches) {
+                if (!comparable(sketch)) continue;
+                const auto shared = shared_words(fp.sketch, sketch);
+                if (static_cast<double>(shared) < options.min_shared_words) continue;
+                const auto sim = static_cast<double>(shared) /
+                                 static_cast<double>(std::min(fp.sketch.words.size(), sketch.words.size()));
+                // Ties go to the older story, so the answer does not depend on hash-map order.
+                if (sim >= options.threshold &&
+                    (!best || sim > best->similarity ||
+                     (sim == best->similarity && story.first_seen < shelf.stories[best->slot].first_seen)))
+                    best = Match{slot, sim, false};
             }
         }
         return best;
@@ -188,11 +273,8 @@ Assignment StoryIndex::assign(std::string_view watchlist, const Fingerprint& fp,
         story.last_seen = std::max(story.last_seen, now);
         if (!m->by_link) {
             ++story.sources;
-            impl_->index_link(shelf, m->slot, story, fp.link);
-            if (story.sketches.size() < impl_->options.sketches_per_story) {
-                impl_->index_sketch(shelf, m->slot, fp.sketch);
-                story.sketches.push_back(fp.sketch);
-            }
+            impl_->add_link(shelf, m->slot, fp.link);
+            impl_->add_sketch(shelf, m->slot, fp.sketch);
         }
         return impl_->answer(shelf, *m);
     }
@@ -238,6 +320,7 @@ std::size_t StoryIndex::open_stories(std::string_view watchlist) const {
 }
 
 const StoryOptions& StoryIndex::options() const { return impl_->options; }
+StoryStats StoryIndex::stats() const { return impl_->stats; }
 
 std::vector<StoryState> StoryIndex::export_state() const {
     std::vector<StoryState> out;

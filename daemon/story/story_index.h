@@ -34,6 +34,10 @@ struct StoryOptions {
     // ones): outlets retell a story differently, and more members find more of them.
     std::size_t sketches_per_story = 4;
     std::size_t links_per_story = 64;  // distinct links remembered per story
+    // Words found in more open stories than this are not looked up, only counted when a
+    // candidate is checked: in a watchlist about Ukraine, "ukraine" names every story, and
+    // reading its posting list would cost more than it tells.
+    std::size_t max_postings = 64;
     // Memory bound: beyond this many open stories in one watchlist, the oldest close early.
     std::size_t max_open_stories = 20'000;
 };
@@ -61,9 +65,18 @@ struct StoryState {
     std::vector<Sketch> sketches;     // first sources first
 };
 
+// Work counters since construction (benchmarks, metrics).
+struct StoryStats {
+    std::uint64_t lookups = 0;   // sketch lookups (link matches not counted)
+    std::uint64_t postings = 0;  // posting entries read
+    std::uint64_t compared = 0;  // stories compared word by word
+};
+
 // Open stories per watchlist. Not thread-safe: the pipeline owns one and calls it from the
-// place that records alerts. assign() costs a link lookup, kSketchSlots/2 LSH band probes
-// and an exact check of the stories that share a band (bench/story/RESULTS.md).
+// place that records alerts. Candidates come from an inverted index of sketch words (each
+// word's posting list of open stories), and only stories that can still reach the threshold
+// are compared exactly: assign() costs a link lookup, one hash probe per word of the item and
+// the postings of its rarer words (bench/story/RESULTS.md).
 class StoryIndex {
 public:
     explicit StoryIndex(StoryOptions options = {});
@@ -90,6 +103,7 @@ public:
     std::size_t open_stories() const;
     std::size_t open_stories(std::string_view watchlist) const;
     const StoryOptions& options() const;
+    StoryStats stats() const;
 
     // Every open story, oldest first per watchlist.
     std::vector<StoryState> export_state() const;

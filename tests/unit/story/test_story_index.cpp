@@ -143,6 +143,32 @@ TEST(StoryIndex, ShortTextsJoinByLinkOnly) {
     EXPECT_TRUE(index.assign("w", other, "alert-2", t0).is_new);
 }
 
+// Words in more than max_postings open stories are not looked up; a story is still found
+// through two rarer shared words, and the common ones count when it is compared.
+TEST(StoryIndex, CommonWordsAreSkippedButStillCount) {
+    StoryIndex index(StoryOptions{.max_postings = 10});
+    for (int i = 0; i < 100; ++i) {
+        auto w = words("common", 0, 6);
+        // 6 of 20 words in common with every other story: overlap 0.3, each its own story.
+        for (const auto& x : words("story" + std::to_string(i) + "_", 0, 14)) w.push_back(x);
+        index.assign("w", Fingerprint{"", sketch_of(w, {})}, "s" + std::to_string(i), t0);
+    }
+    ASSERT_EQ(index.open_stories("w"), 100u);
+    // 6 common + 2 of story 42's words, out of 10: overlap 0.8 with story 42 (0.6 with every
+    // other story, through common words alone: those never make a story a candidate).
+    auto w = words("common", 0, 6);
+    for (const auto& x : words("story42_", 0, 2)) w.push_back(x);
+    for (const auto& x : words("fresh", 0, 2)) w.push_back(x);
+    const auto before = index.stats();
+    const auto a = index.peek("w", Fingerprint{"", sketch_of(w, {})}, t0);
+    ASSERT_TRUE(a.has_value());
+    EXPECT_EQ(a->story_id, "s42");
+    EXPECT_DOUBLE_EQ(a->similarity, 8.0 / 10.0);
+    // Only the rare words' postings were read, and only story 42 was compared.
+    EXPECT_EQ(index.stats().compared - before.compared, 1u);
+    EXPECT_LE(index.stats().postings - before.postings, 2u);
+}
+
 TEST(StoryIndex, PeekRecordsNothing) {
     StoryIndex index;
     index.assign("w", item("https://a.example/1", "lavrov", 0), "alert-1", t0);

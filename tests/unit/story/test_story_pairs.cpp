@@ -88,9 +88,9 @@ Score score(const std::vector<Pair>& pairs, const StoryOptions& options, bool pr
         if (!joined && p.same) ++s.fn;
         if (!joined && !p.same) ++s.tn;
         if (print_misses && joined != p.same)
-            std::printf("  %s %s (overlap %.3f, shared words %.1f, features %u/%u)\n",
+            std::printf("  %s %s (overlap %.3f, shared words %zu, words %zu/%zu)\n",
                         joined ? "false join:" : "missed:", p.id.c_str(), ww::story::overlap(p.a, p.b),
-                        ww::story::shared_words(p.a, p.b), p.a.features, p.b.features);
+                        ww::story::shared_words(p.a, p.b), p.a.words.size(), p.b.words.size());
     }
     s.precision = s.tp + s.fp == 0 ? 1.0 : static_cast<double>(s.tp) / (s.tp + s.fp);
     s.recall = s.tp + s.fn == 0 ? 1.0 : static_cast<double>(s.tp) / (s.tp + s.fn);
