@@ -40,7 +40,8 @@ public:
 
 private:
     Ns prefix_ns(pugi::xml_node n, std::string_view prefix);
-    std::vector<std::pair<std::string_view, Ns>> cache_;
+    // Owned prefixes: documents parsed for salvage_items die before this cache does.
+    std::vector<std::pair<std::string, Ns>> cache_;
     bool guessed_ = false;
 };
 

@@ -61,6 +61,20 @@ TEST(Parse, ItemsAfterABrokenItemAreSalvaged) {
     EXPECT_EQ(titles, (std::vector<std::string>{"One", "Two", "Three", "Four"})) << r->bozo_reason;
 }
 
+TEST(Parse, SalvagedItemsKeepTheirNamespaces) {
+    // The salvaged items are separate documents: prefixes met there must stay resolvable (and
+    // the name cache must not point into documents that are gone).
+    const auto r = parse("<rss version='2.0' xmlns:dc='http://purl.org/dc/elements/1.1/'><channel>"
+                         "<item><title>A</title><description>x<br>y</description></item>"
+                         "<item><title>B</title><dc:creator>Bea</dc:creator></item>"
+                         "<item><title>C</title><dc:creator>Cy</dc:creator><dc:subject>S</dc:subject></item>"
+                         "</channel></rss>", {});
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->items.size(), 3u);
+    EXPECT_EQ(r->items[1].authors, std::vector<std::string>{"Bea"});
+    EXPECT_EQ(r->items[2].categories, std::vector<std::string>{"S"});
+}
+
 TEST(Parse, UndefinedEntityIsDecodedAndBozo) {
     const auto r = parse("<rss version='2.0'><channel><title>Caf&eacute;&nbsp;Zeit</title>"
                          "</channel></rss>", {});
