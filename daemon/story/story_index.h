@@ -39,7 +39,7 @@ struct StoryOptions {
     // reading its posting list would cost more than it tells.
     std::size_t max_postings = 64;
     // Memory bound: beyond this many open stories in one watchlist, the oldest close early.
-    std::size_t max_open_stories = 20'000;
+    std::size_t max_open_stories = 10'000;
 };
 
 // The answer for one item.
