@@ -346,6 +346,7 @@ Result<void> HttpClient::Impl::configure(Transfer& t) {
     // Always set, so that an http_proxy variable in the daemon's environment is not used.
     curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());
     curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+    if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
     if (!r.basic_auth.empty()) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, long{CURLAUTH_BASIC});
         curl_easy_setopt(e, CURLOPT_USERPWD, r.basic_auth.c_str());
@@ -602,6 +603,13 @@ void HttpClient::Impl::finish(std::unique_ptr<Transfer> t, CURLcode code) {
     char* effective = nullptr;
     curl_easy_getinfo(e, CURLINFO_EFFECTIVE_URL, &effective);
     r.effective_url = effective ? effective : t->request.url;
+    long version = 0;
+    curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version);
+    r.http_version = version == CURL_HTTP_VERSION_1_0   ? "1.0"
+                     : version == CURL_HTTP_VERSION_1_1 ? "1.1"
+                     : version == CURL_HTTP_VERSION_2_0 ? "2"
+                     : version == CURL_HTTP_VERSION_3   ? "3"
+                                                        : "";
     curl_off_t micros = 0;
     curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &micros);
     r.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -33,6 +33,8 @@ struct ClientOptions {
     // parse_network (fetch/address_guard.h) rejects makes the constructor throw
     // std::invalid_argument, so the config must validate them first.
     std::vector<std::string> allowed_networks;
+    // A PEM bundle of CAs to trust instead of the system's (a private CA; tests). Empty: system.
+    std::string ca_file;
 };
 
 // "wirewatch/<version> (+<project url>)"
@@ -56,6 +58,7 @@ struct Response {
     std::string effective_url;
     std::string permanent_url;  // set when the chain had only 301/308 hops: the new feed URL
     std::chrono::milliseconds elapsed{0};
+    std::string http_version;  // of the final response: "1.0", "1.1", "2" or "3"
 
     std::string header(std::string_view name) const;  // "" when absent
 };

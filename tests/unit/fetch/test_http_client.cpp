@@ -83,6 +83,7 @@ TEST_F(HttpClientTest, ReturnsStatusBodyAndLowerCaseHeaders) {
     EXPECT_EQ(r->header("ETag"), "\"v1\"");
     EXPECT_EQ(r->effective_url, server.url("/feed"));
     EXPECT_TRUE(r->permanent_url.empty());
+    EXPECT_EQ(r->http_version, "1.1");
     EXPECT_EQ(client.in_flight(), 0u);
 }
 
