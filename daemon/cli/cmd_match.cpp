@@ -143,12 +143,13 @@ Result<std::vector<Watchlist>> load_watchlists(const Options& o) {
 
 void print_hit(const Options& o, std::size_t index, const Item& item, const match::Hit& hit) {
     if (o.json) {
-        nlohmann::json j{{"item", index},
+        // ordered_json: the keys in the documented order, for people reading the lines.
+        nlohmann::ordered_json j{{"item", index},
                          {"watchlist", hit.watchlist},
                          {"terms", hit.explanation.terms},
                          {"fields", hit.explanation.fields},
                          {"snippet", hit.explanation.snippet}};
-        std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+        std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
         return;
     }
     std::printf("item %zu\t%s\t%s\n", index, hit.watchlist.c_str(), item.title.c_str());
@@ -194,7 +195,7 @@ int match_command(std::span<const std::string_view> args) {
         build_options.stem_overrides = *table;
     }
     const auto built = match::build_index(*watchlists, build_options);
-    for (const auto& n : built.notices) std::fprintf(stderr, "%s\n", n.message.c_str());
+    for (const auto& n : built.notices) std::fprintf(stderr, "match: %s\n", n.message.c_str());
     if (!built.errors.empty()) {
         for (const auto& e : built.errors) std::fprintf(stderr, "%s\n", e.message.c_str());
         return 2;
