@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
+
 namespace {
 
 using ww::story::is_edit;
@@ -15,6 +17,9 @@ struct SameCase {
     ItemFacts fresh;
     bool same;
 };
+
+// gtest would otherwise print the case's raw bytes, padding included.
+void PrintTo(const SameCase& c, std::ostream* os) { *os << c.name; }
 
 const std::uint64_t kText = text_hash("Leaders meet in Beijing", "Talks on security.");
 const std::uint64_t kEdited = text_hash("Leaders meet in Beijing, agree on talks", "Talks on security.");
