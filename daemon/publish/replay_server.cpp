@@ -2,8 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <thread>
 #include <zmq.hpp>
 
@@ -17,15 +19,26 @@ namespace {
 
 std::atomic<unsigned> g_stop_counter{0};
 
-void send_frames(zmq::socket_t& socket, const zmq::message_t& routing_id,
+// One message to one client, never blocking: false when the client's queue is full (it stopped
+// reading) or it is gone. libzmq queues a multipart message whole or not at all, so only the
+// first frame can fail.
+bool send_frames(zmq::socket_t& socket, const zmq::message_t& routing_id,
                  std::initializer_list<std::string_view> frames) {
-    socket.send(zmq::buffer(routing_id.data(), routing_id.size()), zmq::send_flags::sndmore);
+    try {
+        if (!socket.send(zmq::buffer(routing_id.data(), routing_id.size()),
+                         zmq::send_flags::sndmore | zmq::send_flags::dontwait))
+            return false;
+    } catch (const zmq::error_t& e) {
+        if (e.num() == EHOSTUNREACH) return false;
+        throw;
+    }
     std::size_t i = 0;
     for (auto frame : frames) {
         ++i;
         socket.send(zmq::buffer(frame),
                     i < frames.size() ? zmq::send_flags::sndmore : zmq::send_flags::none);
     }
+    return true;
 }
 
 }  // namespace
@@ -37,6 +50,7 @@ struct ReplayServer::Impl {
     std::string endpoint;
     std::size_t max_batch = 1000;
     ReplaySource source;
+    std::uint64_t cut_answers = 0;  // replay thread only
     std::thread thread;
 
     ~Impl() { stop(); }
@@ -99,7 +113,14 @@ struct ReplayServer::Impl {
         std::int64_t end_seq = parsed->after;
         for (std::size_t i = 0; i < count; ++i) {
             const auto& alert = slice->alerts[i];
-            send_frames(router, frames[0], {kAlertVerb, alert.topic, alert.envelope});
+            if (!send_frames(router, frames[0], {kAlertVerb, alert.topic, alert.envelope})) {
+                // Without END the client times out and asks again from what it has. Logged at
+                // the 1st, 2nd, 4th, 8th... cut: a stalled client must not flood the journal.
+                if (std::has_single_bit(++cut_answers))
+                    spdlog::warn("publish: replay answer cut after={} sent={} cuts={} reason=\"client "
+                                 "not reading or gone\"", parsed->after, i, cut_answers);
+                return;
+            }
             end_seq = alert.seq;
         }
         send_frames(router, frames[0], {kEndVerb, std::to_string(end_seq), more ? kMore : kDone});
@@ -118,10 +139,12 @@ Result<ReplayServer> ReplayServer::start(const ReplayOptions& options, ReplaySou
     try {
         zmq::socket_t router(impl->context, zmq::socket_type::router);
         router.set(zmq::sockopt::linger, 0);
-        // A well-behaved client asks again only after END, so an answer is bounded by
-        // max_batch + 1 messages: queue it whole instead of dropping the tail (ROUTER drops
-        // silently at the high-water mark).
-        router.set(zmq::sockopt::sndhwm, 0);
+        // A client asks again only after END, so one answer (max_batch + 1 messages) is all a
+        // reading client ever has queued; room for two bounds the memory a client that stopped
+        // reading can pin. Mandatory routing turns a full queue into an error we see instead
+        // of a silent drop in the middle of an answer.
+        router.set(zmq::sockopt::sndhwm, int(std::min<std::size_t>(2 * (impl->max_batch + 2), 1'000'000)));
+        router.set(zmq::sockopt::router_mandatory, 1);
         if (options.curve.enabled()) {
             // Before the bind: no connection may arrive before its handshake can be judged.
             auto zap = ZapHandler::start(impl->context, options.curve, router, "replay");

@@ -148,6 +148,27 @@ TEST(ReplayServer, ASourceFailureIsReportedNotFatal) {
     server.stop();  // idempotent
 }
 
+TEST(ReplayServer, AClientThatStopsReadingDoesNotStallOthers) {
+    Outbox outbox(10);
+    outbox.record(100, "wl", false);
+    zmq::context_t context;
+    zmq::socket_t stalled(context, zmq::socket_type::dealer);
+    stalled.set(zmq::sockopt::linger, 0);
+    stalled.set(zmq::sockopt::rcvhwm, 1);
+    stalled.set(zmq::sockopt::rcvbuf, 4096);
+    stalled.connect(outbox.replay_endpoint());
+    // Far more answers than the socket buffers and both queues hold; it never reads.
+    for (int i = 0; i < 3000; ++i) {
+        stalled.send(zmq::str_buffer("REPLAY"), zmq::send_flags::sndmore);
+        stalled.send(zmq::str_buffer("0"), zmq::send_flags::sndmore);
+        stalled.send(zmq::str_buffer(""), zmq::send_flags::none);
+    }
+    auto client = client_for(outbox.replay_endpoint(), {}, 20s);
+    auto page = client.request(90, "");
+    ASSERT_TRUE(page) << page.error().message;
+    EXPECT_EQ(seqs(*page), (std::vector<std::int64_t>{91, 92, 93, 94, 95, 96, 97, 98, 99, 100}));
+}
+
 TEST(ReplayServer, RefusesANonLoopbackBindWithoutCurve) {
     auto r = ReplayServer::start({"tcp://*:0"}, [](auto, auto, auto) -> Result<ReplaySlice> {
         return ReplaySlice{};
