@@ -47,13 +47,15 @@ bool contains(const Sketch& s, std::uint32_t word) {
     return std::binary_search(s.words.begin(), s.words.end(), word);
 }
 
-// Words of sketches[index] that no earlier sketch of the story has: a story is posted once
-// per word, so a hit count is a count of distinct shared words.
+// Words of sketches[index] that no earlier posted sketch of the story has: a story is posted
+// once per word, so a hit count is a count of distinct shared words. Sketches with fewer than
+// min_features words are never posted, so they do not hide words either.
 template <class F>
-void for_new_words(const std::vector<Sketch>& sketches, std::size_t index, F&& f) {
+void for_new_words(const std::vector<Sketch>& sketches, std::size_t index, std::uint16_t min_features, F&& f) {
     for (const auto w : sketches[index].words) {
         bool seen = false;
-        for (std::size_t k = 0; k < index && !seen; ++k) seen = contains(sketches[k], w);
+        for (std::size_t k = 0; k < index && !seen; ++k)
+            seen = sketches[k].features >= min_features && contains(sketches[k], w);
         if (!seen) f(w);
     }
 }
@@ -94,7 +96,7 @@ struct StoryIndex::Impl {
     void post_sketch(Shelf& shelf, std::uint32_t slot, std::size_t index) const {
         const auto& story = shelf.stories[slot];
         if (!comparable(story.sketches[index])) return;
-        for_new_words(story.sketches, index, [&](std::uint32_t w) {
+        for_new_words(story.sketches, index, options.min_features, [&](std::uint32_t w) {
             shelf.postings[w].entries.push_back({slot, story.generation});
         });
     }
@@ -122,7 +124,7 @@ struct StoryIndex::Impl {
     void unpost(Shelf& shelf, const Story& story) const {
         for (std::size_t i = 0; i < story.sketches.size(); ++i) {
             if (!comparable(story.sketches[i])) continue;
-            for_new_words(story.sketches, i, [&](std::uint32_t w) {
+            for_new_words(story.sketches, i, options.min_features, [&](std::uint32_t w) {
                 const auto it = shelf.postings.find(w);
                 if (it == shelf.postings.end()) return;
                 auto& p = it->second;
@@ -185,7 +187,11 @@ struct StoryIndex::Impl {
     // item's words were too common to look up (any story may hold them).
     std::size_t count_hits(const Shelf& shelf, const Sketch& sketch) const {
         std::size_t common = 0;
-        const auto probe = ++shelf.probe;
+        if (++shelf.probe == 0) {  // wrapped: old marks could pass for this lookup's
+            for (auto& h : shelf.hot) h.mark = 0;
+            shelf.probe = 1;
+        }
+        const auto probe = shelf.probe;
         ++stats.lookups;
         shelf.touched.clear();
         for (const auto w : sketch.words) {

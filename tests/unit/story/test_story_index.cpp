@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -208,6 +210,84 @@ TEST(StoryIndex, ExportImportRoundTrip) {
     EXPECT_EQ(again[0].first_seen, t0);
     EXPECT_EQ(again[0].last_seen, t0 + 3h);
     EXPECT_EQ(again[0].links.size(), 3u);
+}
+
+// The index against a linear scan of the same rule, on random items that often share words
+// and links: with nothing skipped (max_postings above the story count) the answers are equal.
+struct RefStory {
+    std::string id;
+    ww::SysSeconds first_seen;
+    std::uint32_t sources = 1;
+    std::vector<std::string> link_keys;
+    std::vector<ww::story::Sketch> sketches;
+};
+
+ww::story::Assignment reference_assign(std::vector<RefStory>& stories, const StoryOptions& o,
+                                       const Fingerprint& fp, const std::string& id, ww::SysSeconds now) {
+    std::erase_if(stories, [&](const RefStory& s) { return now - s.first_seen > o.window; });
+    const auto key = ww::story::link_key(fp.link);
+    if (!key.empty()) {
+        for (auto& s : stories)
+            if (std::find(s.link_keys.begin(), s.link_keys.end(), key) != s.link_keys.end())
+                return {s.id, false, s.sources, true, 1.0};
+    }
+    RefStory* best = nullptr;
+    double best_sim = 0;
+    if (fp.sketch.features >= o.min_features) {
+        for (auto& s : stories) {
+            for (const auto& sk : s.sketches) {
+                if (sk.features < o.min_features) continue;
+                const auto shared = ww::story::shared_words(fp.sketch, sk);
+                const double sim = ww::story::overlap(fp.sketch, sk);
+                if (shared < o.min_shared_words || sim < o.threshold) continue;
+                if (!best || sim > best_sim) {  // stories are in age order: ties keep the older
+                    best = &s;
+                    best_sim = sim;
+                }
+            }
+        }
+    }
+    if (best) {
+        ++best->sources;
+        if (!key.empty()) best->link_keys.push_back(key);
+        if (best->sketches.size() < o.sketches_per_story) best->sketches.push_back(fp.sketch);
+        return {best->id, false, best->sources, false, best_sim};
+    }
+    stories.push_back({id, now, 1, key.empty() ? std::vector<std::string>{} : std::vector<std::string>{key},
+                       {fp.sketch}});
+    return {id, true, 1, false, 0.0};
+}
+
+TEST(StoryIndex, AgreesWithALinearScan) {
+    const StoryOptions options{.window = 6h, .max_postings = 1'000'000};
+    StoryIndex index(options);
+    std::vector<RefStory> reference;
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<int> topic(0, 40), word(0, 11), length(2, 10), coin(0, 9), link(0, 400);
+    int joined = 0, by_link = 0;
+    for (int i = 0; i < 2'000; ++i) {
+        // Items of one topic draw from the same 12 words: many overlap enough to join.
+        const auto t = std::to_string(topic(rng));
+        std::vector<std::string> title;
+        for (int k = length(rng); k > 0; --k) title.push_back("t" + t + "w" + std::to_string(word(rng)));
+        const auto url = coin(rng) < 3 ? "https://a.example/" + std::to_string(link(rng)) : std::string();
+        const Fingerprint fp{url, sketch_of(title, {})};
+        const auto now = t0 + std::chrono::minutes(i);
+        const auto id = "alert-" + std::to_string(i);
+        const auto got = index.assign("w", fp, id, now);
+        const auto want = reference_assign(reference, options, fp, id, now);
+        ASSERT_EQ(got.story_id, want.story_id) << "item " << i;
+        ASSERT_EQ(got.is_new, want.is_new) << "item " << i;
+        ASSERT_EQ(got.sources, want.sources) << "item " << i;
+        ASSERT_EQ(got.known_link, want.known_link) << "item " << i;
+        ASSERT_DOUBLE_EQ(got.similarity, want.similarity) << "item " << i;
+        joined += !got.is_new;
+        by_link += got.known_link;
+    }
+    // The case is only worth something if it exercised every path.
+    EXPECT_GT(joined, 200);
+    EXPECT_GT(by_link, 20);
+    EXPECT_EQ(index.open_stories(), reference.size());
 }
 
 }  // namespace
