@@ -13,7 +13,9 @@ packages=(
   libkainjow-mustache-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-zmq python3-feedparser
-  clang libclang-rt-14-dev systemd prometheus
+  clang libclang-rt-14-dev systemd prometheus nginx-light openssl
+  # benchmarks against peers
+  newsboat
 )
 
 missing=()
