@@ -7,7 +7,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <cmath>
 #include <map>
 #include <tuple>
@@ -16,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "feed/parse.h"
 #include "story/link.h"
 #include "story/sketch.h"
 #include "story/story_index.h"
@@ -143,6 +147,70 @@ void BM_FindRetoldStory(benchmark::State& state) {
 }
 BENCHMARK(BM_FindRetoldStory)
     ->Args({10'000, 64})->Args({10'000, 256})->Unit(benchmark::kMicrosecond);
+
+// Real items: every item of the corpus's realistic set (news, blogs, podcasts), analysed by the
+// match analyzer. The set holds fewer than 10,000 items, so this is a check of the synthetic
+// figures on real word frequencies, not the 10,000-story case itself.
+struct RealItems {
+    std::vector<Fingerprint> items;
+};
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+const RealItems& real_items() {
+    static const RealItems all = [] {
+        RealItems r;
+        const std::string dir = WW_CORPUS_DIR;
+        std::istringstream list(slurp(dir + "/realistic-set.txt"));
+        std::string line;
+        while (std::getline(list, line)) {
+            if (line.empty() || line[0] == '#') continue;
+            auto feed = ww::feed::parse(slurp(dir + "/" + line), {});
+            if (!feed) continue;
+            for (const auto& item : feed->items) {
+                const auto& lang = item.language.empty() ? feed->language : item.language;
+                const auto t = ww::story::testing::analysed_words(item.title, lang);
+                const auto x = ww::story::testing::analysed_words(item.summary.empty() ? item.content : item.summary, lang);
+                r.items.push_back({ww::story::canonical_link(item.link), ww::story::sketch_of(t, x)});
+            }
+        }
+        std::shuffle(r.items.begin(), r.items.end(), std::mt19937_64(7));
+        return r;
+    }();
+    return all;
+}
+
+// The first items fill the index; the last 1,000 are timed, each once.
+void BM_AssignRealItems(benchmark::State& state) {
+    const auto& all = real_items().items;
+    if (all.size() < 2'000) {
+        state.SkipWithError("corpus missing: ../shared/corpus/realistic-set.txt");
+        return;
+    }
+    const std::size_t timed = 1'000;
+    StoryIndex index;
+    for (std::size_t i = 0; i + timed < all.size(); ++i) index.assign("all", all[i], "a" + std::to_string(i), t0);
+    const auto open = index.open_stories();
+    const auto before = index.stats();
+    std::size_t i = all.size() - timed, created = 0;
+    for (auto _ : state) {
+        created += index.assign("all", all[i], "b" + std::to_string(i), t0).is_new;
+        ++i;
+    }
+    const auto after = index.stats();
+    const auto lookups = static_cast<double>(std::max<std::uint64_t>(1, after.lookups - before.lookups));
+    state.counters["open"] = static_cast<double>(open);
+    state.counters["items"] = static_cast<double>(all.size());
+    state.counters["new_share"] = static_cast<double>(created) / static_cast<double>(timed);
+    state.counters["postings"] = static_cast<double>(after.postings - before.postings) / lookups;
+    state.counters["compared"] = static_cast<double>(after.compared - before.compared) / lookups;
+}
+BENCHMARK(BM_AssignRealItems)->Iterations(1'000)->Unit(benchmark::kMicrosecond);
 
 void BM_SketchOf(benchmark::State& state) {
     Corpus corpus;
