@@ -13,7 +13,7 @@ packages=(
   libkainjow-mustache-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-zmq python3-feedparser
-  clang libclang-rt-14-dev systemd prometheus nginx-light openssl
+  clang libclang-rt-14-dev clang-16 libclang-rt-16-dev systemd prometheus nginx-light openssl
   # benchmarks against peers
   newsboat
 )
