@@ -77,8 +77,62 @@ class Receiver:
         self.httpd.server_close()
 
 
+class MatrixHomeserver:
+    """The part of a homeserver the matrix sink uses: PUT .../send/m.room.message/{txnId}. A
+    real homeserver posts one event per transaction id and answers a repeated one with the same
+    event id; this mock counts both."""
+
+    def __init__(self):
+        self.txns = {}  # txn id -> number of PUTs
+        self.cond = threading.Condition()
+        hs = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_PUT(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                json.loads(body)
+                ok = self.headers.get("Authorization") == "Bearer syt_e2e_token"
+                prefix = "/_matrix/client/v3/rooms/%21room%3Ae2e/send/m.room.message/"
+                if ok and self.path.startswith(prefix):
+                    with hs.cond:
+                        txn = self.path[len(prefix):]
+                        hs.txns[txn] = hs.txns.get(txn, 0) + 1
+                        hs.cond.notify_all()
+                    answer = json.dumps({"event_id": "$" + txn}).encode()
+                    self.send_response(200)
+                else:
+                    answer = b'{"errcode":"M_FORBIDDEN"}'
+                    self.send_response(403)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def wait_txns(self, n, timeout=60):
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while len(self.txns) < n:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"homeserver has {len(self.txns)} transactions, expected {n}")
+                self.cond.wait(left)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 class Bridge:
-    def __init__(self, daemon, receiver, workdir):
+    def __init__(self, daemon, receiver, homeserver, workdir):
         self.dir = workdir
         self.config = os.path.join(workdir, "bridge.toml")
         self.state = os.path.join(workdir, "bridge-state")
@@ -98,6 +152,11 @@ class Bridge:
                 'plugin = "webhook"',
                 f"url = {toml_str(receiver.url)}",
                 f"secret_file = {toml_str(secret_file)}",
+                'retry_initial = "100ms"',
+                'watchlists = ["tariffs-*"]',
+                "[[sink]]",
+                'name = "room"',
+                f"url = {toml_str('matrix://syt_e2e_token@' + homeserver.url[len('http://'):] + '/!room:e2e')}",
                 'retry_initial = "100ms"',
                 'watchlists = ["tariffs-*"]',
             ]) + "\n")
@@ -137,7 +196,8 @@ class BridgeEndToEnd(unittest.TestCase):
         daemon = Daemon([("Trade", url)], [("tariffs-steel", "tariffs"), ("weather", "rain")],
                         workdir=workdir, interval="1s", heartbeat="1s")
         receiver = Receiver()
-        bridge = Bridge(daemon, receiver, workdir)
+        homeserver = MatrixHomeserver()
+        bridge = Bridge(daemon, receiver, homeserver, workdir)
         batches = [10, 10, 10]
         total = sum(batches)
         try:
@@ -162,6 +222,7 @@ class BridgeEndToEnd(unittest.TestCase):
                     self.assertLess(receiver.distinct(), added)
                     bridge.start()
             receiver.wait_distinct(total, timeout=120)
+            homeserver.wait_txns(total, timeout=120)
             self.assertEqual(bridge.stop(), 0)
 
             with receiver.cond:
@@ -185,6 +246,12 @@ class BridgeEndToEnd(unittest.TestCase):
                     seen.add(a)
                     first_seen.append(s)
             self.assertEqual(first_seen, sorted(first_seen))
+            # Matrix: one transaction per alert, named after its alert_id (the homeserver
+            # deduplicates a repeated PUT of the same transaction).
+            with homeserver.cond:
+                txns = dict(homeserver.txns)
+            self.assertEqual(set(txns), {"ww-" + a for a in ids})
+            self.assertLessEqual(sum(txns.values()) - len(txns), len(batches) - 1)
             # The durable cursor covers the last delivered alert.
             with open(os.path.join(bridge.state, "hook.cursor")) as f:
                 self.assertGreaterEqual(int(f.read().strip()), seqs[-1])
@@ -198,6 +265,7 @@ class BridgeEndToEnd(unittest.TestCase):
             bridge.stop()
             daemon.stop()
             receiver.close()
+            homeserver.close()
             server.close()
         shutil.rmtree(workdir, ignore_errors=True)  # kept on failure, for its logs
 
