@@ -1,7 +1,6 @@
 #include "story/story_index.h"
 
 #include <algorithm>
-#include <cmath>
 #include <deque>
 #include <map>
 #include <unordered_map>
@@ -233,16 +232,17 @@ struct StoryIndex::Impl {
             // holding one rare word would be compared (bench/story/RESULTS.md).
             const auto& h = shelf.hot[slot];
             if (common > 0 && h.hits < kMinRareHits) continue;
-            const double reachable = static_cast<double>(h.hits + common);
+            const std::size_t reachable = h.hits + common;
             if (reachable < options.min_shared_words) continue;
-            if (reachable < options.threshold * static_cast<double>(std::min<std::size_t>(n, h.smallest))) continue;
+            if (static_cast<double>(reachable) < options.threshold * static_cast<double>(std::min<std::size_t>(n, h.smallest)))
+                continue;
             const auto& story = shelf.stories[slot];
             if (expired(story, now)) continue;
             ++stats.compared;
             for (const auto& sketch : story.sketches) {
                 if (!comparable(sketch)) continue;
                 const auto shared = shared_words(fp.sketch, sketch);
-                if (static_cast<double>(shared) < options.min_shared_words) continue;
+                if (shared < options.min_shared_words) continue;
                 const auto sim = static_cast<double>(shared) /
                                  static_cast<double>(std::min(fp.sketch.words.size(), sketch.words.size()));
                 // Ties go to the older story, so the answer does not depend on hash-map order.

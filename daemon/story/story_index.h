@@ -25,9 +25,9 @@ struct StoryOptions {
     // overlap() at or above which an item joins a story (the share of the shorter item's
     // words found in the other); measured on the labelled pairs (docs/stories.md).
     double threshold = 0.4;
-    // ... and at least this many shared words (estimated, rounded): two bare headlines that
-    // share "Ukraine" and "war" are not one story.
-    double min_shared_words = 3;
+    // ... and at least this many shared words: two bare headlines that share "Ukraine" and
+    // "war" are not one story.
+    std::size_t min_shared_words = 3;
     // Sketches with fewer distinct words than this join by link only.
     std::uint16_t min_features = 4;
     // Each story is compared through at most this many of its sources' sketches (the first
