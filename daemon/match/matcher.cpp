@@ -1,6 +1,7 @@
 #include "match/matcher.h"
 
 #include <algorithm>
+#include <array>
 
 #include "match/engine.h"
 
@@ -70,14 +71,14 @@ public:
         const auto mark = [&](const Posting& p) {
             if (s.qstamp[p.query] == s.epoch) return;
             s.qstamp[p.query] = s.epoch;
-            if (passes_filters(p.filters, s.occ)) s.candidates.push_back(p.query);
+            if (passes_inline(p, s.occ) && passes_filters(p.filters, s.occ)) s.candidates.push_back(p.query);
         };
         for (const auto term : s.occ.touched()) {
             if (term + 1 >= post_begin_.size()) continue;
             stats.postings += post_begin_[term + 1] - post_begin_[term];
             for (auto p = post_begin_[term]; p < post_begin_[term + 1]; ++p) mark(postings_[p]);
         }
-        for (const auto q : unanchored_) mark(Posting{q, kNoTerm});
+        for (const auto q : unanchored_) mark(Posting{q, kNoTerm, {kNoTerm, kNoTerm, kNoTerm, kNoTerm}});
         std::ranges::sort(s.candidates);
         stats.candidates = s.candidates.size();
         std::vector<Hit> hits;
@@ -107,6 +108,9 @@ public:
             if (!required.empty()) {
                 // Up to three more required sets, stored flat: count, then [size, ids...] per set.
                 std::uint32_t filters = kNoTerm;
+                Posting posting{q, kNoTerm, {kNoTerm, kNoTerm, kNoTerm, kNoTerm}};
+                if (required.size() > 1 && required[1].ids.size() <= posting.first.size())
+                    std::ranges::copy(required[1].ids, posting.first.begin());
                 if (required.size() > 1) {
                     filters = static_cast<std::uint32_t>(filters_.size());
                     const auto n = std::min<std::size_t>(required.size() - 1, 3);
@@ -116,7 +120,8 @@ public:
                         filters_.insert(filters_.end(), required[i].ids.begin(), required[i].ids.end());
                     }
                 }
-                for (const auto id : required[0].ids) pending_.emplace_back(id, Posting{q, filters});
+                posting.filters = filters;
+                for (const auto id : required[0].ids) pending_.emplace_back(id, posting);
             } else {
                 unanchored_.push_back(q);
             }
@@ -158,7 +163,17 @@ private:
     struct Posting {
         std::uint32_t query;
         std::uint32_t filters;  // offset in filters_, or kNoTerm
+        // The first filter set again, when small: most candidates fail it, and it is read
+        // with the posting instead of from filters_ elsewhere in memory.
+        std::array<std::uint32_t, 4> first;
     };
+
+    static bool passes_inline(const Posting& p, const Occurrences& occ) {
+        if (p.first[0] == kNoTerm) return true;
+        for (const auto id : p.first)
+            if (id != kNoTerm && occ.present(id)) return true;
+        return false;
+    }
 
     // Necessary before exact verification: one term of each filter set occurs in the item.
     // Checked from flat arrays and a bitset, where verification chases the query's nodes
