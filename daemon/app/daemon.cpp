@@ -4,6 +4,8 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <deque>
+#include <fstream>
 #include <list>
 #include <random>
 
@@ -21,6 +23,7 @@
 #include "app/poll_policy.h"
 #include "app/reload.h"
 #include "app/routes.h"
+#include "app/sinks.h"
 #include "core/time.h"
 #include "feed/parse.h"
 #include "http/daemon_metrics.h"
@@ -44,38 +47,24 @@ using std::chrono::seconds;
 
 namespace {
 
+std::string basic_auth_of(const config::FeedConfig& f);
+
 // One configured feed as the loop sees it. Touched only on the io thread; workers and the store
 // thread get copies of what they need.
 struct FeedRuntime {
     FeedRuntime(asio::io_context& io, config::FeedConfig c, store::FeedState s)
-        : cfg(std::move(c)), state(std::move(s)), timer(io) {}
+        : cfg(std::move(c)), state(std::move(s)), timer(io), basic_auth(basic_auth_of(cfg)) {}
     config::FeedConfig cfg;
     store::FeedState state;
     asio::steady_timer timer;
     std::string title;  // the feed's own title, learned from its last parse
     FeedHints hints;    // ttl, skipHours/Days from the last parse: a 304 still honours them
-    std::optional<SysSeconds> last_arrival;
+    std::string basic_auth;  // "user:password", read once from password_file
     bool in_flight = false;
+    bool waiting = false;  // queued for a poll slot
     bool removed = false;  // dropped by a reload while in flight: erased when the poll ends
 };
 
-Result<publish::CurveServerOptions> curve_options(const config::PublishSection& p) {
-    publish::CurveServerOptions curve;
-    if (p.curve_secret_key_file.empty()) {
-        if (!p.curve_allowed_clients.empty())
-            return fail("config", "publish: curve_allowed_clients needs curve_secret_key_file");
-        return curve;
-    }
-    auto pair = publish::load_secret_key_file(p.curve_secret_key_file);
-    if (!pair) return std::unexpected(pair.error());
-    curve.secret_key = pair->secret_key;
-    if (!p.curve_allowed_clients.empty()) {
-        auto allowed = publish::load_allowlist(p.curve_allowed_clients);
-        if (!allowed) return std::unexpected(allowed.error());
-        curve.allowed_clients = std::move(*allowed);
-    }
-    return curve;
-}
 
 // Replay reads the alert log through its own read-only connection, on the replay thread, so
 // that a large replay never waits on (or delays) the writer.
@@ -88,19 +77,31 @@ publish::ReplaySource replay_source(std::filesystem::path state_dir) {
             if (!opened) return std::unexpected(opened.error());
             db->emplace(std::move(*opened));
         }
-        auto& s = **db;
-        publish::ReplaySlice slice;
-        auto earliest = s.earliest_seq();
-        auto last = s.last_seq();
-        auto alerts = s.alerts_after(after, prefix, limit);
-        if (!earliest) return std::unexpected(earliest.error());
-        if (!last) return std::unexpected(last.error());
-        if (!alerts) return std::unexpected(alerts.error());
-        slice.earliest_seq = *earliest;
-        slice.last_seq = *last;
-        for (auto& a : *alerts) slice.alerts.push_back({a.seq, std::move(a.topic), std::move(a.envelope)});
+        // One read snapshot: earliest, last and the page agree even while the writer commits.
+        auto page = (**db).alert_page(after, prefix, limit);
+        if (!page) return std::unexpected(page.error());
+        publish::ReplaySlice slice{page->earliest_seq, page->last_seq, {}};
+        slice.alerts.reserve(page->alerts.size());
+        for (auto& a : page->alerts) slice.alerts.push_back({a.seq, std::move(a.topic), std::move(a.envelope)});
         return slice;
     };
+}
+
+// "user:password" for a feed with username and password_file; the file's first line is the
+// password (a trailing newline is not part of it). An unreadable file is logged and the feed is
+// fetched without credentials, so that the server's 401 shows up in its status.
+std::string basic_auth_of(const config::FeedConfig& f) {
+    if (f.username.empty()) return {};
+    std::string password;
+    if (!f.password_file.empty()) {
+        std::ifstream in(f.password_file);
+        if (!in || !std::getline(in, password)) {
+            spdlog::error("config: cannot read password_file feed=\"{}\" file={}", f.name, f.password_file.string());
+            return {};
+        }
+        if (!password.empty() && password.back() == '\r') password.pop_back();
+    }
+    return f.username + ":" + password;
 }
 
 // What the loop keeps of a parsed feed once its items went to the store.
@@ -139,13 +140,16 @@ fetch::ClientOptions client_options(const config::FetchSection& f) {
 
 struct Daemon::Impl {
     Impl(config::Config c, RunOptions o, store::Store s, publish::Publisher p,
-         publish::ReplayServer r, CompiledWatchlists m)
+         publish::ReplayServer r, CompiledWatchlists m, std::unique_ptr<StoreCursorStore> cs,
+         std::unique_ptr<sink::SinkHost> sh)
         : cfg(std::move(c)),
           options(o),
           workers(cfg.daemon.workers),
           store(std::move(s)),
           publisher(std::move(p)),
           replay(std::move(r)),
+          cursor_store(std::move(cs)),
+          sinks(std::move(sh)),
           http(io, client_options(cfg.fetch)),
           watchlists(std::make_shared<const MatchSnapshot>(std::move(m.snapshot))),
           watchlists_in_force(std::move(m.in_force)),
@@ -157,7 +161,8 @@ struct Daemon::Impl {
           status_timer(io),
           metrics(registry, WW_VERSION),
           notifier(o.once ? Notifier::disabled() : Notifier::from_environment()),
-          policy(policy_of(cfg.schedule)) {}
+          policy(policy_of(cfg.schedule)),
+          max_polls(cfg.fetch.max_in_flight + 2 * cfg.daemon.workers) {}
 
     config::Config cfg;
     RunOptions options;
@@ -167,6 +172,8 @@ struct Daemon::Impl {
     store::Store store;
     publish::Publisher publisher;
     publish::ReplayServer replay;
+    std::unique_ptr<StoreCursorStore> cursor_store;  // before sinks: outlives them
+    std::unique_ptr<sink::SinkHost> sinks;           // null when no [[sink]] is configured
     fetch::HttpClient http;
     std::atomic<std::shared_ptr<const MatchSnapshot>> watchlists;
     std::vector<config::WatchlistConfig> watchlists_in_force;  // io thread
@@ -193,6 +200,12 @@ struct Daemon::Impl {
     schedule::Jitter jitter{std::random_device{}()};
     std::int64_t last_seq = 0;
     std::size_t polls_in_progress = 0;
+    // Polls hold a body from its arrival until its commit; capping them bounds memory when
+    // parsing falls behind fetching (10,000 feeds at once must not mean 10,000 bodies in RAM).
+    std::size_t max_polls = 0;
+    std::vector<store::FeedState> pending_states;
+    bool flush_posted = false;
+    std::deque<FeedRuntime*> waiting_polls;
     std::size_t once_remaining = 0;
     bool stopping = false;
     int exit_status = 0;
@@ -206,9 +219,11 @@ struct Daemon::Impl {
     void on_not_modified(FeedRuntime& f, const fetch::Response& response);
     void on_failure(FeedRuntime& f, const Error& e, schedule::FetchResult outcome);
     void mark_success(FeedRuntime& f);
+    void start_waiting_poll();
     void finish_poll(FeedRuntime& f, std::optional<schedule::FetchResult> outcome);
     void decide_next_check(FeedRuntime& f, schedule::FetchResult outcome);
     void save_state(const FeedRuntime& f);
+    void flush_states();
     void schedule_at(FeedRuntime& f, seconds delay);
     void publish(const std::vector<store::RecordedAlert>& alerts,
                  std::chrono::steady_clock::time_point detected);
@@ -219,6 +234,10 @@ struct Daemon::Impl {
     void arm_status();
     std::string status_text();
     std::string watchlists_json() const;
+    void sink_total(const std::string& sink, const std::string& result, std::uint64_t total) {
+        auto& c = metrics.sink_deliveries.with({sink, result});
+        if (total > c.value()) c.inc(total - c.value());
+    }
     void count_fetch(const FeedRuntime& f, std::string_view result, const fetch::Response* response);
     void shutdown(std::string_view why);
     void await_reload_signal();
@@ -255,7 +274,12 @@ void Daemon::Impl::start() {
 }
 
 void Daemon::Impl::poll(FeedRuntime& f) {
-    if (stopping || f.in_flight || f.state.status == "gone") return;
+    if (stopping || f.in_flight || f.waiting || f.state.status == "gone") return;
+    if (polls_in_progress >= max_polls) {
+        f.waiting = true;
+        waiting_polls.push_back(&f);
+        return;
+    }
     const auto now = now_seconds();
     // A host that asked us to wait (429/503 Retry-After) holds back all of its feeds.
     if (const auto until = host_gate.held_until(schedule::host_of(f.state.url), now)) {
@@ -272,6 +296,7 @@ void Daemon::Impl::poll(FeedRuntime& f) {
     request.user_agent = f.cfg.user_agent;
     request.proxy = f.cfg.proxy;
     request.allow_private_networks = f.cfg.allow_private_networks.value_or(false);
+    request.basic_auth = f.basic_auth;
     f.state.last_attempt_at = now;
     http.get(std::move(request), [this, &f](Result<fetch::Response> r) { on_fetched(f, std::move(r)); });
 }
@@ -383,6 +408,7 @@ void Daemon::Impl::on_failure(FeedRuntime& f, const Error& e, schedule::FetchRes
 void Daemon::Impl::finish_poll(FeedRuntime& f, std::optional<schedule::FetchResult> outcome) {
     f.in_flight = false;
     --polls_in_progress;
+    start_waiting_poll();
     if (f.removed) {
         feeds.remove_if([&](const FeedRuntime& x) { return &x == &f; });
         if (stopping && polls_in_progress == 0) io.stop();
@@ -401,6 +427,14 @@ void Daemon::Impl::finish_poll(FeedRuntime& f, std::optional<schedule::FetchResu
     if (f.state.next_check_at) schedule_at(f, *f.state.next_check_at - now_seconds());
 }
 
+void Daemon::Impl::start_waiting_poll() {
+    if (waiting_polls.empty() || stopping) return;
+    FeedRuntime* next = waiting_polls.front();
+    waiting_polls.pop_front();
+    next->waiting = false;
+    poll(*next);
+}
+
 // One scheduling decision per poll, by the pure policy; logged once for failures, where the
 // reason and the next attempt are known.
 void Daemon::Impl::decide_next_check(FeedRuntime& f, schedule::FetchResult outcome) {
@@ -410,13 +444,12 @@ void Daemon::Impl::decide_next_check(FeedRuntime& f, schedule::FetchResult outco
     network.record(host, failed ? outcome.error_kind : "", now);
     schedule::Input in{.now = now,
                        .interval = f.cfg.interval,
-                       .state = schedule_state_of(f.state, f.last_arrival),
+                       .state = schedule_state_of(f.state),
                        .result = std::move(outcome),
                        .network_down = network.down(now),
                        .jitter = jitter.next()};
     const auto d = schedule::next_check(policy, in);
     apply_decision(d, f.state);
-    f.last_arrival = d.state.last_arrival_at;
     if (d.host_hold_until) host_gate.hold(host, *d.host_hold_until);
     if (d.gap)
         spdlog::warn("schedule: gap feed=\"{}\" items={} every item was new: some were probably missed, "
@@ -430,12 +463,23 @@ void Daemon::Impl::decide_next_check(FeedRuntime& f, schedule::FetchResult outco
         spdlog::debug("schedule: next feed=\"{}\" at={} reason={}", f.cfg.name, next, d.reason);
 }
 
+// Feed states are written in batches: every poll that ends in the same turn of the loop shares
+// one transaction (one sync) instead of paying one each.
 void Daemon::Impl::save_state(const FeedRuntime& f) {
-    asio::post(store_thread, [this, state = f.state] {
-        if (auto r = store.save_feed_state(state); !r)
-            spdlog::error("store: cannot save feed state feed={} error=\"{}\"", state.config_url,
-                          r.error().message);
+    pending_states.push_back(f.state);
+    if (flush_posted) return;
+    flush_posted = true;
+    asio::post(io, [this] { flush_states(); });
+}
+
+void Daemon::Impl::flush_states() {
+    flush_posted = false;
+    if (pending_states.empty()) return;
+    asio::post(store_thread, [this, batch = std::move(pending_states)] {
+        if (auto r = store.save_feed_states(batch); !r)
+            spdlog::error("store: cannot save feed states feeds={} error=\"{}\"", batch.size(), r.error().message);
     });
+    pending_states.clear();
 }
 
 void Daemon::Impl::schedule_at(FeedRuntime& f, seconds delay) {
@@ -453,6 +497,7 @@ void Daemon::Impl::publish(const std::vector<store::RecordedAlert>& alerts,
         alerts_today = 0;
     }
     for (const auto& a : alerts) {
+        if (sinks) sinks->offer({a.seq, a.topic, a.envelope});
         if (auto r = publisher.send(a.topic, a.envelope); !r) {
             spdlog::error("publish: send failed seq={} error=\"{}\"", a.seq, r.error().message);
         } else {
@@ -551,6 +596,15 @@ Result<void> Daemon::Impl::start_http() {
         for (const auto& [status, n] : by_status) metrics.feeds.with({status}).set(n);
         metrics.queue_depth.with({"polls"}).set(static_cast<double>(polls_in_progress));
         metrics.queue_depth.with({"fetch_queue"}).set(static_cast<double>(http.queued()));
+        if (sinks) {
+            for (const auto& st : sinks->status()) {
+                metrics.queue_depth.with({"sink:" + st.name}).set(static_cast<double>(st.counters.queued));
+                // Counters live in the sink host; the families are set to its totals at scrape time.
+                sink_total(st.name, "ok", st.counters.delivered);
+                sink_total(st.name, "retry", st.counters.retries);
+                sink_total(st.name, "failed", st.counters.failed);
+            }
+        }
     });
     RouteSources sources{
         .metrics = [this] { return registry.render(); },
@@ -670,6 +724,7 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
         for (auto it = feeds.begin(); it != feeds.end();) {
             if (it->cfg.url != url) { ++it; continue; }
             it->timer.cancel();
+            std::erase(waiting_polls, &*it);
             if (it->in_flight) {
                 it->removed = true;
                 ++it;
@@ -683,6 +738,7 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
             if (f.cfg.url == changed.url && !f.removed) {
                 const bool interval_changed = f.cfg.interval != changed.interval;
                 f.cfg = changed;
+                f.basic_auth = basic_auth_of(f.cfg);
                 if (interval_changed && !f.in_flight) {
                     f.timer.cancel();
                     poll(f);
@@ -749,7 +805,17 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     }
     auto last_seq = store->last_seq();
     if (!last_seq) return std::unexpected(last_seq.error());
-    auto curve = curve_options(cfg.publish);
+    std::unique_ptr<StoreCursorStore> cursor_store;
+    std::unique_ptr<sink::SinkHost> sinks;
+    if (!cfg.sinks.empty()) {
+        auto cs = StoreCursorStore::open(cfg.daemon.state_dir);
+        if (!cs) return std::unexpected(cs.error());
+        auto host = start_sinks(cfg, *store, **cs);
+        if (!host) return std::unexpected(host.error());
+        cursor_store = std::move(*cs);
+        sinks = std::move(*host);
+    }
+    auto curve = publish::curve_server_from(cfg.publish.curve_secret_key_file, cfg.publish.curve_allowed_clients);
     if (!curve) return std::unexpected(curve.error());
     // Bound before the first fetch, so that a subscriber can connect before any alert exists.
     auto publisher = publish::Publisher::bind({.endpoint = cfg.publish.endpoint,
@@ -765,7 +831,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     if (!replay) return std::unexpected(replay.error());
 
     auto impl = std::make_unique<Impl>(std::move(cfg), options, std::move(*store),
-                                       std::move(*publisher), std::move(*replay), std::move(watchlists));
+                                       std::move(*publisher), std::move(*replay), std::move(watchlists),
+                                       std::move(cursor_store), std::move(sinks));
     impl->last_seq = *last_seq;
     if (auto up = impl->start_http(); !up) return std::unexpected(up.error());
     for (std::size_t i = 0; i < states.size(); ++i)
@@ -785,12 +852,16 @@ Daemon::~Daemon() = default;
 int Daemon::run() {
     impl_->start();
     impl_->io.run();
+    impl_->flush_states();  // states of the last polls, if the loop stopped before their flush
     // The loop is done: let parsing and the last state writes finish before the store closes.
     impl_->workers.join();
     impl_->store_thread.join();
     // A last heartbeat after every alert: a subscriber that sees it knows it has them all. The
     // loop thread is gone, so this thread is now the socket's only user.
     (void)impl_->publisher.heartbeat(impl_->last_seq);
+    // Sinks finish the delivery in flight; what is still queued stays owed (the cursor says so)
+    // and is offered again at the next start.
+    if (impl_->sinks) impl_->sinks->stop();
     spdlog::info("app: stopped last_seq={}", impl_->last_seq);
     return impl_->exit_status;
 }

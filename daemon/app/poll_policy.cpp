@@ -9,12 +9,11 @@ schedule::Policy policy_of(const config::ScheduleSection& section) {
     return p;
 }
 
-schedule::FeedState schedule_state_of(const store::FeedState& stored,
-                                      std::optional<SysSeconds> last_arrival) {
+schedule::FeedState schedule_state_of(const store::FeedState& stored) {
     schedule::FeedState s;
     s.status = stored.status == "gone" ? schedule::FeedStatus::gone : schedule::FeedStatus::active;
     s.learned_interval = std::chrono::seconds(stored.learned_interval_s);
-    s.last_arrival_at = last_arrival;
+    s.last_arrival_at = stored.last_arrival_at;
     s.fetched_before = stored.initialised;
     s.error_streak = stored.error_streak;
     s.last_error_kind = stored.last_error_kind;
@@ -26,6 +25,7 @@ void apply_decision(const schedule::Decision& decision, store::FeedState& stored
     stored.learned_interval_s = s.learned_interval.count();
     stored.error_streak = s.error_streak;
     stored.next_check_at = decision.next_check;
+    stored.last_arrival_at = s.last_arrival_at;
     if (s.status == schedule::FeedStatus::gone) stored.status = "gone";
 }
 

@@ -12,8 +12,7 @@ namespace ww::app {
 
 schedule::Policy policy_of(const config::ScheduleSection& section);
 
-schedule::FeedState schedule_state_of(const store::FeedState& stored,
-                                      std::optional<SysSeconds> last_arrival);
+schedule::FeedState schedule_state_of(const store::FeedState& stored);
 
 // Writes the decision's state back into what the store keeps.
 void apply_decision(const schedule::Decision& decision, store::FeedState& stored);

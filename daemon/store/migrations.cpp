@@ -65,7 +65,22 @@ UPDATE seen_items SET last_seen = first_seen;
 CREATE INDEX seen_items_feed_last_seen ON seen_items(feed_id, last_seen);
 )sql";
 
-constexpr std::array<std::string_view, 2> kMigrations{kV1, kV2};
+// Alerts a sink gave up on are recorded, never silently dropped; a feed's last arrival of new
+// items survives restarts, so that a learned polling rhythm does not start over; and seen items
+// are found by their text too, so that a re-keyed item is not new.
+constexpr std::string_view kV3 = R"sql(
+CREATE TABLE sink_failures (
+    sink      TEXT NOT NULL,
+    seq       INTEGER NOT NULL,
+    message   TEXT NOT NULL,
+    failed_at INTEGER NOT NULL,
+    PRIMARY KEY (sink, seq)
+);
+ALTER TABLE feeds ADD COLUMN last_arrival_at INTEGER;
+CREATE INDEX seen_items_feed_hash ON seen_items(feed_id, content_hash);
+)sql";
+
+constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
 
 }  // namespace
 

@@ -30,7 +30,7 @@ std::unexpected<Error> propagate(const Result<T>& r) {
 constexpr std::string_view kFeedColumns =
     "id, config_url, url, etag, last_modified, next_check_at, last_success_at, last_attempt_at, "
     "error_streak, last_error, last_error_kind, status, learned_interval_s, initialised, "
-    "items_seen";
+    "items_seen, last_arrival_at";
 
 FeedState read_feed(const sql::Statement& s) {
     FeedState f;
@@ -49,6 +49,7 @@ FeedState read_feed(const sql::Statement& s) {
     f.learned_interval_s = s.column_int(12);
     f.initialised = s.column_int(13) != 0;
     f.items_seen = s.column_int(14);
+    f.last_arrival_at = from_unix(s.column_optional_int(15));
     return f;
 }
 
@@ -101,7 +102,7 @@ struct Store::Impl {
     std::filesystem::path file;
     Mode mode = Mode::read_write;
     sql::Statement feed_initialised, insert_seen, touch_seen, insert_alert, read_last_seq, write_last_seq,
-        mark_initialised, select_after;
+        mark_initialised, select_after, same_text_seen;
 
     // Prepared once, on first use: read_only stores never prepare the writing statements.
     Result<sql::Statement*> cached(sql::Statement& slot, std::string_view text) {
@@ -117,6 +118,7 @@ struct Store::Impl {
     Result<bool> first_fetch(std::int64_t feed_id);
     Result<std::int64_t> stored_last_seq();
     Result<bool> mark_seen(std::int64_t feed_id, const ItemRecord& item, std::int64_t now);
+    bool seen_under_another_key(std::int64_t feed_id, const ItemRecord& item);
     Result<bool> add_alert(std::int64_t seq, const PendingAlert& pending, std::int64_t feed_id,
                            std::string_view item_key, std::int64_t now, std::string_view envelope);
     Result<void> finish_record(std::int64_t feed_id, std::int64_t seq, std::size_t new_items);
@@ -218,7 +220,8 @@ Result<void> Store::save_feed_state(const FeedState& f) {
     auto update = impl_->db.prepare(
         "UPDATE feeds SET url = ?2, etag = ?3, last_modified = ?4, next_check_at = ?5, "
         "last_success_at = ?6, last_attempt_at = ?7, error_streak = ?8, last_error = ?9, "
-        "last_error_kind = ?10, status = ?11, learned_interval_s = ?12 WHERE id = ?1");
+        "last_error_kind = ?10, status = ?11, learned_interval_s = ?12, last_arrival_at = ?13 "
+        "WHERE id = ?1");
     if (!update) return propagate(update);
     update->bind(1, f.id)
         .bind(2, f.url.empty() ? std::string_view(f.config_url) : std::string_view(f.url))
@@ -231,12 +234,21 @@ Result<void> Store::save_feed_state(const FeedState& f) {
         .bind(9, f.last_error)
         .bind(10, f.last_error_kind)
         .bind(11, f.status)
-        .bind(12, f.learned_interval_s);
+        .bind(12, f.learned_interval_s)
+        .bind(13, to_unix(f.last_arrival_at));
     if (auto r = update->run(); !r) return r;
     if (impl_->db.changes() == 0)
         return fail("store", "store: save_feed_state: no feed with id " + std::to_string(f.id) +
                                  " (" + f.config_url + ")");
     return {};
+}
+
+Result<void> Store::save_feed_states(std::span<const FeedState> states) {
+    auto tx = sql::Transaction::begin(impl_->db);
+    if (!tx) return propagate(tx);
+    for (const auto& f : states)
+        if (auto r = save_feed_state(f); !r) return r;
+    return tx->commit();
 }
 
 namespace {
@@ -283,7 +295,7 @@ Result<bool> Store::Impl::mark_seen(std::int64_t feed_id, const ItemRecord& item
     if (!insert) return propagate(insert);
     (*insert)->bind(1, feed_id).bind(2, item.key).bind(3, now).bind(4, item.content_hash);
     if (auto r = (*insert)->run(); !r) return std::unexpected(with_file(r.error()));
-    if (db.changes() == 1) return true;
+    if (db.changes() == 1) return !seen_under_another_key(feed_id, item);
     // Seen before: it never alerts again, but it is still listed, so retention keeps it.
     auto touch = cached(touch_seen,
                         "UPDATE seen_items SET last_seen = ?3 WHERE feed_id = ?1 AND item_key = ?2");
@@ -291,6 +303,22 @@ Result<bool> Store::Impl::mark_seen(std::int64_t feed_id, const ItemRecord& item
     (*touch)->bind(1, feed_id).bind(2, item.key).bind(3, now);
     if (auto r = (*touch)->run(); !r) return std::unexpected(with_file(r.error()));
     return false;
+}
+
+// A new key whose text this feed already recorded under another key is the same item re-keyed
+// (a publisher changed its guids, or the feed's identity degraded from guid to link): marked
+// seen under the new key too, never alerted again.
+bool Store::Impl::seen_under_another_key(std::int64_t feed_id, const ItemRecord& item) {
+    if (item.content_hash.empty()) return false;
+    auto find = cached(same_text_seen,
+                       "SELECT 1 FROM seen_items WHERE feed_id = ?1 AND content_hash = ?2 "
+                       "AND item_key != ?3 LIMIT 1");
+    if (!find) return false;
+    (*find)->bind(1, feed_id).bind(2, item.content_hash).bind(3, item.key);
+    auto row = (*find)->step();
+    const bool found = row && *row;
+    (*find)->reset();
+    return found;
 }
 
 Result<bool> Store::Impl::add_alert(std::int64_t seq, const PendingAlert& pending, std::int64_t feed_id,
@@ -457,6 +485,33 @@ Result<void> Store::set_sink_cursor(std::string_view sink, std::int64_t last_seq
     if (auto r = s->run(); !r)
         return fail(r.error().kind, r.error().message + " sink=" + std::string(sink));
     return {};
+}
+
+Result<void> Store::record_sink_failure(std::string_view sink, std::int64_t seq,
+                                       std::string_view message, SysSeconds now) {
+    auto s = impl_->db.prepare(
+        "INSERT INTO sink_failures (sink, seq, message, failed_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT(sink, seq) DO UPDATE SET message = excluded.message, failed_at = excluded.failed_at");
+    if (!s) return propagate(s);
+    s->bind(1, sink).bind(2, seq).bind(3, message).bind(4, std::int64_t(now.time_since_epoch().count()));
+    if (auto r = s->run(); !r)
+        return fail(r.error().kind, r.error().message + " sink=" + std::string(sink));
+    return {};
+}
+
+Result<std::vector<Store::SinkFailure>> Store::sink_failures(std::string_view sink) {
+    auto s = impl_->db.prepare("SELECT sink, seq, message, failed_at FROM sink_failures WHERE sink = ?1 ORDER BY seq");
+    if (!s) return propagate(s);
+    s->bind(1, sink);
+    std::vector<SinkFailure> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back({s->column_text(0), s->column_int(1), s->column_text(2),
+                       SysSeconds(std::chrono::seconds(s->column_int(3)))});
+    }
+    return out;
 }
 
 }  // namespace ww::store

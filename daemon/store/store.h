@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,7 @@ struct FeedState {
     std::int64_t learned_interval_s = 0;
     bool initialised = false;  // first successful fetch done (catch-up recorded)
     std::int64_t items_seen = 0;
+    std::optional<SysSeconds> last_arrival_at;  // when new items last arrived (the learned rhythm)
 };
 
 struct PendingAlert {
@@ -118,6 +120,8 @@ public:
     // and are NOT written: a caller holding a copy from before its record() must not be able
     // to undo the catch-up (that would replay a whole feed as new alerts).
     Result<void> save_feed_state(const FeedState& state);
+    // Several feeds' states in one transaction: one sync for a whole sweep instead of one per feed.
+    Result<void> save_feed_states(std::span<const FeedState> states);
 
     // One transaction: marks the items seen; an item this feed never recorded gets its alerts
     // with the next gapless seqs, except on the feed's first fetch (catch-up: seen, not alerted,
@@ -145,6 +149,16 @@ public:
     // Durable delivery cursors of sinks (chat bridges): the last seq a sink delivered.
     Result<std::optional<SinkCursor>> sink_cursor(std::string_view sink);
     Result<void> set_sink_cursor(std::string_view sink, std::int64_t last_seq, SysSeconds now);
+    // An alert a sink gave up on (permanent failure); `message` is already free of secrets.
+    Result<void> record_sink_failure(std::string_view sink, std::int64_t seq, std::string_view message,
+                                     SysSeconds now);
+    struct SinkFailure {
+        std::string sink;
+        std::int64_t seq = 0;
+        std::string message;
+        SysSeconds failed_at{};
+    };
+    Result<std::vector<SinkFailure>> sink_failures(std::string_view sink);
 
     std::filesystem::path path() const;
 

@@ -15,7 +15,8 @@ TEST(PollPolicy, RoundTripsTheStoredState) {
     stored.error_streak = 3;
     stored.last_error_kind = "dns";
     const auto arrival = parse_rfc3339("2026-11-27T10:00:00Z");
-    const auto s = schedule_state_of(stored, arrival);
+    stored.last_arrival_at = arrival;
+    const auto s = schedule_state_of(stored);
     EXPECT_EQ(s.status, schedule::FeedStatus::active);
     EXPECT_EQ(s.learned_interval.count(), 900);
     EXPECT_TRUE(s.fetched_before);
@@ -26,7 +27,7 @@ TEST(PollPolicy, RoundTripsTheStoredState) {
 TEST(PollPolicy, GoneIsKeptBothWays) {
     store::FeedState stored;
     stored.status = "gone";
-    EXPECT_EQ(schedule_state_of(stored, {}).status, schedule::FeedStatus::gone);
+    EXPECT_EQ(schedule_state_of(stored).status, schedule::FeedStatus::gone);
 
     schedule::Decision d;
     d.state.status = schedule::FeedStatus::gone;

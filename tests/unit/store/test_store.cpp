@@ -361,5 +361,62 @@ TEST_F(StoreTest, RefusesASchemaNewerThanItKnows) {
     EXPECT_FALSE(Store::open(dir_.path(), Mode::read_only));
 }
 
+TEST_F(StoreTest, SinkFailuresAreRecordedPerSinkAndSeq) {
+    auto store = open_rw();
+    ASSERT_TRUE(store.record_sink_failure("slack", 4, "slack: HTTP 400 invalid_blocks", at(1)));
+    ASSERT_TRUE(store.record_sink_failure("slack", 9, "slack: HTTP 403", at(2)));
+    ASSERT_TRUE(store.record_sink_failure("matrix", 4, "matrix: M_FORBIDDEN", at(3)));
+    ASSERT_TRUE(store.record_sink_failure("slack", 4, "slack: HTTP 400 again", at(4)));  // a retry of the same alert
+    const auto slack = *store.sink_failures("slack");
+    ASSERT_EQ(slack.size(), 2u);
+    EXPECT_EQ(slack[0].seq, 4);
+    EXPECT_EQ(slack[0].message, "slack: HTTP 400 again");
+    EXPECT_EQ(slack[0].failed_at, at(4));
+    EXPECT_EQ(slack[1].seq, 9);
+    EXPECT_EQ(store.sink_failures("matrix")->size(), 1u);
+    EXPECT_TRUE(store.sink_failures("ntfy")->empty());
+}
+
+TEST_F(StoreTest, FeedStatesSaveInOneBatchWithTheirLastArrival) {
+    auto store = open_rw();
+    auto a = *store.ensure_feed("http://x/a.rss");
+    auto b = *store.ensure_feed("http://x/b.rss");
+    a.status = "ok";
+    a.last_arrival_at = at(5);
+    b.status = "error";
+    b.error_streak = 2;
+    ASSERT_TRUE(store.save_feed_states(std::vector<FeedState>{a, b}));
+    const auto again_a = *store.ensure_feed("http://x/a.rss");
+    const auto again_b = *store.ensure_feed("http://x/b.rss");
+    EXPECT_EQ(again_a.last_arrival_at, at(5));
+    EXPECT_EQ(again_a.status, "ok");
+    EXPECT_EQ(again_b.error_streak, 2);
+    EXPECT_FALSE(again_b.last_arrival_at.has_value());
+
+    FeedState unknown = a;
+    unknown.id = 9999;  // one bad row rolls the whole batch back
+    a.status = "gone";
+    EXPECT_FALSE(store.save_feed_states(std::vector<FeedState>{a, unknown}));
+    EXPECT_EQ(store.ensure_feed("http://x/a.rss")->status, "ok");
+}
+
+TEST_F(StoreTest, AReKeyedItemWithTheSameTextIsNotNew) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a.rss");
+    ASSERT_TRUE(store.record({feed.id, {item("guid:1")}, 0, at(1)}));
+    // The publisher changed its guids (or the feed degraded to link identity): same text.
+    ItemRecord rekeyed = item("link:http://x/1");
+    rekeyed.content_hash = "hash-guid:1";
+    auto second = store.record({feed.id, {rekeyed, item("guid:2")}, 0, at(2)});
+    ASSERT_TRUE(second) << second.error().message;
+    EXPECT_EQ(second->new_items, 1u);
+    ASSERT_EQ(second->alerts.size(), 1u);
+    EXPECT_NE(second->alerts[0].envelope.find("guid:2"), std::string::npos);
+    // And the new key is remembered: it never comes back as new either.
+    auto third = store.record({feed.id, {rekeyed}, 0, at(3)});
+    ASSERT_TRUE(third);
+    EXPECT_EQ(third->new_items, 0u);
+}
+
 }  // namespace
 }  // namespace ww::store
