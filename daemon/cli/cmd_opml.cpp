@@ -1,0 +1,189 @@
+// `wirewatch opml import FILE [--output feeds.d/imported.toml] [--config FILE] [--dry-run]`
+// turns another reader's OPML export into [[feed]] tables in a drop-in beside the config;
+// `wirewatch opml export [--config FILE]` prints the configured feeds as OPML 2.0.
+// The decisions (what is a feed, a duplicate, a unique name, how TOML is escaped) are the pure
+// functions of feed/opml.h; this file only reads and writes files.
+//
+// WW_CLI_OPML: the `wirewatch` binary links this file only once daemon/feed/opml.cpp is part of
+// ww_feed; until then the command compiles to nothing, so that the binary keeps linking.
+#if defined(WW_CLI_OPML)
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli/registry.h"
+#include "config/config.h"
+#include "feed/opml.h"
+
+namespace ww::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* default_config = "/etc/wirewatch/wirewatch.toml";
+
+struct Options {
+    fs::path file;
+    fs::path output = "feeds.d/imported.toml";
+    fs::path config = default_config;
+    bool dry_run = false;
+};
+
+int usage(bool help) {
+    std::fprintf(help ? stdout : stderr,
+                 "usage: wirewatch opml import FILE [--output feeds.d/imported.toml] [--config FILE] "
+                 "[--dry-run]\n"
+                 "       wirewatch opml export [--config FILE]\n"
+                 "A relative --output is relative to the config's directory; an existing output file\n"
+                 "is appended to. Default config: %s\n",
+                 default_config);
+    return help ? 0 : 2;
+}
+
+bool read_whole(const fs::path& p, std::string& out) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return false;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return true;
+}
+
+bool write_whole(const fs::path& p, std::string_view text) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out.close();
+    return static_cast<bool>(out);
+}
+
+std::optional<config::Config> load_config(const fs::path& file) {
+    auto cfg = config::load(file);
+    if (!cfg) {
+        for (const auto& p : cfg.error()) std::fprintf(stderr, "config: %s\n", to_string(p).c_str());
+        return std::nullopt;
+    }
+    return std::move(*cfg);
+}
+
+void print_skips(const char* what, const std::vector<feed::ImportSkip>& skips) {
+    if (skips.empty()) return;
+    std::printf("skipped %zu %s:\n", skips.size(), what);
+    for (const auto& s : skips) {
+        const auto& label = s.feed.url.empty() ? s.feed.title : s.feed.url;
+        std::printf("  line %d: %s: %s\n", s.feed.line, label.c_str(), s.reason.c_str());
+    }
+}
+
+// Writes the new tables after whatever the file holds, then loads the whole config again: the
+// import succeeds only if the daemon would accept the result, otherwise the file is put back.
+int write_dropin(const Options& o, const fs::path& out, const std::string& toml) {
+    std::string before;
+    const bool existed = read_whole(out, before);
+    std::string text = before;
+    if (!text.empty() && !text.ends_with('\n')) text += '\n';
+    if (!text.empty()) text += '\n';
+    text += "# Imported by `wirewatch opml import` from " + o.file.string() + "\n\n" + toml;
+    std::error_code ec;
+    fs::create_directories(out.parent_path(), ec);
+    const fs::path tmp = out.string() + ".tmp";
+    if (!write_whole(tmp, text) || (fs::rename(tmp, out, ec), ec)) {
+        std::fprintf(stderr, "wirewatch opml: cannot write %s\n", out.string().c_str());
+        fs::remove(tmp, ec);
+        return 1;
+    }
+    if (!load_config(o.config)) {
+        std::fprintf(stderr, "wirewatch opml: the config no longer loads with %s; left unchanged\n",
+                     out.string().c_str());
+        if (existed)
+            write_whole(out, before);
+        else
+            fs::remove(out, ec);
+        return 1;
+    }
+    return 0;
+}
+
+int import(const Options& o) {
+    std::string xml;
+    if (!read_whole(o.file, xml)) {
+        std::fprintf(stderr, "wirewatch opml: cannot read %s\n", o.file.string().c_str());
+        return 1;
+    }
+    auto read = feed::read_opml(xml);
+    if (!read) {
+        std::fprintf(stderr, "%s: %s\n", o.file.string().c_str(), read.error().message.c_str());
+        return 1;
+    }
+    const auto cfg = load_config(o.config);
+    if (!cfg) return 1;
+    std::vector<std::string> urls, names;
+    for (const auto& f : cfg->feeds) {
+        urls.push_back(f.url);
+        if (f.name != f.url) names.push_back(f.name);
+    }
+    const auto plan = feed::plan_import(*read, urls, names);
+    const auto toml = feed::to_feed_toml(plan.add);
+    const fs::path dir = o.config.parent_path().empty() ? fs::path(".") : o.config.parent_path();
+    const fs::path out = o.output.is_relative() ? dir / o.output : o.output;
+    if (o.dry_run) {
+        std::fwrite(toml.data(), 1, toml.size(), stdout);
+    } else if (!plan.add.empty()) {
+        if (int rc = write_dropin(o, out, toml); rc != 0) return rc;
+        if (out.parent_path() != dir / "feeds.d" || out.extension() != ".toml")
+            std::fprintf(stderr, "wirewatch opml: note: only %s/feeds.d/*.toml is read by the daemon\n",
+                         dir.string().c_str());
+    }
+    std::printf("imported %zu feeds%s%s\n", plan.add.size(), o.dry_run ? " (dry run, nothing written)" : " into ",
+                o.dry_run || plan.add.empty() ? "" : out.string().c_str());
+    print_skips("as duplicates", plan.duplicates);
+    print_skips("as invalid", plan.invalid);
+    return 0;
+}
+
+int export_feeds(const Options& o) {
+    const auto cfg = load_config(o.config);
+    if (!cfg) return 1;
+    std::vector<feed::OpmlFeed> feeds;
+    for (const auto& f : cfg->feeds)
+        feeds.push_back({f.url, f.name == f.url ? std::string() : f.name, f.tags, f.where.line, "rss"});
+    const auto text = feed::write_opml(feeds, "wirewatch feeds");
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+}
+
+int opml(std::span<const std::string_view> args) {
+    if (args.empty()) return usage(false);
+    if (args[0] == "--help" || args[0] == "-h") return usage(true);
+    const bool importing = args[0] == "import";
+    if (!importing && args[0] != "export") return usage(false);
+    Options o;
+    for (std::size_t i = 1; i < args.size(); ++i) {
+        const auto a = args[i];
+        if (a == "--help" || a == "-h") return usage(true);
+        if (a == "--config" && i + 1 < args.size()) {
+            o.config = std::string(args[++i]);
+        } else if (importing && a == "--output" && i + 1 < args.size()) {
+            o.output = std::string(args[++i]);
+        } else if (importing && a == "--dry-run") {
+            o.dry_run = true;
+        } else if (importing && o.file.empty() && !a.starts_with("--")) {
+            o.file = std::string(a);
+        } else {
+            return usage(false);
+        }
+    }
+    if (importing && o.file.empty()) return usage(false);
+    return importing ? import(o) : export_feeds(o);
+}
+
+WW_CLI_COMMAND("opml", "import feeds from another reader's OPML, or export them", opml);
+
+}  // namespace
+}  // namespace ww::cli
+#endif
