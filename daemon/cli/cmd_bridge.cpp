@@ -10,12 +10,15 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/registry.h"
 #include "fetch/http_post.h"
+#include "publish/curve.h"
 #include "publish/resume.h"
 #include "publish/subscriber.h"
 #include "sink/file_cursor_store.h"
@@ -216,6 +219,21 @@ int feed_sinks(const BridgeConfig& c, const publish::CurveClientOptions& curve, 
     return 0;
 }
 
+// publish::load_public_key reads a 40-character argument made of Z85 characters as an inline
+// key, and such a string can also be a path ("/tmp/ww-bridge-curve-gqq01jod/daemon.key"): an
+// existing file wins here, so a key file is never mistaken for a key.
+Result<std::string> server_key_of(const std::string& key_or_file) {
+    std::error_code ec;
+    if (key_or_file.empty() || !fs::is_regular_file(key_or_file, ec)) return key_or_file;
+    std::ifstream in(key_or_file, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto keys = publish::parse_key_text(text, key_or_file);
+    if (!keys) return std::unexpected(keys.error());
+    if (keys->public_keys.size() != 1)
+        return fail("config", "bridge: " + key_or_file + ": expected exactly one public key");
+    return keys->public_keys.front();
+}
+
 int bridge(std::span<const std::string_view> args) {
     std::string config_file, server_key, client_key_file;
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -235,8 +253,10 @@ int bridge(std::span<const std::string_view> args) {
     auto config = load_config(config_file);
     if (!config) return 2;
     spdlog::set_level(spdlog::level::from_str(config->log_level));
-    auto curve = publish::curve_client_from(server_key.empty() ? config->server_key : server_key,
-                                            client_key_file.empty() ? config->client_key_file : client_key_file);
+    auto server = server_key_of(server_key.empty() ? config->server_key : server_key);
+    auto curve = server ? publish::curve_client_from(*server, client_key_file.empty() ? config->client_key_file
+                                                                                     : client_key_file)
+                        : Result<publish::CurveClientOptions>(std::unexpected(server.error()));
     if (!curve) {
         std::fprintf(stderr, "wirewatch bridge: %s\n", curve.error().message.c_str());
         return 1;
