@@ -92,6 +92,53 @@ private:
     std::vector<std::size_t> newlines_;
 };
 
+// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when it is not well-formed
+// (overlong forms, surrogates and code points above U+10FFFF included).
+std::size_t utf8_length(std::string_view s, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    const unsigned char c = b(0);
+    if (c < 0x80) return 1;
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        if (c == 0xE0) lo = 0xA0;
+        if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        if (c == 0xF0) lo = 0x90;
+        if (c == 0xF4) hi = 0x8F;
+    } else {
+        return 0;
+    }
+    if (i + n > s.size()) return 0;
+    if (b(1) < lo || b(1) > hi) return 0;
+    for (std::size_t k = 2; k < n; ++k)
+        if (b(k) < 0x80 || b(k) > 0xBF) return 0;
+    return n;
+}
+
+// pugixml turns character references to surrogates (&#xD800;) into bytes that are not UTF-8;
+// they become U+FFFD here, before names are made unique, not later in the TOML writer (where
+// two such names could collapse into one).
+std::string valid_utf8(std::string s) {
+    if (std::ranges::all_of(s, [](char c) { return static_cast<unsigned char>(c) < 0x80; })) return s;
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto n = utf8_length(s, i);
+        if (n == 0) {
+            out += "\xEF\xBF\xBD";
+            ++i;
+        } else {
+            out.append(s, i, n);
+            i += n;
+        }
+    }
+    return out;
+}
+
 OpmlFeed feed_of(pugi::xml_node n, const std::vector<std::string>& folders, const LineIndex& lines) {
     OpmlFeed f;
     f.type = trim(attr(n, "type"));
@@ -100,11 +147,12 @@ OpmlFeed feed_of(pugi::xml_node n, const std::vector<std::string>& folders, cons
     // newsboat reads `url` when xmlUrl is missing; OPML's type="link"/"include" also use `url`,
     // but for a web page or another OPML file, which problem_of() rejects by type.
     if (trim(url).empty()) url = attr(n, "url");
-    f.url = normalize_url(url);
+    f.url = valid_utf8(normalize_url(url));
     f.title = trim(attr(n, "title"));
     if (f.title.empty()) f.title = trim(attr(n, "text"));
-    for (const auto& folder : folders) add_tag(f.tags, folder);
-    add_categories(f.tags, attr(n, "category"));
+    f.title = valid_utf8(std::move(f.title));
+    for (const auto& folder : folders) add_tag(f.tags, valid_utf8(folder));
+    add_categories(f.tags, valid_utf8(std::string(attr(n, "category"))));
     f.line = lines.line_of(n.offset_debug());
     return f;
 }
@@ -190,33 +238,6 @@ void write_folder(std::string& out, const Folder& f, int depth) {
         write_folder(out, c, depth + 1);
         out += indent + "</outline>\n";
     }
-}
-
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when it is not well-formed
-// (overlong forms, surrogates and code points above U+10FFFF included).
-std::size_t utf8_length(std::string_view s, std::size_t i) {
-    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    const unsigned char c = b(0);
-    if (c < 0x80) return 1;
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (i + n > s.size()) return 0;
-    if (b(1) < lo || b(1) > hi) return 0;
-    for (std::size_t k = 2; k < n; ++k)
-        if (b(k) < 0x80 || b(k) > 0xBF) return 0;
-    return n;
 }
 
 }  // namespace

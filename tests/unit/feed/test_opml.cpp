@@ -305,6 +305,18 @@ TEST(OpmlDecisions, PlanSkipsConfiguredUrlsAndMakesNamesUnique) {
     EXPECT_THAT(plan.invalid, IsEmpty());
 }
 
+TEST(OpmlHostile, SurrogateReferencesBecomeReplacementCharactersBeforeNamesAreMadeUnique) {
+    auto r = read_opml(
+        "<opml><body><outline text=\"x&#xD800;\" xmlUrl=\"https://a.example/\"/>"
+        "<outline text=\"x&#xD801;\" xmlUrl=\"https://b.example/\"/></body></opml>");
+    ASSERT_TRUE(r);
+    const auto plan = plan_import(*r, {}, {});
+    ASSERT_EQ(plan.add.size(), 2u);
+    auto loaded = config::load_string(to_feed_toml(plan.add), "s.toml");
+    ASSERT_TRUE(loaded) << config::to_string(loaded.error().front());
+    EXPECT_NE(loaded->feeds[0].name, loaded->feeds[1].name);
+}
+
 TEST(OpmlDecisions, CategoryAttributeAddsTags) {
     auto r = read_opml(
         "<opml><body><outline text=\"F\"><outline xmlUrl=\"https://c.example/\" "
