@@ -24,12 +24,6 @@
 #include "sink/file_cursor_store.h"
 #include "sink/sink_host.h"
 
-// TEMPORARY: fetch/http_post.cpp is not yet in ww_fetch's source list (daemon/fetch/
-// CMakeLists.txt belongs to the fetch module). Compiled here until it is; once ww_fetch has it,
-// delete this include (the linker does not pull the archive copy while this one exists, so the
-// two never clash).
-#include "fetch/http_post.cpp"
-
 namespace ww::cli {
 namespace {
 
