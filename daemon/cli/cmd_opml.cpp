@@ -71,18 +71,36 @@ std::optional<config::Config> load_config(const fs::path& file) {
     return std::move(*cfg);
 }
 
-void print_skips(const char* what, const std::vector<feed::ImportSkip>& skips) {
+void print_skips(std::FILE* to, const char* what, const std::vector<feed::ImportSkip>& skips) {
     if (skips.empty()) return;
-    std::printf("skipped %zu %s:\n", skips.size(), what);
+    std::fprintf(to, "skipped %zu %s:\n", skips.size(), what);
     for (const auto& s : skips) {
         const auto& label = s.feed.url.empty() ? s.feed.title : s.feed.url;
-        std::printf("  line %d: %s: %s\n", s.feed.line, label.c_str(), s.reason.c_str());
+        std::fprintf(to, "  line %d: %s: %s\n", s.feed.line, label.c_str(), s.reason.c_str());
     }
 }
 
-// Writes the new tables after whatever the file holds, then loads the whole config again: the
-// import succeeds only if the daemon would accept the result, otherwise the file is put back.
-int write_dropin(const Options& o, const fs::path& out, const std::string& toml) {
+bool in_feeds_d(const fs::path& out, const fs::path& config_dir) {
+    return out.parent_path().lexically_normal() == (config_dir / "feeds.d").lexically_normal() &&
+           out.extension() == ".toml";
+}
+
+// Whether the daemon would accept the config with the new file: the whole config when the file
+// is one of its drop-ins, else the file on its own.
+bool accepted(const Options& o, const fs::path& out, const fs::path& config_dir) {
+    if (in_feeds_d(out, config_dir)) return load_config(o.config).has_value();
+    std::string text;
+    if (!read_whole(out, text)) return false;
+    auto alone = config::load_string(text, out.string());
+    if (!alone)
+        for (const auto& p : alone.error()) std::fprintf(stderr, "config: %s\n", to_string(p).c_str());
+    return alone.has_value();
+}
+
+// Writes the new tables after whatever the file holds (through a temporary file and a rename,
+// so that a crash leaves the old file or the new one), then checks the result as the daemon
+// would; when it is refused, the file is put back as it was.
+int write_dropin(const Options& o, const fs::path& out, const fs::path& config_dir, const std::string& toml) {
     std::string before;
     const bool existed = read_whole(out, before);
     std::string text = before;
@@ -92,13 +110,15 @@ int write_dropin(const Options& o, const fs::path& out, const std::string& toml)
     std::error_code ec;
     fs::create_directories(out.parent_path(), ec);
     const fs::path tmp = out.string() + ".tmp";
-    if (!write_whole(tmp, text) || (fs::rename(tmp, out, ec), ec)) {
+    bool written = write_whole(tmp, text);
+    if (written) fs::rename(tmp, out, ec);
+    if (!written || ec) {
         std::fprintf(stderr, "wirewatch opml: cannot write %s\n", out.string().c_str());
         fs::remove(tmp, ec);
         return 1;
     }
-    if (!load_config(o.config)) {
-        std::fprintf(stderr, "wirewatch opml: the config no longer loads with %s; left unchanged\n",
+    if (!accepted(o, out, config_dir)) {
+        std::fprintf(stderr, "wirewatch opml: the config would be refused with %s; left unchanged\n",
                      out.string().c_str());
         if (existed)
             write_whole(out, before);
@@ -131,18 +151,22 @@ int import(const Options& o) {
     const auto toml = feed::to_feed_toml(plan.add);
     const fs::path dir = o.config.parent_path().empty() ? fs::path(".") : o.config.parent_path();
     const fs::path out = o.output.is_relative() ? dir / o.output : o.output;
+    // A dry run prints the TOML on stdout, so that it can be redirected; the summary goes aside.
+    std::FILE* summary = o.dry_run ? stderr : stdout;
     if (o.dry_run) {
         std::fwrite(toml.data(), 1, toml.size(), stdout);
-    } else if (!plan.add.empty()) {
-        if (int rc = write_dropin(o, out, toml); rc != 0) return rc;
-        if (out.parent_path() != dir / "feeds.d" || out.extension() != ".toml")
-            std::fprintf(stderr, "wirewatch opml: note: only %s/feeds.d/*.toml is read by the daemon\n",
-                         dir.string().c_str());
+        std::fprintf(summary, "dry run: %zu feeds to import, nothing written\n", plan.add.size());
+    } else if (plan.add.empty()) {
+        std::fprintf(summary, "imported 0 feeds\n");
+    } else {
+        if (int rc = write_dropin(o, out, dir, toml); rc != 0) return rc;
+        std::fprintf(summary, "imported %zu feeds into %s\n", plan.add.size(), out.string().c_str());
+        if (!in_feeds_d(out, dir))
+            std::fprintf(stderr, "wirewatch opml: note: the daemon reads only %s/*.toml\n",
+                         (dir / "feeds.d").string().c_str());
     }
-    std::printf("imported %zu feeds%s%s\n", plan.add.size(), o.dry_run ? " (dry run, nothing written)" : " into ",
-                o.dry_run || plan.add.empty() ? "" : out.string().c_str());
-    print_skips("as duplicates", plan.duplicates);
-    print_skips("as invalid", plan.invalid);
+    print_skips(summary, "as duplicates", plan.duplicates);
+    print_skips(summary, "as invalid", plan.invalid);
     return 0;
 }
 

@@ -495,8 +495,31 @@ TEST_F(OpmlCli, InvalidOutlinesAreListedWithLineAndReason) {
 
 TEST_F(OpmlCli, DryRunPrintsTomlAndWritesNothing) {
     ASSERT_EQ(run("import " + std::string(WW_OPML_FIXTURES) + "/newsboat.opml --dry-run --config " + config_.string()), 0);
-    EXPECT_THAT(out_, HasSubstr("[[feed]]\nurl = \"https://one.example.org/rss.xml\"\nname = \"One\"\n"));
+    EXPECT_THAT(out_, ::testing::StartsWith("# OPML line 7\n[[feed]]\nurl = \"https://one.example.org/rss.xml\"\nname = \"One\"\n"));
+    EXPECT_THAT(read(dir_ / "stderr"), HasSubstr("dry run: 3 feeds to import, nothing written"));
     EXPECT_FALSE(fs::exists(dir_ / "feeds.d"));
+}
+
+TEST_F(OpmlCli, AFileTheLoaderWouldRefuseIsPutBackAsItWas) {
+    // Outside feeds.d the file is checked on its own; this one is already broken, so appending
+    // cannot make it loadable and the import must leave it byte for byte.
+    const fs::path elsewhere = dir_ / "elsewhere.toml";
+    std::ofstream(elsewhere) << "not = [toml";
+    EXPECT_EQ(run("import " + std::string(WW_OPML_FIXTURES) + "/newsboat.opml --config " + config_.string() +
+                  " --output " + elsewhere.string()),
+              1);
+    EXPECT_THAT(read(dir_ / "stderr"), HasSubstr("left unchanged"));
+    EXPECT_EQ(read(elsewhere), "not = [toml");
+}
+
+TEST_F(OpmlCli, AnOutputOutsideFeedsDIsWrittenWithANote) {
+    EXPECT_EQ(run("import " + std::string(WW_OPML_FIXTURES) + "/newsboat.opml --config " + config_.string() +
+                  " --output other.toml"),
+              0);
+    EXPECT_THAT(read(dir_ / "stderr"), HasSubstr("the daemon reads only"));
+    auto alone = config::load_string(read(dir_ / "other.toml"), "other.toml");
+    ASSERT_TRUE(alone);
+    EXPECT_EQ(alone->feeds.size(), 3u);
 }
 
 TEST_F(OpmlCli, NotOpmlFailsAndWritesNothing) {
