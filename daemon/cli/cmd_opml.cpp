@@ -4,9 +4,10 @@
 // The decisions (what is a feed, a duplicate, a unique name, how TOML is escaped) are the pure
 // functions of feed/opml.h; this file only reads and writes files.
 //
-// WW_CLI_OPML: the `wirewatch` binary links this file only once daemon/feed/opml.cpp is part of
-// ww_feed; until then the command compiles to nothing, so that the binary keeps linking.
-#if defined(WW_CLI_OPML)
+// WW_FEED_HAS_OPML (a PUBLIC definition of ww_feed once daemon/feed/opml.cpp is part of it):
+// until then the command compiles to nothing, so that the `wirewatch` binary, which globs this
+// file, keeps linking.
+#if defined(WW_FEED_HAS_OPML)
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
