@@ -49,6 +49,8 @@ namespace {
 
 std::string basic_auth_of(const config::FeedConfig& f);
 
+bool is_store_error(std::string_view kind) { return kind.starts_with("store") || kind == "disk_full"; }
+
 // One configured feed as the loop sees it. Touched only on the io thread; workers and the store
 // thread get copies of what they need.
 struct FeedRuntime {
@@ -219,6 +221,7 @@ struct Daemon::Impl {
     void on_not_modified(FeedRuntime& f, const fetch::Response& response);
     void on_failure(FeedRuntime& f, const Error& e, schedule::FetchResult outcome);
     void mark_success(FeedRuntime& f);
+    void on_store_failure(FeedRuntime& f, const Error& e);
     void start_waiting_poll();
     void finish_poll(FeedRuntime& f, std::optional<schedule::FetchResult> outcome);
     void decide_next_check(FeedRuntime& f, schedule::FetchResult outcome);
@@ -386,6 +389,20 @@ void Daemon::Impl::on_not_modified(FeedRuntime& f, const fetch::Response& respon
     finish_poll(f, std::move(outcome));
 }
 
+// The feed was fine; our database was not (a full disk, a read-only directory, a lock). Nothing
+// of this poll was recorded, so its items are still new: retry soon, without counting it against
+// the feed, and keep the validators so that the next fetch gets the whole document again.
+void Daemon::Impl::on_store_failure(FeedRuntime& f, const Error& e) {
+    f.state.last_error = e.message;
+    f.state.last_error_kind = e.kind;
+    f.state.status = "error";
+    const auto retry = std::chrono::seconds(f.cfg.interval ? std::min<long long>(f.cfg.interval->count(), 30) : 30);
+    f.state.next_check_at = now_seconds() + retry;
+    spdlog::error("store: cannot record feed=\"{}\" kind={} next={} error=\"{}\"", f.cfg.name, e.kind,
+                  format_rfc3339(*f.state.next_check_at), e.message);
+    finish_poll(f, std::nullopt);
+}
+
 void Daemon::Impl::mark_success(FeedRuntime& f) {
     f.state.last_success_at = now_seconds();
     f.state.last_error.clear();
@@ -395,6 +412,7 @@ void Daemon::Impl::mark_success(FeedRuntime& f) {
 
 void Daemon::Impl::on_failure(FeedRuntime& f, const Error& e, schedule::FetchResult outcome) {
     count_fetch(f, e.kind, nullptr);
+    if (is_store_error(e.kind)) return on_store_failure(f, e);
     if (e.message.starts_with("feed:")) metrics.parse_errors.inc();
     f.state.last_error = e.message;
     f.state.last_error_kind = e.kind;

@@ -79,6 +79,10 @@ Result<std::unique_ptr<sink::SinkHost>> start_sinks(const config::Config& config
         if (!batch) return std::unexpected(batch.error());
         for (const auto& a : *batch) (*host)->offer({a.seq, a.topic, a.envelope});
         if (batch->size() < kBatch) break;
+        // A long backlog stays in the database, not in memory: wait until the sinks drained
+        // most of what they hold (start-up is not READY yet, so waiting here delays nothing).
+        while (!(*host)->wait_for_room(2 * kBatch, std::chrono::seconds(5)))
+            spdlog::info("sink: delivering the backlog lowest_cursor={}", (*host)->lowest_cursor());
         after = batch->back().seq;
     }
     return std::move(*host);

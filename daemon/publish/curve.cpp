@@ -150,8 +150,11 @@ Result<CurveKeyPair> load_secret_key_file(const std::filesystem::path& file) {
 }
 
 Result<std::string> load_public_key(std::string_view key_or_file) {
-    if (is_z85_key(key_or_file)) return std::string(key_or_file);
     const std::filesystem::path file{std::string(key_or_file)};
+    // A path can be 40 characters of the Z85 alphabet too: an existing file wins.
+    std::error_code ec;
+    if (is_z85_key(key_or_file) && !std::filesystem::is_regular_file(file, ec))
+        return std::string(key_or_file);
     auto text = read_file(file);
     if (!text) return std::unexpected(text.error());
     auto keys = parse_key_text(*text, file.string());

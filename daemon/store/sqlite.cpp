@@ -6,11 +6,26 @@ namespace ww::store::sql {
 
 namespace {
 
+// The kinds an operator acts on differently: a full disk or a read-only directory is fixed
+// outside wirewatch, a corrupt file needs a restore, a busy lock is transient.
+std::string kind_of(int primary_code) {
+    switch (primary_code) {
+        case SQLITE_BUSY:
+        case SQLITE_LOCKED: return "store_busy";
+        case SQLITE_FULL: return "disk_full";
+        case SQLITE_READONLY: return "store_readonly";
+        case SQLITE_CORRUPT:
+        case SQLITE_NOTADB: return "store_corrupt";
+        case SQLITE_IOERR: return "store_io";
+        case SQLITE_CANTOPEN: return "store_open";
+        default: return "store";
+    }
+}
+
 Error sqlite_error(sqlite3* db, std::string_view what) {
-    std::string kind = "store";
-    const int code = db ? sqlite3_errcode(db) : SQLITE_ERROR;
-    if (code == SQLITE_BUSY || code == SQLITE_LOCKED) kind = "busy";
-    return Error{kind, "store: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "")};
+    // Extended result codes are on: the primary code is the low byte.
+    const int code = (db ? sqlite3_errcode(db) : SQLITE_ERROR) & 0xff;
+    return Error{kind_of(code), "store: " + std::string(what) + ": " + (db ? sqlite3_errmsg(db) : "")};
 }
 
 }  // namespace
@@ -20,7 +35,7 @@ Result<Database> Database::open(const std::filesystem::path& file, int flags) {
     const int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
     Database db(raw);  // owns the handle even when open failed (sqlite3 allocates it anyway)
     if (rc != SQLITE_OK) {
-        return fail("store", "store: cannot open " + file.string() + ": " +
+        return fail(kind_of(rc & 0xff), "store: cannot open " + file.string() + ": " +
                                  (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
     }
     sqlite3_extended_result_codes(raw, 1);

@@ -157,20 +157,26 @@ Result<Store> Store::open(const std::filesystem::path& state_dir, Mode mode,
     }
     auto db = sql::Database::open(file, flags);
     if (!db) return propagate(db);
+    // Every failure from here on names the file: "database disk image is malformed" alone does
+    // not tell an operator which file to restore.
+    auto named = [&file](Error e) {
+        e.message += " (" + file.string() + ")";
+        return std::unexpected(std::move(e));
+    };
     sqlite3_busy_timeout(db->get(), options.busy_timeout_ms);
     if (auto r = db->exec("PRAGMA cache_size = -" + std::to_string(options.cache_kib)); !r)
-        return propagate(r);
+        return named(r.error());
 
     if (mode == Mode::read_write) {
         // WAL lets readers (`wirewatch feeds`, the replay server) run while the daemon writes.
         const std::string pragmas = std::string("PRAGMA journal_mode = WAL; PRAGMA synchronous = ") +
                                     (options.synchronous_full ? "FULL" : "NORMAL") +
                                     "; PRAGMA foreign_keys = ON;";
-        if (auto r = db->exec(pragmas); !r) return propagate(r);
-        if (auto r = migrate(*db, file); !r) return propagate(r);
+        if (auto r = db->exec(pragmas); !r) return named(r.error());
+        if (auto r = migrate(*db, file); !r) return named(r.error());
     } else {
         auto version = schema_version(*db);
-        if (!version) return propagate(version);
+        if (!version) return named(version.error());
         if (*version == 0)
             return fail("store", "store: " + file.string() + " is not initialised yet");
         if (*version > int(migrations().size()))

@@ -81,7 +81,7 @@ struct RecordResult {
 enum class Mode { read_write, read_only };
 
 struct StoreOptions {
-    // How long a statement waits for another connection's lock before failing "busy".
+    // How long a statement waits for another connection's lock before failing "store_busy".
     int busy_timeout_ms = 5000;
     // FULL fsyncs the WAL at every commit. A committed alert is published right after the
     // commit, so a power loss must not be able to roll it back: its seq would be handed out
