@@ -12,8 +12,8 @@
 namespace ww::feed {
 namespace {
 
-// Deeper folders than this are flattened into the last one: a tag list is read by people, and
-// the bound keeps write_opml's recursion shallow whatever a hostile file nests.
+// Folders deeper than this add no tags: a tag list is read by people, and the bound keeps
+// write_opml's recursion shallow whatever a hostile file nests.
 constexpr std::size_t max_tags = 16;
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -34,7 +34,11 @@ bool iequals(std::string_view a, std::string_view b) {
 // Readers still export the `feed:` pseudo-scheme (feed://host/rss, feed:https://host/rss); the
 // scheme is lower-cased because the config accepts only "http://" and "https://" as written.
 std::string normalize_url(std::string_view raw) {
-    std::string url = trim(raw);
+    std::string_view u = raw;
+    // A loop, not recursion: a hostile file may repeat "feed:" a million times.
+    while (u.size() > 5 && iequals(u.substr(0, 5), "feed:") && !iequals(u.substr(0, 7), "feed://"))
+        u.remove_prefix(5);
+    std::string url = trim(u);
     const auto colon = url.find("://");
     if (colon != std::string::npos &&
         std::all_of(url.begin(), url.begin() + static_cast<std::ptrdiff_t>(colon),
@@ -42,14 +46,10 @@ std::string normalize_url(std::string_view raw) {
         for (std::size_t i = 0; i < colon; ++i) url[i] = lower(url[i]);
     }
     if (url.starts_with("feed://")) return "http://" + url.substr(7);
-    if (url.size() > 5 && iequals(std::string_view(url).substr(0, 5), "feed:")) {
-        std::string rest = url.substr(5);
-        return normalize_url(rest);
-    }
     return url;
 }
 
-std::string_view attr(pugi::xml_node n, const char* name) { return n.attribute(name).as_string(); }
+std::string_view attr_of(pugi::xml_node n, const char* name) { return n.attribute(name).as_string(); }
 
 bool has_outline_child(pugi::xml_node n) {
     for (auto c : n.children())
@@ -139,47 +139,51 @@ std::string valid_utf8(std::string s) {
     return out;
 }
 
-OpmlFeed feed_of(pugi::xml_node n, const std::vector<std::string>& folders, const LineIndex& lines) {
+OpmlFeed feed_of(pugi::xml_node n, const std::vector<std::string>& folder_tags, const LineIndex& lines) {
     OpmlFeed f;
-    f.type = trim(attr(n, "type"));
-    std::string_view url = attr(n, "xmlUrl");
-    if (trim(url).empty()) url = attr(n, "xmlurl");  // some hand-written files lower-case it
+    f.type = trim(attr_of(n, "type"));
+    std::string_view url = attr_of(n, "xmlUrl");
+    if (trim(url).empty()) url = attr_of(n, "xmlurl");  // some hand-written files lower-case it
     // newsboat reads `url` when xmlUrl is missing; OPML's type="link"/"include" also use `url`,
     // but for a web page or another OPML file, which problem_of() rejects by type.
-    if (trim(url).empty()) url = attr(n, "url");
+    if (trim(url).empty()) url = attr_of(n, "url");
     f.url = valid_utf8(normalize_url(url));
-    f.title = trim(attr(n, "title"));
-    if (f.title.empty()) f.title = trim(attr(n, "text"));
+    f.title = trim(attr_of(n, "title"));
+    if (f.title.empty()) f.title = trim(attr_of(n, "text"));
     f.title = valid_utf8(std::move(f.title));
-    for (const auto& folder : folders) add_tag(f.tags, valid_utf8(folder));
-    add_categories(f.tags, valid_utf8(std::string(attr(n, "category"))));
+    f.tags = folder_tags;
+    add_categories(f.tags, valid_utf8(std::string(attr_of(n, "category"))));
     f.line = lines.line_of(n.offset_debug());
     return f;
 }
 
-// Walks <body> without recursion (a hostile file may nest outlines a million deep); `folders`
-// holds the names of the folder outlines above the current node.
+// Walks <body> without recursion (a hostile file may nest outlines a million deep). The tags
+// of the folders above the current node are kept as one list (capped, so copying it into each
+// feed stays cheap however deep the nesting) with, per open folder, the list's size before it.
 std::vector<OpmlFeed> collect(pugi::xml_node body, const LineIndex& lines) {
     std::vector<OpmlFeed> out;
-    std::vector<std::string> folders;
+    std::vector<std::string> folder_tags;
+    std::vector<std::size_t> marks;
     pugi::xml_node n = body.first_child();
     while (n) {
         const bool outline = n.type() == pugi::node_element && iequals(n.name(), "outline");
-        const bool has_url = outline && (!trim(attr(n, "xmlUrl")).empty() ||
-                                         !trim(attr(n, "xmlurl")).empty() ||
-                                         !trim(attr(n, "url")).empty());
+        const bool has_url = outline && (!trim(attr_of(n, "xmlUrl")).empty() ||
+                                         !trim(attr_of(n, "xmlurl")).empty() ||
+                                         !trim(attr_of(n, "url")).empty());
         if (outline && !has_url && has_outline_child(n)) {
-            std::string name = trim(attr(n, "text"));
-            if (name.empty()) name = trim(attr(n, "title"));
-            folders.push_back(std::move(name));
+            std::string name = trim(attr_of(n, "text"));
+            if (name.empty()) name = trim(attr_of(n, "title"));
+            marks.push_back(folder_tags.size());
+            add_tag(folder_tags, valid_utf8(std::move(name)));
             n = n.first_child();
             continue;
         }
-        if (outline) out.push_back(feed_of(n, folders, lines));
+        if (outline) out.push_back(feed_of(n, folder_tags, lines));
         while (n && !n.next_sibling()) {
             n = n.parent();
             if (n == body) return out;
-            folders.pop_back();
+            folder_tags.resize(marks.back());
+            marks.pop_back();
         }
         n = n.next_sibling();
     }

@@ -239,6 +239,23 @@ TEST(OpmlHostile, DeepNestingNeitherRecursesNorGrowsTagsWithoutBound) {
     EXPECT_FALSE(write_opml(*r, "deep").empty());
 }
 
+TEST(OpmlHostile, AFeedAtEveryLevelOfDeepNestingStaysLinear) {
+    // 20,000 levels, each with a feed: walking the folder list per feed would be 2e8 steps.
+    std::string xml = "<opml><body>";
+    const int depth = 20'000;
+    for (int i = 0; i < depth; ++i)
+        xml += "<outline text=\"d" + std::to_string(i % 40) + "\"><outline xmlUrl=\"https://l" +
+               std::to_string(i) + ".example/\"/>";
+    for (int i = 0; i < depth; ++i) xml += "</outline>";
+    xml += "</body></opml>";
+    auto r = read_opml(xml);
+    ASSERT_TRUE(r) << r.error().message;
+    ASSERT_EQ(r->size(), static_cast<std::size_t>(depth));
+    EXPECT_EQ((*r)[0].tags.size(), 1u);
+    EXPECT_EQ(r->back().tags.size(), 16u);  // capped
+    EXPECT_EQ(r->back().tags.front(), "d0");
+}
+
 // ---- Pure decisions, by table ----------------------------------------------------------
 
 TEST(OpmlDecisions, ProblemOf) {
@@ -332,6 +349,12 @@ TEST(OpmlDecisions, FeedSchemeVariants) {
         "<outline xmlUrl=\"FEED://b.example/y\"/><outline url=\"https://c.example/z\"/></body></opml>");
     ASSERT_TRUE(r);
     EXPECT_THAT(urls_of(*r), ElementsAre("https://a.example/x", "http://b.example/y", "https://c.example/z"));
+    std::string many = "<opml><body><outline xmlUrl=\"";
+    for (int i = 0; i < 200'000; ++i) many += "feed:";
+    many += "https://d.example/\"/></body></opml>";
+    auto deep = read_opml(many);
+    ASSERT_TRUE(deep);
+    EXPECT_EQ((*deep)[0].url, "https://d.example/");
 }
 
 // ---- TOML out ---------------------------------------------------------------------------
