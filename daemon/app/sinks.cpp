@@ -45,10 +45,8 @@ std::vector<sink::SinkSpec> sink_specs(const std::vector<config::SinkConfig>& si
     return specs;
 }
 
-sink::HostServices host_services(const config::Config& config) {
-    sink::HostServices services;
-    services.plugin_dir = config.daemon.plugin_dir;
-    services.log = [](sink::LogLevel level, std::string_view line) {
+sink::LogFn sink_log() {
+    return [](sink::LogLevel level, std::string_view line) {
         switch (level) {
             case sink::LogLevel::debug: spdlog::debug("{}", line); break;
             case sink::LogLevel::info: spdlog::info("{}", line); break;
@@ -56,7 +54,10 @@ sink::HostServices host_services(const config::Config& config) {
             case sink::LogLevel::error: spdlog::error("{}", line); break;
         }
     };
-    services.http = [](const sink::HttpRequest& r) -> Result<sink::HttpResponse> {
+}
+
+sink::HttpFn sink_http() {
+    return [](const sink::HttpRequest& r) -> Result<sink::HttpResponse> {
         fetch::PostRequest post{.method = r.method, .url = r.url, .headers = r.headers,
                                 .body = r.body, .timeout = r.timeout};
         auto response = fetch::http_post(post);
@@ -64,6 +65,13 @@ sink::HostServices host_services(const config::Config& config) {
         return sink::HttpResponse{static_cast<int>(response->status), std::move(response->headers),
                                   std::move(response->body)};
     };
+}
+
+sink::HostServices host_services(const config::Config& config) {
+    sink::HostServices services;
+    services.plugin_dir = config.daemon.plugin_dir;
+    services.log = sink_log();
+    services.http = sink_http();
     return services;
 }
 

@@ -29,7 +29,10 @@ private:
 
 std::vector<sink::SinkSpec> sink_specs(const std::vector<config::SinkConfig>& sinks);
 
-// Logging through spdlog and HTTP through fetch::http_post, for plugins.
+// What the daemon and `wirewatch bridge` lend to plugins: logging through spdlog, HTTP through
+// fetch::http_post (curl stays in the fetch module).
+sink::LogFn sink_log();
+sink::HttpFn sink_http();
 sink::HostServices host_services(const config::Config& config);
 
 // Starts every [[sink]] and offers them what they are owed from the alert log (everything after

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "app/sinks.h"
 #include "cli/registry.h"
-#include "fetch/http_post.h"
 #include "publish/curve.h"
 #include "publish/resume.h"
 #include "publish/subscriber.h"
@@ -161,29 +161,6 @@ std::optional<BridgeConfig> load_config(const std::string& file) {
     return c;
 }
 
-sink::HttpFn curl_http() {
-    return [](const sink::HttpRequest& r) -> Result<sink::HttpResponse> {
-        fetch::PostRequest p;
-        p.method = r.method;
-        p.url = r.url;
-        p.headers = r.headers;
-        p.body = r.body;
-        p.timeout = r.timeout;
-        auto res = fetch::http_post(p);
-        if (!res) return std::unexpected(res.error());
-        return sink::HttpResponse{int(res->status), std::move(res->headers), std::move(res->body)};
-    };
-}
-
-void log_line(sink::LogLevel level, std::string_view line) {
-    switch (level) {
-        case sink::LogLevel::debug: spdlog::debug("{}", line); break;
-        case sink::LogLevel::info: spdlog::info("{}", line); break;
-        case sink::LogLevel::warn: spdlog::warn("{}", line); break;
-        case sink::LogLevel::error: spdlog::error("{}", line); break;
-    }
-}
-
 // Subscribes first, then replays from `covered`, and offers every alert to the sinks until a
 // signal arrives. The sinks' own cursors make a replayed duplicate harmless.
 int feed_sinks(const BridgeConfig& c, const publish::CurveClientOptions& curve, sink::SinkHost& host) {
@@ -261,7 +238,7 @@ int bridge(std::span<const std::string_view> args) {
         return 1;
     }
     install_signal_handlers();
-    auto host = sink::SinkHost::start(config->sinks, {config->plugin_dir, &log_line, curl_http(), {}, nullptr}, *store);
+    auto host = sink::SinkHost::start(config->sinks, {config->plugin_dir, app::sink_log(), app::sink_http(), {}, nullptr}, *store);
     if (!host) {
         std::fprintf(stderr, "wirewatch bridge: %s\n", host.error().message.c_str());
         return 1;
