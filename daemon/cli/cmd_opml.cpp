@@ -3,11 +3,7 @@
 // `wirewatch opml export [--config FILE]` prints the configured feeds as OPML 2.0.
 // The decisions (what is a feed, a duplicate, a unique name, how TOML is escaped) are the pure
 // functions of feed/opml.h; this file only reads and writes files.
-//
-// WW_FEED_HAS_OPML (a PUBLIC definition of ww_feed once daemon/feed/opml.cpp is part of it):
-// until then the command compiles to nothing, so that the `wirewatch` binary, which globs this
-// file, keeps linking.
-#if defined(WW_FEED_HAS_OPML)
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -211,4 +207,3 @@ WW_CLI_COMMAND("opml", "import feeds from another reader's OPML, or export them"
 
 }  // namespace
 }  // namespace ww::cli
-#endif

@@ -3,9 +3,7 @@
 // accepted plans into [[feed]] tables that the config loader accepts whole (the import writes
 // nothing the daemon would refuse); and the export of the planned feeds reads back to the
 // same URLs. Seeds: tests/fixtures/opml/.
-//
-// WW_FEED_HAS_OPML is a PUBLIC definition of ww_feed once daemon/feed/opml.cpp is part of it;
-// until then this target fuzzes nothing rather than break the link of every fuzz target.
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -17,11 +15,6 @@
 #include "feed/opml.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-#if !defined(WW_FEED_HAS_OPML)
-    (void)data;
-    (void)size;
-    return 0;
-#else
     const std::string_view xml(reinterpret_cast<const char*>(data), size);
     const auto read = ww::feed::read_opml(xml);
     if (!read) {
@@ -42,5 +35,4 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::ranges::sort(after);
     if (before != after) __builtin_trap();
     return 0;
-#endif
 }
