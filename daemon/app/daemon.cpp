@@ -70,10 +70,12 @@ struct FeedRuntime {
 
 // Replay reads the alert log through its own read-only connection, on the replay thread, so
 // that a large replay never waits on (or delays) the writer.
-publish::ReplaySource replay_source(std::filesystem::path state_dir) {
+publish::ReplaySource replay_source(std::filesystem::path state_dir,
+                                   std::shared_ptr<std::atomic<std::uint64_t>> requests) {
     auto db = std::make_shared<std::optional<store::Store>>();
-    return [db, state_dir = std::move(state_dir)](std::int64_t after, std::string_view prefix,
-                                                  std::size_t limit) -> Result<publish::ReplaySlice> {
+    return [db, state_dir = std::move(state_dir), requests](std::int64_t after, std::string_view prefix,
+                                                            std::size_t limit) -> Result<publish::ReplaySlice> {
+        requests->fetch_add(1, std::memory_order_relaxed);
         if (!*db) {
             auto opened = store::Store::open(state_dir, store::Mode::read_only);
             if (!opened) return std::unexpected(opened.error());
@@ -191,6 +193,7 @@ struct Daemon::Impl {
     http::DaemonMetrics metrics;
     Notifier notifier;
     std::optional<http::Server> http_server;
+    std::shared_ptr<std::atomic<std::uint64_t>> replay_requests;  // counted on the replay thread
     bool ready = false;
     bool store_healthy = true;
     std::string last_status;
@@ -614,6 +617,8 @@ Result<void> Daemon::Impl::start_http() {
         for (const auto& [status, n] : by_status) metrics.feeds.with({status}).set(n);
         metrics.queue_depth.with({"polls"}).set(static_cast<double>(polls_in_progress));
         metrics.queue_depth.with({"fetch_queue"}).set(static_cast<double>(http.queued()));
+        if (const auto n = replay_requests->load(); n > metrics.replay_requests.value())
+            metrics.replay_requests.inc(n - metrics.replay_requests.value());
         if (sinks) {
             for (const auto& st : sinks->status()) {
                 metrics.queue_depth.with({"sink:" + st.name}).set(static_cast<double>(st.counters.queued));
@@ -833,6 +838,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
         cursor_store = std::move(*cs);
         sinks = std::move(*host);
     }
+    auto replay_requests = std::make_shared<std::atomic<std::uint64_t>>(0);
     auto curve = publish::curve_server_from(cfg.publish.curve_secret_key_file, cfg.publish.curve_allowed_clients);
     if (!curve) return std::unexpected(curve.error());
     // Bound before the first fetch, so that a subscriber can connect before any alert exists.
@@ -845,13 +851,14 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
                                                 .max_batch = cfg.publish.max_batch,
                                                 .curve = *curve,
                                                 .allow_insecure = cfg.publish.allow_insecure},
-                                               replay_source(cfg.daemon.state_dir));
+                                               replay_source(cfg.daemon.state_dir, replay_requests));
     if (!replay) return std::unexpected(replay.error());
 
     auto impl = std::make_unique<Impl>(std::move(cfg), options, std::move(*store),
                                        std::move(*publisher), std::move(*replay), std::move(watchlists),
                                        std::move(cursor_store), std::move(sinks));
     impl->last_seq = *last_seq;
+    impl->replay_requests = std::move(replay_requests);
     if (auto up = impl->start_http(); !up) return std::unexpected(up.error());
     for (std::size_t i = 0; i < states.size(); ++i)
         impl->feeds.emplace_back(impl->io, impl->cfg.feeds[i], std::move(states[i]));

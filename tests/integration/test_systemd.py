@@ -196,6 +196,13 @@ class HttpEndpoints(SystemdTestCase):
             check = subprocess.run([promtool, "check", "metrics"], input=text.encode(), capture_output=True)
             self.assertEqual(check.returncode, 0, check.stdout.decode() + check.stderr.decode())
 
+        # A replay request is counted (the replay server runs on its own thread).
+        replay = subprocess.run([os.path.join(os.environ.get("WW_BIN_DIR", ""), "wirewatch"), "replay",
+                                 "--endpoint", self.daemon.replay, "--json"],
+                                capture_output=True, text=True, timeout=30)
+        self.assertEqual(replay.returncode, 0, replay.stderr)
+        self.assertIn("wirewatch_replay_requests_total 1", http_get(self.http_port, "/metrics")[2])
+
         status, headers, body = http_get(self.http_port, "/api/feeds")
         self.assertEqual(status, 200)
         self.assertIn("application/json", headers["Content-Type"])
