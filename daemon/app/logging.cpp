@@ -1,10 +1,15 @@
 #include "app/logging.h"
 
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
+
+#include <cctype>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/sinks/systemd_sink.h>
 #include <spdlog/spdlog.h>
 
 namespace ww::app {
@@ -13,7 +18,85 @@ namespace {
 // systemd sets JOURNAL_STREAM for services whose stderr goes to the journal.
 bool under_journal() { return std::getenv("JOURNAL_STREAM") != nullptr; }
 
+int priority_of(spdlog::level::level_enum level) {
+    switch (level) {
+        case spdlog::level::trace:
+        case spdlog::level::debug: return 7;     // LOG_DEBUG
+        case spdlog::level::info: return 6;      // LOG_INFO
+        case spdlog::level::warn: return 4;      // LOG_WARNING
+        case spdlog::level::err: return 3;       // LOG_ERR
+        case spdlog::level::critical: return 2;  // LOG_CRIT
+        default: return 6;
+    }
+}
+
+std::string field_name(std::string_view key) {
+    std::string name = "WW_";
+    for (const char c : key) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u))
+            name += static_cast<char>(std::toupper(u));
+        else if (c == '_' || c == '-')
+            name += '_';
+    }
+    return name;
+}
+
+// Sends each line to the journal with its priority and its key=value pairs as fields.
+class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        const std::string_view text(msg.payload.data(), msg.payload.size());
+        std::vector<std::string> fields;
+        fields.push_back("MESSAGE=" + std::string(text));
+        fields.push_back("PRIORITY=" + std::to_string(priority_of(msg.level)));
+        fields.push_back("SYSLOG_IDENTIFIER=wirewatchd");
+        for (auto& [key, value] : journal_fields(text)) fields.push_back(key + "=" + value);
+        std::vector<iovec> iov;
+        iov.reserve(fields.size());
+        for (auto& f : fields) iov.push_back({f.data(), f.size()});
+        sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
+    }
+    void flush_() override {}
+};
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> journal_fields(std::string_view line) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::size_t i = 0;
+    if (const auto colon = line.find(": "); colon != std::string_view::npos &&
+                                            line.substr(0, colon).find(' ') == std::string_view::npos) {
+        out.emplace_back("WW_MODULE", std::string(line.substr(0, colon)));
+        i = colon + 2;
+    }
+    while (i < line.size()) {
+        const auto end_of_word = line.find(' ', i);
+        const auto eq = line.find('=', i);
+        if (eq == std::string_view::npos) break;
+        if (end_of_word != std::string_view::npos && end_of_word < eq) {  // a bare word
+            i = end_of_word + 1;
+            continue;
+        }
+        const auto key = line.substr(i, eq - i);
+        std::string value;
+        std::size_t j = eq + 1;
+        if (j < line.size() && line[j] == '"') {
+            for (++j; j < line.size() && line[j] != '"'; ++j) {
+                if (line[j] == '\\' && j + 1 < line.size()) ++j;
+                value += line[j];
+            }
+            ++j;  // the closing quote
+        } else {
+            const auto stop = line.find(' ', j);
+            value = std::string(line.substr(j, stop == std::string_view::npos ? line.size() - j : stop - j));
+            j = stop == std::string_view::npos ? line.size() : stop;
+        }
+        if (!key.empty() && field_name(key).size() > 3) out.emplace_back(field_name(key), std::move(value));
+        i = j + 1;
+    }
+    return out;
+}
 
 bool set_log_level(std::string_view level) {
     const auto lvl = spdlog::level::from_str(std::string(level));
@@ -25,9 +108,7 @@ bool set_log_level(std::string_view level) {
 bool init_logging(std::string_view level) {
     std::shared_ptr<spdlog::logger> logger;
     if (under_journal()) {
-        logger = std::make_shared<spdlog::logger>(
-            "wirewatchd", std::make_shared<spdlog::sinks::systemd_sink_mt>("wirewatchd"));
-        logger->set_pattern("%v");  // the journal records time, priority and unit itself
+        logger = std::make_shared<spdlog::logger>("wirewatchd", std::make_shared<JournalSink>());
     } else {
         logger = std::make_shared<spdlog::logger>(
             "wirewatchd", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
