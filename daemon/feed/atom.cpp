@@ -7,19 +7,6 @@
 namespace ww::feed {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
-    while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
-    return s;
-}
-
-std::uint64_t to_u64(std::string_view s) {
-    s = trim(s);
-    std::uint64_t v = 0;
-    std::from_chars(s.data(), s.data() + s.size(), v);
-    return v;
-}
-
 // Ns::none too: feeds that forget xmlns on <feed> are still Atom to every reader.
 bool is_atom(Ns ns) { return ns == Ns::atom || ns == Ns::atom03 || ns == Ns::none; }
 

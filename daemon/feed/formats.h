@@ -2,6 +2,8 @@
 
 // Internal to the feed module: the format readers behind parse.cpp's dispatcher.
 
+#include <charconv>
+#include <cstdint>
 #include <deque>
 #include <optional>
 #include <string>
@@ -13,6 +15,21 @@
 #include "feed/xml.h"
 
 namespace ww::feed {
+
+// Whitespace (and control characters) off both ends.
+inline std::string_view trim(std::string_view s) {
+    while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
+    while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
+    return s;
+}
+
+// A length or size attribute: 0 when it is not a number (feeds write "", "unknown", "-1").
+inline std::uint64_t to_u64(std::string_view s) {
+    s = trim(s);
+    std::uint64_t v = 0;
+    std::from_chars(s.data(), s.data() + s.size(), v);
+    return v;
+}
 
 // What every XML format reader shares: options, name resolution, the feed being filled, and
 // the counters that end up in the bozo flag.

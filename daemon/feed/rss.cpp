@@ -6,19 +6,6 @@
 namespace ww::feed {
 namespace {
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') s.remove_prefix(1);
-    while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') s.remove_suffix(1);
-    return s;
-}
-
-std::uint64_t to_u64(std::string_view s) {
-    s = trim(s);
-    std::uint64_t v = 0;
-    std::from_chars(s.data(), s.data() + s.size(), v);
-    return v;
-}
-
 bool main_ns(Ns ns, Ns main) { return ns == main || ns == Ns::none; }
 
 void add_unique(std::vector<std::string>& list, std::string value) {
