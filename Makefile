@@ -33,7 +33,7 @@ demo: build
 test-sanitize: deps
 	cmake -S . -B $(BUILD)-asan -G Ninja -DWW_SANITIZE=ON -DWW_BENCH=OFF $(CMAKE_ARGS)
 	cmake --build $(BUILD)-asan -j $(JOBS)
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	WW_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 test-tsan: deps

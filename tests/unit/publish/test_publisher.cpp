@@ -1,5 +1,7 @@
 #include "publish/publisher.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include <condition_variable>
@@ -138,7 +140,9 @@ TEST(Publisher, CurveAllowlistAdmitsKnownClientsAndLogsRefusedOnes) {
 
 // Clients that fail before ZAP is asked: the socket monitor reports them with the address
 // noted when their connection was accepted.
-void expect_refused_before_zap(CurveClientOptions client_curve, const std::string& reason_part) {
+// `reasons`: what the log may say; a slow machine can turn a mismatch into a broken pipe before
+// libzmq reports the mechanism, and either way the peer is named and gets nothing.
+void expect_refused_before_zap(CurveClientOptions client_curve, std::vector<std::string> reasons) {
     const auto server = *generate_keypair();
     const auto client = *generate_keypair();
     std::mutex mutex;
@@ -160,7 +164,9 @@ void expect_refused_before_zap(CurveClientOptions client_curve, const std::strin
         ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !refusals.empty(); }));
         EXPECT_EQ(refusals[0].socket, "pub");
         EXPECT_EQ(refusals[0].address, "127.0.0.1");
-        EXPECT_NE(refusals[0].reason.find(reason_part), std::string::npos) << refusals[0].reason;
+        EXPECT_TRUE(std::ranges::any_of(reasons, [&](const std::string& part) {
+            return refusals[0].reason.find(part) != std::string::npos;
+        })) << refusals[0].reason;
     }
     ASSERT_TRUE(pub.send("alert.wl", "secret"));
     ASSERT_TRUE(next_alert(good));
@@ -170,11 +176,11 @@ void expect_refused_before_zap(CurveClientOptions client_curve, const std::strin
 }
 
 TEST(Publisher, APlaintextClientGetsNothingFromACurveServerAndIsLogged) {
-    expect_refused_before_zap({}, "mechanism mismatch");
+    expect_refused_before_zap({}, {"mechanism mismatch", "handshake failed"});
 }
 
 TEST(Publisher, AClientWithTheWrongServerKeyGetsNothingAndIsLogged) {
-    expect_refused_before_zap({generate_keypair()->public_key, *generate_keypair()}, "wrong server key");
+    expect_refused_before_zap({generate_keypair()->public_key, *generate_keypair()}, {"wrong server key"});
 }
 
 }  // namespace
