@@ -32,9 +32,11 @@ Result<Source> read_file(const std::string& path) {
     return s;
 }
 
-Result<Source> download(const std::string& url) {
+// The daemon's client with its defaults, SSRF guard included: a URL on a private network needs
+// --allow-private, as a feed needs allow_private_networks.
+Result<Source> download(const std::string& url, bool allow_private) {
     boost::asio::io_context io;
-    fetch::HttpClient client(io, {});
+    fetch::HttpClient client(io, {.allow_private_networks = allow_private});
     Result<Source> out = fail("fetch", "parse: no response from " + url);
     client.get({.url = url}, [&](Result<fetch::Response> r) {
         if (!r) {
@@ -63,15 +65,17 @@ void print_summary(const Feed& feed) {
 }
 
 int usage(std::FILE* out) {
-    std::fprintf(out, "usage: wirewatch parse FILE|URL [--content-type \"text/xml; charset=koi8-r\"] [--json]\n");
+    std::fprintf(out, "usage: wirewatch parse FILE|URL [--content-type \"text/xml; charset=koi8-r\"] [--json]\n"
+                      "                      [--allow-private]   (fetch a URL on a loopback or private address)\n");
     return out == stdout ? 0 : 2;
 }
 
 int parse_command(std::span<const std::string_view> args) {
     std::string target, content_type;
-    bool json = false, content_type_given = false;
+    bool json = false, content_type_given = false, allow_private = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--json") json = true;
+        else if (args[i] == "--allow-private") allow_private = true;
         else if (args[i] == "--help" || args[i] == "-h") return usage(stdout);
         else if (args[i] == "--content-type" && i + 1 < args.size()) {
             content_type = std::string(args[++i]);
@@ -81,7 +85,7 @@ int parse_command(std::span<const std::string_view> args) {
     }
     if (target.empty()) return usage(stderr);
     const bool is_url = target.starts_with("http://") || target.starts_with("https://");
-    auto source = is_url ? download(target) : read_file(target);
+    auto source = is_url ? download(target, allow_private) : read_file(target);
     if (!source) {
         std::fprintf(stderr, "wirewatch parse: %s\n", source.error().message.c_str());
         return 1;

@@ -48,6 +48,36 @@ def main():
         check(r.returncode == 0 and json.loads(r.stdout)["title"] == "Мир", "--content-type charset")
     finally:
         os.unlink(f.name)
+
+    # A URL: the daemon's client, SSRF guard included. Loopback is refused unless asked for.
+    import http.server
+    import threading
+    with open(os.path.join(FIXTURES, "rss2_world.xml"), "rb") as fx:
+        served = fx.read()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *a):
+            pass
+
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(served)))
+            self.end_headers()
+            self.wfile.write(served)
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/feed.rss"
+    try:
+        r = run(url, "--json")
+        check(r.returncode == 1 and b"refused to connect" in r.stderr,
+              f"a loopback URL is refused by default: {r.returncode} {r.stderr!r}")
+        r = run(url, "--allow-private", "--json")
+        check(r.returncode == 0 and json.loads(r.stdout)["items"][0]["key"] == "guid:herald-2026-0001",
+              f"--allow-private fetches it: {r.returncode} {r.stderr!r}")
+    finally:
+        httpd.shutdown()
     print("ok")
 
 
