@@ -59,7 +59,6 @@ struct FeedRuntime {
     config::FeedConfig cfg;
     store::FeedState state;
     asio::steady_timer timer;
-    std::string title;  // the feed's own title, learned from its last parse
     FeedHints hints;    // ttl, skipHours/Days from the last parse: a 304 still honours them
     std::string basic_auth;  // "user:password", read once from password_file
     bool in_flight = false;
@@ -322,7 +321,9 @@ void Daemon::Impl::on_fetched(FeedRuntime& f, Result<fetch::Response> r) {
 }
 
 void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
-    FeedContext ctx{f.state.id, f.cfg.name, f.cfg.name, f.cfg.url, f.cfg.language, f.cfg.backfill};
+    // A feed configured without a name (its name defaults to its URL) is shown by its own title.
+    const std::string title = f.cfg.name != f.cfg.url ? f.cfg.name : "";
+    FeedContext ctx{f.state.id, f.cfg.name, title, f.cfg.url, f.cfg.language, f.cfg.backfill};
     // Parse and match off the loop; record on the store thread; publish back on the loop.
     asio::post(workers, [this, &f, ctx = std::move(ctx), response = std::move(response),
                          snapshot = watchlists.load(),
@@ -362,7 +363,6 @@ void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result
                      response.permanent_url);
         f.state.url = response.permanent_url;
     }
-    f.title = parsed.title;
     f.hints = parsed.hints;
     mark_success(f);
     f.state.initialised = true;

@@ -31,8 +31,8 @@ match::ItemView view_of(const Item& item, const FeedContext& feed, std::string_v
     };
 }
 
-store::PendingAlert pending_alert(const FeedContext& feed, const Item& item, std::string_view query,
-                                  match::Hit hit, SysSeconds now) {
+store::PendingAlert pending_alert(const FeedContext& feed, std::string_view feed_title, const Item& item,
+                                  std::string_view query, match::Hit hit, SysSeconds now) {
     // The alert is rendered later, on the store thread, once its seq is known: keep one shared
     // copy of everything it needs rather than references into the parsed feed.
     auto alert = std::make_shared<Alert>();
@@ -40,7 +40,7 @@ store::PendingAlert pending_alert(const FeedContext& feed, const Item& item, std
     alert->detected_at = now;
     alert->watchlist = hit.watchlist;
     alert->query = std::string(query);
-    alert->feed = {feed.feed_id, feed.title, feed.url};
+    alert->feed = {feed.feed_id, std::string(feed_title), feed.url};
     alert->item = item;
     alert->item.content.clear();  // not part of the envelope
     alert->item.enclosures.clear();
@@ -67,6 +67,8 @@ store::RecordRequest build_record_request(const FeedContext& feed, const Feed& p
     request.items.reserve(parsed.items.size());
     const std::string_view feed_language = !feed.language.empty() ? std::string_view(feed.language)
                                                                   : std::string_view(parsed.language);
+    const std::string_view feed_title = !feed.title.empty() ? std::string_view(feed.title)
+                                                             : std::string_view(parsed.title);
     for (const auto& item : parsed.items) {
         store::ItemRecord record;
         record.key = item.key;
@@ -76,7 +78,7 @@ store::RecordRequest build_record_request(const FeedContext& feed, const Feed& p
         for (auto& hit : watchlists.index->match(view_of(item, feed, language))) {
             const auto q = watchlists.queries.find(hit.watchlist);
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
-            record.alerts.push_back(pending_alert(feed, item, query, std::move(hit), now));
+            record.alerts.push_back(pending_alert(feed, feed_title, item, query, std::move(hit), now));
         }
         request.items.push_back(std::move(record));
     }

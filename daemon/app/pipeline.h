@@ -15,7 +15,7 @@ namespace ww::app {
 struct FeedContext {
     std::int64_t feed_id = 0;
     std::string name;   // configured name (watchlists restrict by it)
-    std::string title;  // shown to subscribers: the configured name, else the feed's own title
+    std::string title;  // shown to subscribers: the configured name; "" = the feed's own title
     std::string url;    // the configured URL: part of every alert id
     std::string language;  // configured override, else the feed's own
     std::size_t backfill = 0;

@@ -323,3 +323,10 @@ class Subscriber:
 
     def close(self):
         self.sock.close()
+
+
+def failed(test_case):
+    """In tearDown: whether the test that just ran failed (to print the daemon's log then).
+    unittest records the failure on its result before tearDown runs."""
+    result = test_case._outcome.result
+    return any(t is test_case for t, _ in result.failures + result.errors)

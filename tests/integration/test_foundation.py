@@ -5,10 +5,9 @@ item alerts its watchlist once; an unrelated item alerts nothing; a restart aler
 seq is gapless from 1."""
 
 import os
-import sys
 import unittest
 
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, failed
 
 WATCHLISTS = [("china-russia-security", "China Russia security"),
               ("tariffs-clean-energy", "tariffs clean energy")]
@@ -36,7 +35,7 @@ class Foundation(unittest.TestCase):
         self.sub.close()
         self.daemon.stop()
         self.server.close()
-        if sys.exc_info()[0] is not None or os.environ.get("WW_KEEP_LOGS"):
+        if failed(self) or os.environ.get("WW_KEEP_LOGS"):
             print(self.daemon.logs())
 
     def test_alerts_new_matching_items_once(self):

@@ -6,12 +6,11 @@ received alerts."""
 import os
 import shutil
 import signal
-import sys
 import tempfile
 import unittest
 
 from test_systemd import NotifySocket
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, failed
 
 
 def titles(alerts):
@@ -40,7 +39,7 @@ class Reload(unittest.TestCase):
         self.daemon.stop()
         self.notify.close()
         self.server.close()
-        if sys.exc_info()[0] is not None or os.environ.get("WW_KEEP_LOGS"):
+        if failed(self) or os.environ.get("WW_KEEP_LOGS"):
             print(self.daemon.logs())
         shutil.rmtree(self.dir, ignore_errors=True)
 

@@ -13,14 +13,13 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import unittest
 import urllib.error
 import urllib.request
 
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, free_port
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, free_port, failed
 
 WATCHDOG_USEC = 900_000  # pings expected every 0.3 s
 
@@ -98,7 +97,7 @@ class SystemdTestCase(unittest.TestCase):
         self.daemon.stop(signal.SIGKILL)  # only if a failed test left it running
         self.notify.close()
         self.server.close()
-        if sys.exc_info()[0] is not None or os.environ.get("WW_KEEP_LOGS"):
+        if failed(self) or os.environ.get("WW_KEEP_LOGS"):
             print(self.daemon.logs())
         shutil.rmtree(self.dir, ignore_errors=True)
 

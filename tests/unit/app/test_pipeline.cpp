@@ -56,6 +56,17 @@ TEST(BuildRecordRequest, MarksEveryItemAndAlertsOnlyMatches) {
     EXPECT_FALSE(envelope["match"]["terms"].empty());
 }
 
+TEST(BuildRecordRequest, AFeedWithoutAConfiguredNameIsShownByItsOwnTitle) {
+    config::WatchlistConfig w;
+    w.name = "china-russia-security";
+    w.query = "China Russia security";
+    const auto compiled = compile_watchlists({w}, {});
+    const FeedContext unnamed{7, "http://feeds/world", "", "http://feeds/world", "", 0};
+    const auto req = build_record_request(unnamed, two_items(), compiled.snapshot, {});
+    ASSERT_EQ(req.items[0].alerts.size(), 1u);
+    EXPECT_EQ(nlohmann::json::parse(req.items[0].alerts[0].render(1))["feed"]["title"], "World");
+}
+
 TEST(ContentHash, ChangesWithTheTextOnly) {
     Item a;
     a.title = "T";

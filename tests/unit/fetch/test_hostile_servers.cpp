@@ -2,7 +2,6 @@
 // clear error kind, quickly (short limits set through ClientOptions), with memory bounded by
 // the body cap, and without disturbing the other transfers of the same client.
 
-#include <zlib.h>
 
 #include <map>
 #include <optional>
@@ -27,20 +26,7 @@ const std::string kFeed =
     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Calm</title>"
     "<item><title>Nothing to see</title><guid>c1</guid></item></channel></rss>";
 
-std::string gzip_zeros(std::size_t n) {
-    const std::string in(n, '\0');
-    z_stream z{};
-    deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, in.size()), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
+std::string gzip_zeros(std::size_t n) { return test::gzip(std::string(n, '\0')); }
 
 asio::awaitable<bool> write_all(tcp::socket& s, std::string data) {
     auto [ec, n] = co_await asio::async_write(s, asio::buffer(data), asio::as_tuple(asio::use_awaitable));

@@ -1,7 +1,5 @@
 #include "fetch/http_client.h"
 
-#include <zlib.h>
-
 #include <optional>
 
 #include <gtest/gtest.h>
@@ -16,22 +14,9 @@ using namespace std::chrono_literals;
 using test::LoopbackServer;
 using test::Next;
 using test::ServerRequest;
+using test::gzip;
 using test::tcp;
 namespace asio = boost::asio;
-
-std::string gzip(const std::string& in) {
-    z_stream z{};
-    deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, in.size()), '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = static_cast<uInt>(in.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
 
 const std::string kFeed =
     "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>World</title>"
