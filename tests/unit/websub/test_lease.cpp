@@ -1,0 +1,47 @@
+#include "websub/lease.h"
+
+#include <gtest/gtest.h>
+
+namespace ww::websub {
+namespace {
+
+using namespace std::chrono_literals;
+
+const SysSeconds t0{std::chrono::seconds{1'800'000'000}};
+
+TEST(Lease, RenewsATenthBeforeTheEndWithinBounds) {
+    struct Case {
+        Seconds lease;
+        SysSeconds now;
+        SysSeconds expected;
+    };
+    const Case cases[] = {
+        {10 * 24h, t0, t0 + 10 * 24h - 1h},   // long lease: an hour ahead at most
+        {5h, t0, t0 + 5h - 30min},            // a tenth
+        {100s, t0, t0 + 90s},                 // a tenth
+        {5s, t0, t0 + 4s},                    // at least a second ahead
+        {2s, t0, t0 + 1s},                    // too short for the margin: half way
+        {1s, t0, t0 + 1s},                    // half of 1 s is 0 s of margin
+        {0s, t0 + 7s, t0 + 7s},               // no lease: now
+        {100s, t0 + 95s, t0 + 95s},           // already late: now, never in the past
+        {100s, t0 + 200s, t0 + 200s},         // expired: now
+    };
+    for (const auto& c : cases)
+        EXPECT_EQ(renew_at(t0, c.lease, c.now), c.expected) << "lease " << c.lease.count() << "s";
+}
+
+TEST(Lease, ActiveOnlyWhileVerifiedAndUnexpired) {
+    EXPECT_TRUE(lease_active(true, t0 + 1s, t0));
+    EXPECT_FALSE(lease_active(true, t0, t0));
+    EXPECT_FALSE(lease_active(true, std::nullopt, t0));
+    EXPECT_FALSE(lease_active(false, t0 + 1h, t0));
+}
+
+TEST(Lease, PushStretchesPollingToTheSafetyNet) {
+    EXPECT_EQ(poll_delay(5min, 24h, true), 24h);
+    EXPECT_EQ(poll_delay(48h, 24h, true), 48h);  // a longer backoff or explicit interval stays
+    EXPECT_EQ(poll_delay(5min, 24h, false), 5min);
+}
+
+}  // namespace
+}  // namespace ww::websub
