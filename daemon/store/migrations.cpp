@@ -80,7 +80,24 @@ ALTER TABLE feeds ADD COLUMN last_arrival_at INTEGER;
 CREATE INDEX seen_items_feed_hash ON seen_items(feed_id, content_hash);
 )sql";
 
-constexpr std::array<std::string_view, 3> kMigrations{kV1, kV2, kV3};
+// WebSub subscriptions, one per feed: what was asked of which hub, the secret pushes are signed
+// with, and the lease, so that a restart keeps answering the hub and renews in time.
+constexpr std::string_view kV4 = R"sql(
+CREATE TABLE websub_subscriptions (
+    feed_id       INTEGER PRIMARY KEY,
+    topic         TEXT NOT NULL,
+    hub           TEXT NOT NULL,
+    callback_id   TEXT NOT NULL UNIQUE,
+    secret        TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    lease_seconds INTEGER NOT NULL DEFAULT 0,
+    expires_at    INTEGER,
+    last_error    TEXT NOT NULL DEFAULT '',
+    updated_at    INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 4> kMigrations{kV1, kV2, kV3, kV4};
 
 }  // namespace
 

@@ -520,4 +520,86 @@ Result<std::vector<Store::SinkFailure>> Store::sink_failures(std::string_view si
     return out;
 }
 
+// WebSub subscriptions ------------------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kSubscriptionColumns =
+    "feed_id, topic, hub, callback_id, secret, state, lease_seconds, expires_at, last_error, updated_at";
+
+Subscription read_subscription(const sql::Statement& s) {
+    Subscription out;
+    out.feed_id = s.column_int(0);
+    out.topic = s.column_text(1);
+    out.hub = s.column_text(2);
+    out.callback_id = s.column_text(3);
+    out.secret = s.column_text(4);
+    out.state = s.column_text(5);
+    out.lease_seconds = s.column_int(6);
+    out.expires_at = from_unix(s.column_optional_int(7));
+    out.last_error = s.column_text(8);
+    out.updated_at = SysSeconds(std::chrono::seconds(s.column_int(9)));
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<Subscription>> Store::subscriptions() {
+    auto s = impl_->db.prepare("SELECT " + std::string(kSubscriptionColumns) +
+                               " FROM websub_subscriptions ORDER BY feed_id");
+    if (!s) return propagate(s);
+    std::vector<Subscription> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back(read_subscription(*s));
+    }
+    return out;
+}
+
+Result<std::optional<Subscription>> Store::subscription(std::int64_t feed_id) {
+    auto s = impl_->db.prepare("SELECT " + std::string(kSubscriptionColumns) +
+                               " FROM websub_subscriptions WHERE feed_id = ?1");
+    if (!s) return propagate(s);
+    s->bind(1, feed_id);
+    auto row = s->step();
+    if (!row) return propagate(row);
+    if (!*row) return std::optional<Subscription>{};
+    return std::optional<Subscription>(read_subscription(*s));
+}
+
+Result<void> Store::save_subscription(const Subscription& sub) {
+    // ON CONFLICT(feed_id), not OR REPLACE: a clash on callback_id must fail, not delete the
+    // other feed's subscription.
+    auto s = impl_->db.prepare(
+        "INSERT INTO websub_subscriptions (" + std::string(kSubscriptionColumns) +
+        ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT(feed_id) DO UPDATE SET "
+        "topic = excluded.topic, hub = excluded.hub, callback_id = excluded.callback_id, "
+        "secret = excluded.secret, state = excluded.state, lease_seconds = excluded.lease_seconds, "
+        "expires_at = excluded.expires_at, last_error = excluded.last_error, updated_at = excluded.updated_at");
+    if (!s) return propagate(s);
+    s->bind(1, sub.feed_id)
+        .bind(2, sub.topic)
+        .bind(3, sub.hub)
+        .bind(4, sub.callback_id)
+        .bind(5, sub.secret)
+        .bind(6, sub.state)
+        .bind(7, sub.lease_seconds)
+        .bind(8, to_unix(sub.expires_at))
+        .bind(9, sub.last_error)
+        .bind(10, std::int64_t(sub.updated_at.time_since_epoch().count()));
+    if (auto r = s->run(); !r)
+        return fail(r.error().kind, r.error().message + " websub topic=" + sub.topic);
+    return {};
+}
+
+Result<void> Store::delete_subscription(std::int64_t feed_id) {
+    auto s = impl_->db.prepare("DELETE FROM websub_subscriptions WHERE feed_id = ?1");
+    if (!s) return propagate(s);
+    s->bind(1, feed_id);
+    if (auto r = s->run(); !r) return std::unexpected(impl_->with_file(r.error()));
+    return {};
+}
+
 }  // namespace ww::store

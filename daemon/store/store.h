@@ -36,6 +36,21 @@ struct FeedState {
     std::optional<SysSeconds> last_arrival_at;  // when new items last arrived (the learned rhythm)
 };
 
+// A WebSub subscription of one feed (the websub_subscriptions table).
+struct Subscription {
+    std::int64_t feed_id = 0;
+    std::string topic;
+    std::string hub;
+    std::string callback_id;  // the last path segment of hub.callback
+    std::string secret;       // hub.secret: the HMAC key of this subscription's pushes
+    // "subscribing" (asked, awaiting verification), "active", "unsubscribing", "denied", "failed"
+    std::string state;
+    std::int64_t lease_seconds = 0;          // as granted by the hub
+    std::optional<SysSeconds> expires_at;    // when the granted lease ends
+    std::string last_error;
+    SysSeconds updated_at{};
+};
+
 struct PendingAlert {
     std::string watchlist;
     std::string topic;  // "alert.<watchlist>"
@@ -159,6 +174,13 @@ public:
         SysSeconds failed_at{};
     };
     Result<std::vector<SinkFailure>> sink_failures(std::string_view sink);
+
+    // WebSub subscriptions: all of them, one feed's (nullopt when none), insert-or-replace by
+    // feed, and delete.
+    Result<std::vector<Subscription>> subscriptions();
+    Result<std::optional<Subscription>> subscription(std::int64_t feed_id);
+    Result<void> save_subscription(const Subscription& s);
+    Result<void> delete_subscription(std::int64_t feed_id);
 
     std::filesystem::path path() const;
 
