@@ -44,12 +44,16 @@ void Router::add(std::string method, std::string path, Handler handler) {
     routes_.push_back({std::move(method), std::move(path), std::move(handler)});
 }
 
+void Router::add_prefix(std::string method, std::string prefix, Handler handler) {
+    routes_.push_back({std::move(method), std::move(prefix), std::move(handler), true});
+}
+
 Response Router::dispatch(const Request& request) const {
     // HEAD is GET without a body; the connection drops the body, the handler need not know.
     const std::string_view method = request.method == "HEAD" ? std::string_view("GET") : request.method;
     std::string allow;
     for (const auto& r : routes_) {
-        if (r.path != request.path) continue;
+        if (r.prefix ? !request.path.starts_with(r.path) : r.path != request.path) continue;
         if (r.method == method) {
             try {
                 return r.handler(request);

@@ -51,6 +51,9 @@ public:
     void add(std::string method, std::string path, Handler handler);
     void get(std::string path, Handler handler) { add("GET", std::move(path), std::move(handler)); }
     void post(std::string path, Handler handler) { add("POST", std::move(path), std::move(handler)); }
+    // Every path under `prefix` (which ends with '/'), e.g. WebSub callbacks "/websub/<id>":
+    // the handler reads the rest of request.path itself.
+    void add_prefix(std::string method, std::string prefix, Handler handler);
 
     // 404 for an unknown path, 405 (with Allow) for a known path and another method, 500 when
     // the handler throws; a HEAD response keeps its headers and loses its body later.
@@ -61,6 +64,7 @@ private:
         std::string method;
         std::string path;
         Handler handler;
+        bool prefix = false;  // path is a prefix ending with '/'
     };
     std::vector<Route> routes_;
 };
