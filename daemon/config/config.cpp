@@ -277,6 +277,15 @@ void each_table(const toml::table& root, std::string_view key, const std::string
     }
 }
 
+void read_websub(Reader& r, WebSubSection& w) {
+    r.string("callback_base", w.callback_base);
+    r.string("listen", w.listen);
+    r.duration("lease", w.lease);
+    if (!w.callback_base.empty() && !w.callback_base.starts_with("http://") && !w.callback_base.starts_with("https://"))
+        r.report_at(r.here(), "[websub] callback_base must be an http or https URL");
+    if (w.lease < seconds(60)) r.report_at(r.here(), "[websub] lease must be at least 1m");
+}
+
 template <class Fn>
 void section(const toml::table& root, std::string_view key, const std::string& file,
              std::vector<Problem>& problems, Fn&& fn) {
@@ -322,7 +331,7 @@ void read_main(const toml::table& root, const std::string& file, Config& c,
     section(root, "fetch", file, problems, [&](Reader& r) { read_fetch(r, c.fetch); });
     section(root, "schedule", file, problems, [&](Reader& r) { read_schedule(r, c.schedule); });
     section(root, "http", file, problems, [&](Reader& r) { r.string("listen", c.http.listen); });
-    section(root, "websub", file, problems, [&](Reader& r) { r.string("callback_base", c.websub.callback_base); });
+    section(root, "websub", file, problems, [&](Reader& r) { read_websub(r, c.websub); });
     section(root, "store", file, problems, [&](Reader& r) {
         r.duration("keep_items", c.store.keep_items);
         r.duration("seen_retention", c.store.seen_retention);

@@ -70,6 +70,10 @@ struct HttpSection {
 
 struct WebSubSection {
     std::string callback_base;  // "" disables WebSub
+    // The callback listener: its own address, because callbacks face the hubs (often through a
+    // reverse proxy) while [http] serves metrics to operators.
+    std::string listen = "127.0.0.1:9109";
+    seconds lease{10 * 86400};  // hub.lease_seconds asked for; the hub decides
 };
 
 struct StoreSection {
