@@ -1,9 +1,16 @@
 #include "fetch/http_post.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cstring>
 #include <memory>
 #include <mutex>
+
+#include "fetch/address_guard.h"
 
 namespace ww::fetch {
 
@@ -46,6 +53,33 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     return size * n;
 }
 
+struct Guard {
+    std::string refused;  // the address refused, "" when none
+};
+
+// Applies the SSRF guard to the address curl is about to connect to (after DNS).
+curl_socket_t open_guarded(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
+    auto* guard = static_cast<Guard*>(clientp);
+    if (purpose == CURLSOCKTYPE_IPCXN) {
+        std::optional<IpAddress> ip;
+        if (address->family == AF_INET) {
+            char text[INET_ADDRSTRLEN] = {};
+            inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr, text, sizeof text);
+            ip = parse_ip(text);
+        } else if (address->family == AF_INET6) {
+            IpAddress v6;
+            std::memcpy(v6.bytes.data(), reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr.s6_addr, 16);
+            ip = v6;
+        }
+        if (!ip || !address_allowed(*ip, {})) {
+            guard->refused = ip ? format_ip(*ip) + " (" + std::string(special_range_of(*ip).value_or("?")) + ")"
+                                : "a non-IP address";
+            return CURL_SOCKET_BAD;
+        }
+    }
+    return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 }  // namespace
 
 Result<PostResponse> http_post(const PostRequest& req) {
@@ -80,7 +114,15 @@ Result<PostResponse> http_post(const PostRequest& req) {
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     // A webhook answering with a redirect is misconfigured; following it could leak the body.
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    Guard guard;
+    if (req.refuse_special_addresses) {
+        curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, &open_guarded);
+        curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &guard);
+    }
     const CURLcode rc = curl_easy_perform(h);
+    if (!guard.refused.empty())
+        return fail("blocked", "fetch: refused to connect to " + guard.refused +
+                                   ": a special-purpose address (allow_private_networks is off)");
     if (rc != CURLE_OK)
         return fail(rc == CURLE_OPERATION_TIMEDOUT ? "timeout" : "transport",
                     std::string("fetch: ") + req.method + " failed: " + curl_easy_strerror(rc));

@@ -20,6 +20,10 @@ struct PostRequest {
     std::chrono::milliseconds timeout{10'000};          // whole request
     std::chrono::milliseconds connect_timeout{5'000};
     std::size_t max_response = 1u << 20;  // longer bodies are cut: only error details are read
+    // The SSRF guard of feed fetches (fetch/address_guard.h) for URLs that come from untrusted
+    // documents (a WebSub hub named by a feed): loopback, private and other special addresses
+    // are refused after DNS, with kind "blocked".
+    bool refuse_special_addresses = false;
 };
 
 struct PostResponse {
@@ -29,7 +33,7 @@ struct PostResponse {
 };
 
 // Any HTTP status is a response; only transport failures (DNS, connect, TLS, timeout) are
-// errors, with kind "timeout" or "transport". Messages never contain the URL, which may hold a
+// errors, with kind "timeout", "transport" or "blocked". Messages never contain the URL, which may hold a
 // token.
 Result<PostResponse> http_post(const PostRequest& request);
 
