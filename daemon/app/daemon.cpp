@@ -24,6 +24,7 @@
 #include "app/reload.h"
 #include "app/routes.h"
 #include "app/sinks.h"
+#include "app/websub.h"
 #include "core/time.h"
 #include "feed/parse.h"
 #include "http/daemon_metrics.h"
@@ -39,6 +40,8 @@
 #include "schedule/network_health.h"
 #include "schedule/policy.h"
 #include "store/store.h"
+#include "websub/lease.h"
+#include "websub/link_header.h"
 
 namespace ww::app {
 
@@ -213,6 +216,7 @@ struct Daemon::Impl {
     std::size_t once_remaining = 0;
     bool stopping = false;
     int exit_status = 0;
+    std::unique_ptr<WebSub> websub;  // null unless [websub] callback_base; destroyed first
 
     void start();
     void poll(FeedRuntime& f);
@@ -249,6 +253,14 @@ struct Daemon::Impl {
     void reload();
     void apply_reload(config::Config next, CompiledWatchlists compiled);
     void add_feed(config::FeedConfig f, store::FeedState state);
+    // WebSub (app/websub.h): the subscriber, hub discovery after a fetch, and pushed bodies
+    // through the same parse -> match -> record -> publish path as polled ones.
+    Result<void> start_websub();
+    void discover_hub(FeedRuntime& f, const fetch::Response& response);
+    void on_push(std::int64_t feed_id, std::string body, std::string content_type);
+    void on_push_recorded(std::int64_t feed_id, const Result<store::RecordResult>& result, std::size_t items,
+                          std::chrono::steady_clock::time_point detected);
+    FeedRuntime* feed_by_id(std::int64_t feed_id);
 };
 
 void Daemon::Impl::start() {
@@ -364,6 +376,7 @@ void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result
         f.state.url = response.permanent_url;
     }
     f.hints = parsed.hints;
+    discover_hub(f, response);
     mark_success(f);
     f.state.initialised = true;
     f.state.items_seen += static_cast<std::int64_t>(result.new_items);
@@ -389,6 +402,7 @@ void Daemon::Impl::on_not_modified(FeedRuntime& f, const fetch::Response& respon
     outcome.outcome = schedule::Outcome::not_modified;
     outcome.freshness = fetch::freshness_of(response, now_seconds());
     outcome.hints = f.hints;
+    discover_hub(f, response);
     finish_poll(f, std::move(outcome));
 }
 
@@ -471,6 +485,10 @@ void Daemon::Impl::decide_next_check(FeedRuntime& f, schedule::FetchResult outco
                        .jitter = jitter.next()};
     const auto d = schedule::next_check(policy, in);
     apply_decision(d, f.state);
+    // With a WebSub lease in force, polling is the safety net only.
+    if (!failed && f.state.next_check_at && websub && websub->push_active(f.state.id))
+        f.state.next_check_at =
+            now + websub::poll_delay(*f.state.next_check_at - now, cfg.schedule.max_interval, true);
     if (d.host_hold_until) host_gate.hold(host, *d.host_hold_until);
     if (d.gap)
         spdlog::warn("schedule: gap feed=\"{}\" items={} every item was new: some were probably missed, "
@@ -677,6 +695,7 @@ void Daemon::Impl::shutdown(std::string_view why) {
     watchdog_timer.cancel();
     status_timer.cancel();
     if (http_server) http_server->stop();
+    if (websub) websub->stop();
     signals.cancel();
     reload_signal.cancel();
     heartbeat.cancel();
@@ -747,6 +766,7 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
         for (auto it = feeds.begin(); it != feeds.end();) {
             if (it->cfg.url != url) { ++it; continue; }
             it->timer.cancel();
+            if (websub) websub->forget(it->state.id);
             std::erase(waiting_polls, &*it);
             if (it->in_flight) {
                 it->removed = true;
@@ -806,6 +826,90 @@ void Daemon::Impl::add_feed(config::FeedConfig f, store::FeedState state) {
     poll(runtime);
 }
 
+Result<void> Daemon::Impl::start_websub() {
+    std::vector<std::int64_t> ids;
+    for (const auto& f : feeds) ids.push_back(f.state.id);
+    WebSubHooks hooks{
+        .on_push = [this](std::int64_t id, std::string body, std::string type) {
+            on_push(id, std::move(body), std::move(type));
+        },
+        .feed_name = [this](std::int64_t id) {
+            const auto* f = feed_by_id(id);
+            return f ? f->cfg.name : std::string();
+        },
+        .allow_private = [this](std::int64_t id) {
+            const auto* f = feed_by_id(id);
+            return f && f->cfg.allow_private_networks.value_or(false);
+        },
+    };
+    auto started = WebSub::start(io, store_thread, store, cfg, ids, std::move(hooks));
+    if (!started) return std::unexpected(started.error());
+    websub = std::move(*started);
+    return {};
+}
+
+FeedRuntime* Daemon::Impl::feed_by_id(std::int64_t feed_id) {
+    for (auto& f : feeds)
+        if (f.state.id == feed_id && !f.removed) return &f;
+    return nullptr;
+}
+
+void Daemon::Impl::discover_hub(FeedRuntime& f, const fetch::Response& response) {
+    if (!websub) return;
+    std::vector<std::string> links;
+    for (const auto& [name, value] : response.headers)
+        if (name == "link") links.push_back(value);
+    websub->discovered(f.state.id, websub::discover(links, f.hints, f.state.url));
+}
+
+// A verified push: parsed and matched on a worker, recorded on the store thread (the same
+// seen-marks deduplicate it against polls), published on the loop. Counted with the polls so
+// that shutdown waits for it and memory stays bounded.
+void Daemon::Impl::on_push(std::int64_t feed_id, std::string body, std::string content_type) {
+    const auto* f = feed_by_id(feed_id);
+    if (!f || stopping) return;
+    const std::string title = f->cfg.name != f->cfg.url ? f->cfg.name : "";
+    FeedContext ctx{f->state.id, f->cfg.name, title, f->cfg.url, f->cfg.language, f->cfg.backfill};
+    ++polls_in_progress;
+    asio::post(workers, [this, ctx = std::move(ctx), body = std::move(body), type = std::move(content_type),
+                         url = f->state.url, snapshot = watchlists.load(),
+                         detected = std::chrono::steady_clock::now()] {
+        auto parsed = feed::parse(body, {.content_type = type, .url = url});
+        if (!parsed) {
+            asio::post(io, [this, id = ctx.feed_id, e = parsed.error()] { on_push_recorded(id, Result<store::RecordResult>(std::unexpected(e)), 0, {}); });
+            return;
+        }
+        auto request = build_record_request(ctx, *parsed, *snapshot, now_seconds());
+        asio::post(store_thread, [this, id = ctx.feed_id, request = std::move(request), items = parsed->items.size(),
+                                  detected] {
+            auto result = store.record(request);
+            asio::post(io, [this, id, result = std::move(result), items, detected] {
+                on_push_recorded(id, result, items, detected);
+            });
+        });
+    });
+}
+
+void Daemon::Impl::on_push_recorded(std::int64_t feed_id, const Result<store::RecordResult>& result,
+                                    std::size_t items, std::chrono::steady_clock::time_point detected) {
+    --polls_in_progress;
+    start_waiting_poll();
+    auto* f = feed_by_id(feed_id);
+    const std::string name = f ? f->cfg.name : "#" + std::to_string(feed_id);
+    if (!result) {
+        spdlog::error("websub: push not recorded feed=\"{}\" kind={} error=\"{}\"", name, result.error().kind,
+                      result.error().message);
+    } else {
+        publish(result->alerts, detected);
+        metrics.items_parsed.inc(items);
+        metrics.items_new.inc(result->new_items);
+        if (f) f->state.items_seen += static_cast<std::int64_t>(result->new_items);
+        spdlog::info("websub: recorded feed=\"{}\" items={} new={} alerts={}", name, items, result->new_items,
+                     result->alerts.size());
+    }
+    if (stopping && polls_in_progress == 0) io.stop();
+}
+
 Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions options) {
     std::error_code ec;
     std::filesystem::create_directories(cfg.daemon.state_dir, ec);
@@ -862,6 +966,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     if (auto up = impl->start_http(); !up) return std::unexpected(up.error());
     for (std::size_t i = 0; i < states.size(); ++i)
         impl->feeds.emplace_back(impl->io, impl->cfg.feeds[i], std::move(states[i]));
+    if (auto up = impl->start_websub(); !up) return std::unexpected(up.error());
     spdlog::info("app: started feeds={} watchlists={} publish={} replay={} http={} curve={} state_dir={} last_seq={}",
                  impl->feeds.size(), impl->cfg.watchlists.size(), impl->publisher.endpoint(),
                  impl->replay.endpoint(), impl->http_server ? impl->http_server->address() : "off",
