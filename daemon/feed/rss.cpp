@@ -174,7 +174,11 @@ bool read_rss_channel_element(pugi::xml_node e, Name n, Ns main, Context& ctx, c
     if (main_ns(n.ns, main)) {
         if (l == "title") feed.title = ctx.html(ctx.markup(e));
         else if (l == "link") {
-            if (feed.link.empty()) feed.link = resolve_url(base, ctx.text(e));
+            // WebSub discovery in RSS without the Atom namespace: <link rel="hub" href="..."/>.
+            const auto rel = attr(e, "rel");
+            if (rel == "hub" && !attr(e, "href").empty()) feed.hints.hubs.push_back(resolve_url(base, attr(e, "href")));
+            else if (rel == "self" && !attr(e, "href").empty()) feed.hints.self_url = resolve_url(base, attr(e, "href"));
+            else if (feed.link.empty()) feed.link = resolve_url(base, ctx.text(e));
         } else if (l == "description") feed.description = ctx.html(ctx.markup(e));
         else if (l == "language") feed.language = trim(ctx.text(e));
         else if (l == "lastBuildDate") feed.updated = ctx.date(ctx.text(e));
