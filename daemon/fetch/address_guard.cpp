@@ -1,6 +1,7 @@
 #include "fetch/address_guard.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <charconv>
 #include <cstring>
@@ -152,6 +153,19 @@ bool address_allowed(const IpAddress& ip, const std::vector<Network>& allowed) {
     for (const auto& net : allowed)
         if (contains(net, ip)) return true;
     return false;
+}
+
+std::optional<IpAddress> ip_of_sockaddr(int family, const void* sockaddr) {
+    if (family == AF_INET) {
+        const auto* b = reinterpret_cast<const std::uint8_t*>(&static_cast<const sockaddr_in*>(sockaddr)->sin_addr);
+        return mapped_v4(b[0], b[1], b[2], b[3]);
+    }
+    if (family == AF_INET6) {
+        IpAddress ip;
+        std::memcpy(ip.bytes.data(), static_cast<const sockaddr_in6*>(sockaddr)->sin6_addr.s6_addr, 16);
+        return ip;
+    }
+    return std::nullopt;
 }
 
 }  // namespace ww::fetch

@@ -22,6 +22,9 @@ struct IpAddress {
 };
 
 std::optional<IpAddress> parse_ip(std::string_view text);
+// The address of a socket address of family AF_INET or AF_INET6 (what curl is about to connect
+// to); nullopt for any other family. `sockaddr` points to a sockaddr_in or sockaddr_in6.
+std::optional<IpAddress> ip_of_sockaddr(int family, const void* sockaddr);
 std::string format_ip(const IpAddress& ip);
 
 struct Network {

@@ -430,18 +430,7 @@ curl_socket_t HttpClient::Impl::on_open_socket(void* clientp, curlsocktype purpo
                                                curl_sockaddr* address) {
     auto* t = static_cast<Transfer*>(clientp);
     if (purpose == CURLSOCKTYPE_IPCXN && t->check_addresses) {
-        std::optional<IpAddress> ip;
-        if (address->family == AF_INET) {
-            const auto* in = reinterpret_cast<const sockaddr_in*>(&address->addr);
-            char text[INET_ADDRSTRLEN] = {};
-            inet_ntop(AF_INET, &in->sin_addr, text, sizeof text);
-            ip = parse_ip(text);
-        } else if (address->family == AF_INET6) {
-            const auto* in6 = reinterpret_cast<const sockaddr_in6*>(&address->addr);
-            IpAddress v6;
-            std::memcpy(v6.bytes.data(), in6->sin6_addr.s6_addr, 16);
-            ip = v6;
-        }
+        const auto ip = ip_of_sockaddr(address->family, &address->addr);
         if (!ip || !address_allowed(*ip, *t->allowed)) {
             const auto range = ip ? special_range_of(*ip) : std::nullopt;
             t->blocked = "fetch: refused to connect to " + (ip ? format_ip(*ip) : "a non-IP address") +

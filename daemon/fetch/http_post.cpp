@@ -1,12 +1,9 @@
 #include "fetch/http_post.h"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <cstring>
 #include <memory>
 #include <mutex>
 
@@ -61,16 +58,7 @@ struct Guard {
 curl_socket_t open_guarded(void* clientp, curlsocktype purpose, curl_sockaddr* address) {
     auto* guard = static_cast<Guard*>(clientp);
     if (purpose == CURLSOCKTYPE_IPCXN) {
-        std::optional<IpAddress> ip;
-        if (address->family == AF_INET) {
-            char text[INET_ADDRSTRLEN] = {};
-            inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&address->addr)->sin_addr, text, sizeof text);
-            ip = parse_ip(text);
-        } else if (address->family == AF_INET6) {
-            IpAddress v6;
-            std::memcpy(v6.bytes.data(), reinterpret_cast<const sockaddr_in6*>(&address->addr)->sin6_addr.s6_addr, 16);
-            ip = v6;
-        }
+        const auto ip = ip_of_sockaddr(address->family, &address->addr);
         if (!ip || !address_allowed(*ip, {})) {
             guard->refused = ip ? format_ip(*ip) + " (" + std::string(special_range_of(*ip).value_or("?")) + ")"
                                 : "a non-IP address";
