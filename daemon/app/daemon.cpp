@@ -257,7 +257,7 @@ struct Daemon::Impl {
     // through the same parse -> match -> record -> publish path as polled ones.
     Result<void> start_websub();
     void discover_hub(FeedRuntime& f, const fetch::Response& response);
-    void on_push(std::int64_t feed_id, std::string body, std::string content_type);
+    bool on_push(std::int64_t feed_id, std::string body, std::string content_type);
     void on_push_recorded(std::int64_t feed_id, const Result<store::RecordResult>& result, std::size_t items,
                           std::chrono::steady_clock::time_point detected);
     FeedRuntime* feed_by_id(std::int64_t feed_id);
@@ -654,7 +654,7 @@ Result<void> Daemon::Impl::start_http() {
         .feeds_json = [this] {
             std::vector<store::FeedState> states;
             for (const auto& f : feeds) states.push_back(f.state);
-            return feeds_json(states);
+            return websub ? feeds_json(states, websub->subscriptions()) : feeds_json(states);
         },
         .watchlists_json = [this] { return watchlists_json(); },
     };
@@ -807,6 +807,9 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
     policy = policy_of(cfg.schedule);
     if (next.publish.endpoint != old_publish)
         spdlog::warn("app: [publish] endpoint changes take effect at the next restart");
+    if (next.websub.callback_base != cfg.websub.callback_base || next.websub.listen != cfg.websub.listen ||
+        next.websub.lease != cfg.websub.lease)
+        spdlog::warn("app: [websub] changes take effect at the next restart");
     metrics.reloads.with({"ok"}).inc();
     metrics.last_reload.set(static_cast<double>(now_seconds().time_since_epoch().count()));
     for (const auto& url : diff.removed)
@@ -827,11 +830,12 @@ void Daemon::Impl::add_feed(config::FeedConfig f, store::FeedState state) {
 }
 
 Result<void> Daemon::Impl::start_websub() {
+    if (options.once) return {};  // one sweep and out: nobody would be there to receive a push
     std::vector<std::int64_t> ids;
     for (const auto& f : feeds) ids.push_back(f.state.id);
     WebSubHooks hooks{
         .on_push = [this](std::int64_t id, std::string body, std::string type) {
-            on_push(id, std::move(body), std::move(type));
+            return on_push(id, std::move(body), std::move(type));
         },
         .feed_name = [this](std::int64_t id) {
             const auto* f = feed_by_id(id);
@@ -865,9 +869,10 @@ void Daemon::Impl::discover_hub(FeedRuntime& f, const fetch::Response& response)
 // A verified push: parsed and matched on a worker, recorded on the store thread (the same
 // seen-marks deduplicate it against polls), published on the loop. Counted with the polls so
 // that shutdown waits for it and memory stays bounded.
-void Daemon::Impl::on_push(std::int64_t feed_id, std::string body, std::string content_type) {
+bool Daemon::Impl::on_push(std::int64_t feed_id, std::string body, std::string content_type) {
     const auto* f = feed_by_id(feed_id);
-    if (!f || stopping) return;
+    if (!f || stopping) return true;  // nothing to do with it: acknowledged all the same
+    if (polls_in_progress >= max_polls) return false;
     const std::string title = f->cfg.name != f->cfg.url ? f->cfg.name : "";
     FeedContext ctx{f->state.id, f->cfg.name, title, f->cfg.url, f->cfg.language, f->cfg.backfill};
     ++polls_in_progress;
@@ -888,6 +893,7 @@ void Daemon::Impl::on_push(std::int64_t feed_id, std::string body, std::string c
             });
         });
     });
+    return true;
 }
 
 void Daemon::Impl::on_push_recorded(std::int64_t feed_id, const Result<store::RecordResult>& result,

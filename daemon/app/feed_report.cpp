@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "app/websub.h"
 #include "core/duration.h"
 #include "core/time.h"
 
@@ -11,9 +12,19 @@ namespace {
 
 std::string when(const std::optional<SysSeconds>& t) { return t ? format_rfc3339(*t) : ""; }
 
+const store::Subscription* subscription_of(const std::vector<store::Subscription>& subs, std::int64_t feed_id) {
+    for (const auto& s : subs)
+        if (s.feed_id == feed_id) return &s;
+    return nullptr;
+}
+
 }  // namespace
 
-std::string feeds_json(const std::vector<store::FeedState>& feeds) {
+std::string feeds_json(const std::vector<store::FeedState>& feeds) { return feeds_json(feeds, {}); }
+
+std::string feeds_table(const std::vector<store::FeedState>& feeds) { return feeds_table(feeds, {}); }
+
+std::string feeds_json(const std::vector<store::FeedState>& feeds, const std::vector<store::Subscription>& subs) {
     auto out = nlohmann::json::array();
     for (const auto& f : feeds) {
         out.push_back({
@@ -30,23 +41,41 @@ std::string feeds_json(const std::vector<store::FeedState>& feeds) {
             {"learned_interval_s", f.learned_interval_s},
             {"items_seen", f.items_seen},
         });
+        // The secret stays in the database: it signs pushes and is nobody's business here.
+        if (const auto* sub = subscription_of(subs, f.id))
+            out.back()["push"] = {{"state", push_state(*sub, now_seconds())}, {"hub", sub->hub},
+                                  {"topic", sub->topic}, {"expires", when(sub->expires_at)},
+                                  {"last_error", sub->last_error}};
+        else
+            out.back()["push"] = nullptr;
     }
     return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string feeds_table(const std::vector<store::FeedState>& feeds) {
-    std::string out = fmt::format("{:<6} {:<20} {:<20} {:>6} {:>8} {:>8}  {}\n", "STATUS", "LAST SUCCESS",
-                                  "NEXT CHECK", "ERRORS", "INTERVAL", "SEEN", "URL / LAST ERROR");
+std::string feeds_table(const std::vector<store::FeedState>& feeds, const std::vector<store::Subscription>& subs) {
+    // The PUSH column appears only with WebSub in use, so that the table stays as it was without.
+    const bool push = !subs.empty();
+    const auto push_of = [&](const store::FeedState& f) -> std::string {
+        if (!push) return "";
+        const auto* sub = subscription_of(subs, f.id);
+        return fmt::format("{:<13} ", sub ? push_state(*sub, now_seconds()) : "-");
+    };
+    const std::string indent(75 + (push ? 14 : 0), ' ');
+    std::string out = fmt::format("{:<6} {:<20} {:<20} {:>6} {:>8} {:>8}  {}{}\n", "STATUS", "LAST SUCCESS",
+                                  "NEXT CHECK", "ERRORS", "INTERVAL", "SEEN", push ? "PUSH          " : "",
+                                  "URL / LAST ERROR");
     for (const auto& f : feeds) {
         const auto interval = f.learned_interval_s > 0
                                   ? format_duration(std::chrono::seconds(f.learned_interval_s))
                                   : std::string("-");
-        out += fmt::format("{:<6} {:<20} {:<20} {:>6} {:>8} {:>8}  {}\n", f.status,
+        out += fmt::format("{:<6} {:<20} {:<20} {:>6} {:>8} {:>8}  {}{}\n", f.status,
                            when(f.last_success_at), when(f.next_check_at), f.error_streak, interval,
-                           f.items_seen, f.url);
-        if (f.url != f.config_url) out += fmt::format("{:>75}  (configured as {})\n", "", f.config_url);
+                           f.items_seen, push_of(f), f.url);
+        if (f.url != f.config_url) out += fmt::format("{}  (configured as {})\n", indent, f.config_url);
         if (!f.last_error.empty())
-            out += fmt::format("{:>75}  {}: {}\n", "", f.last_error_kind, f.last_error);
+            out += fmt::format("{}  {}: {}\n", indent, f.last_error_kind, f.last_error);
+        if (const auto* sub = push ? subscription_of(subs, f.id) : nullptr; sub && !sub->last_error.empty())
+            out += fmt::format("{}  push: {}\n", indent, sub->last_error);
     }
     return out;
 }

@@ -47,6 +47,7 @@ std::string push_state(const store::Subscription& s, SysSeconds now) {
 struct Entry {
     Entry(asio::io_context& io, store::Subscription s) : sub(std::move(s)), renew(io) {}
     store::Subscription sub;
+    std::string name;  // the feed's, kept for the log lines after a reload removed the feed
     asio::steady_timer renew;
     bool request_in_flight = false;
 };
@@ -72,6 +73,8 @@ struct WebSub::Impl {
 
     std::string name(std::int64_t feed_id) const {
         auto n = hooks.feed_name ? hooks.feed_name(feed_id) : std::string();
+        if (n.empty())
+            if (const auto it = entries.find(feed_id); it != entries.end()) n = it->second->name;
         return n.empty() ? "#" + std::to_string(feed_id) : n;
     }
     std::string callback_url(const Entry& e) const {
@@ -105,7 +108,9 @@ Entry& WebSub::Impl::put(store::Subscription s) {
     }
     const auto feed_id = s.feed_id;
     by_callback[s.callback_id] = feed_id;
-    return *entries.emplace(feed_id, std::make_unique<Entry>(io, std::move(s))).first->second;
+    auto& e = *entries.emplace(feed_id, std::make_unique<Entry>(io, std::move(s))).first->second;
+    e.name = hooks.feed_name ? hooks.feed_name(feed_id) : std::string();
+    return e;
 }
 
 void WebSub::Impl::save(const Entry& e) {
@@ -252,8 +257,14 @@ http::Response WebSub::Impl::on_push(const http::Request& request) {
                       websub::to_string(check), request.body.size());
         return http::Response::text(202, "accepted\n");
     }
+    if (hooks.on_push && !hooks.on_push(e->sub.feed_id, request.body, std::string(request.header("content-type")))) {
+        // Every body in memory is accounted for (polls and pushes alike): a hub retries a 503.
+        spdlog::warn("websub: push deferred, busy feed=\"{}\" bytes={}", name(e->sub.feed_id), request.body.size());
+        auto busy = http::Response::text(503, "busy\n");
+        busy.headers.emplace_back("Retry-After", "30");
+        return busy;
+    }
     spdlog::info("websub: push feed=\"{}\" bytes={}", name(e->sub.feed_id), request.body.size());
-    if (hooks.on_push) hooks.on_push(e->sub.feed_id, request.body, std::string(request.header("content-type")));
     return http::Response::text(202, "accepted\n");
 }
 
@@ -364,6 +375,12 @@ void WebSub::stop() {
     p.stopped = true;
     if (p.server) p.server->stop();
     for (auto& [id, e] : p.entries) e->renew.cancel();
+}
+
+std::vector<store::Subscription> WebSub::subscriptions() const {
+    std::vector<store::Subscription> out;
+    for (const auto& [id, e] : impl_->entries) out.push_back(e->sub);
+    return out;
 }
 
 std::string WebSub::address() const { return impl_->server ? impl_->server->address() : std::string(); }

@@ -20,8 +20,9 @@ namespace ww::app {
 
 // What the WebSub subscriber asks of the daemon. Both run on the io thread.
 struct WebSubHooks {
-    // A push whose signature checked out: the daemon feeds it into the pipeline.
-    std::function<void(std::int64_t feed_id, std::string body, std::string content_type)> on_push;
+    // A push whose signature checked out: the daemon feeds it into the pipeline, or returns
+    // false when it is too busy to hold another body (the hub is asked to retry later).
+    std::function<bool(std::int64_t feed_id, std::string body, std::string content_type)> on_push;
     // The configured name of a feed, for log lines ("" when unknown).
     std::function<std::string(std::int64_t feed_id)> feed_name;
     // Whether the feed may reach private addresses ([[feed]] allow_private_networks); the hub
@@ -56,6 +57,8 @@ public:
     void forget(std::int64_t feed_id);
     // A verified lease is running: polling may fall back to the safety net.
     bool push_active(std::int64_t feed_id) const;
+    // The subscriptions as the loop knows them (for /api/feeds).
+    std::vector<store::Subscription> subscriptions() const;
     // Closes the listener and cancels renewals; a hub request in flight finishes on its thread.
     void stop();
     std::string address() const;

@@ -45,7 +45,12 @@ int feeds(std::span<const std::string_view> args) {
         std::fprintf(stderr, "wirewatch feeds: %s\n", all.error().message.c_str());
         return 1;
     }
-    const auto text = json ? app::feeds_json(*all) + "\n" : app::feeds_table(*all);
+    // WebSub subscriptions; a database written by an older daemon has none (nor their table).
+    auto subs = store->subscriptions();
+    if (!subs) std::fprintf(stderr, "wirewatch feeds: no push state: %s\n", subs.error().message.c_str());
+    const std::vector<store::Subscription> none;
+    const auto& push = subs ? *subs : none;
+    const auto text = json ? app::feeds_json(*all, push) + "\n" : app::feeds_table(*all, push);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
 }

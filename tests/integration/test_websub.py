@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -22,7 +23,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, failed, free_port, toml_str
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, failed, free_port, toml_str
 
 
 class Hub:
@@ -243,6 +244,18 @@ class WebSubTest(unittest.TestCase):
         # A restart keeps the subscription: the same callback and secret work at once.
         self.sub.close()
         self.daemon.stop()
+        # Stopped, every write is flushed: `wirewatch feeds` shows the push state of each feed.
+        out = subprocess.run([binary("wirewatch"), "feeds", "--config", self.daemon.config, "--json"],
+                             capture_output=True, text=True, timeout=30, check=True).stdout
+        push = {f["config_url"]: f["push"] for f in json.loads(out)}
+        self.assertEqual(push[self.doc_url]["state"], "active")
+        self.assertEqual(push[self.doc_url]["hub"], self.hub.url)
+        self.assertEqual(push[self.hdr_url]["state"], "denied")
+        self.assertIn("not on my watch", push[self.hdr_url]["last_error"])
+        self.assertNotIn(secret, out)
+        table = subprocess.run([binary("wirewatch"), "feeds", "--config", self.daemon.config],
+                               capture_output=True, text=True, timeout=30, check=True).stdout
+        self.assertIn("PUSH", table.splitlines()[0])
         self.start()
         after = FeedItem(guid="d5", title="Falcon returns after the storm")
         self.assertEqual(self.push_doc(callback, [after], secret=secret), 202)
