@@ -47,7 +47,10 @@ std::string push_state(const store::Subscription& s, SysSeconds now) {
 struct Entry {
     Entry(asio::io_context& io, store::Subscription s) : sub(std::move(s)), renew(io) {}
     store::Subscription sub;
-    std::string name;  // the feed's, kept for the log lines after a reload removed the feed
+    // The feed's name and allow_private_networks, kept for the unsubscription (and its log
+    // lines) after a reload removed the feed.
+    std::string name;
+    bool allow_private = false;
     asio::steady_timer renew;
     bool request_in_flight = false;
 };
@@ -64,8 +67,9 @@ struct WebSub::Impl {
     std::string user_agent;
     bool allow_private = false;
     WebSubHooks hooks;
-    // Hub requests block (a hub may verify before it answers): never on the io thread.
-    asio::thread_pool hub_thread{1};
+    // Hub requests block (a hub may verify before it answers): never on the io thread. A few
+    // threads, so that one slow hub does not hold up every other subscription.
+    asio::thread_pool hub_thread{4};
     std::optional<http::Server> server;
     std::map<std::int64_t, std::unique_ptr<Entry>> entries;
     std::unordered_map<std::string, std::int64_t> by_callback;
@@ -110,6 +114,7 @@ Entry& WebSub::Impl::put(store::Subscription s) {
     by_callback[s.callback_id] = feed_id;
     auto& e = *entries.emplace(feed_id, std::make_unique<Entry>(io, std::move(s))).first->second;
     e.name = hooks.feed_name ? hooks.feed_name(feed_id) : std::string();
+    e.allow_private = hooks.allow_private && hooks.allow_private(feed_id);
     return e;
 }
 
@@ -144,7 +149,7 @@ void WebSub::Impl::send(Entry& e, std::string mode) {
     req.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                    {"User-Agent", user_agent.empty() ? fetch::default_user_agent() : user_agent}};
     req.body = websub::subscription_body(mode, e.sub.topic, callback_url(e), e.sub.secret, cfg.lease);
-    req.refuse_special_addresses = !(allow_private || (hooks.allow_private && hooks.allow_private(e.sub.feed_id)));
+    req.refuse_special_addresses = !(allow_private || e.allow_private);
     spdlog::info("websub: {} feed=\"{}\" hub={} topic={}", mode == "subscribe" ? "subscribing" : "unsubscribing",
                  name(e.sub.feed_id), e.sub.hub, e.sub.topic);
     asio::post(hub_thread, [this, req = std::move(req), feed_id = e.sub.feed_id, id = e.sub.callback_id,
@@ -160,6 +165,9 @@ void WebSub::Impl::on_hub_answer(std::int64_t feed_id, const std::string& callba
     // Replaced or unsubscribed meanwhile: this answer is about a subscription that is gone.
     if (it == entries.end() || it->second->sub.callback_id != callback_id) return;
     Entry& e = *it->second;
+    // An answer to a request the subscription has moved past (a subscribe answered after the
+    // feed was removed and is being unsubscribed): the newer request decides.
+    if ((mode == "unsubscribe") != (e.sub.state == "unsubscribing")) return;
     e.request_in_flight = false;
     std::string error;
     if (!r) error = r.error().message;

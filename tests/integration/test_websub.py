@@ -28,10 +28,13 @@ from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, fa
 
 class Hub:
     """A WebSub hub on 127.0.0.1: records subscription requests (answering 202) and lets the test
-    verify, deny and push by hand, so that each step is observable."""
+    verify, deny and push by hand, so that each step is observable. `status` other than 202 makes
+    it refuse every request; `sync_lease` makes it verify inside the request, before answering
+    (as some hubs do), recording (status, body, challenge) in `sync_results`."""
 
-    def __init__(self):
+    def __init__(self, status=202, sync_lease=None):
         self.requests = []
+        self.sync_results = {}  # topic -> (status, body, challenge)
         self.cond = threading.Condition()
         hub = self
 
@@ -45,12 +48,18 @@ class Hub:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
                 params = dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
                 params["_content_type"] = self.headers.get("Content-Type", "")
+                if sync_lease is not None and status == 202:
+                    result = hub.verify(params, lease=sync_lease)
+                    with hub.cond:
+                        hub.sync_results[params["hub.topic"]] = result
                 with hub.cond:
                     hub.requests.append(params)
                     hub.cond.notify_all()
-                self.send_response(202)
-                self.send_header("Content-Length", "0")
+                reply = b"" if status == 202 else b"hub is broken"
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
+                self.wfile.write(reply)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -118,9 +127,12 @@ def with_hub_link(doc, hub_url, self_url):
     return body.replace("<channel>", "<channel>" + links, 1).encode()
 
 
-class WebSubTest(unittest.TestCase):
+class WebSubCase(unittest.TestCase):
+    """A daemon with two feeds that name the hub (Doc in its document, Hdr in Link headers)."""
+    hub_options = {}
+
     def setUp(self):
-        self.hub = Hub()
+        self.hub = Hub(**self.hub_options)
         self.feeds = FeedServer()
         self.doc_path, self.hdr_path = "/doc.xml", "/hdr.xml"
         self.doc_url = self.feeds.url(self.doc_path)
@@ -176,6 +188,8 @@ class WebSubTest(unittest.TestCase):
         with urllib.request.urlopen(f"http://{self.daemon.http}/api/feeds", timeout=10) as r:
             return next(f for f in json.load(r) if f["config_url"] == url)
 
+
+class WebSubTest(WebSubCase):
     def test_subscribe_verify_push_renew_restart_unsubscribe(self):
         self.start()
 
@@ -277,6 +291,46 @@ class WebSubTest(unittest.TestCase):
         self.assertEqual((status, body), (200, challenge))
         self.assertEqual(self.hub.verify(renewal, lease=60)[0], 404)
         self.assertEqual(self.push_doc(callback, [FeedItem(guid="d6", title="Falcon gone")], secret=secret), 404)
+
+
+class FailingHubTest(WebSubCase):
+    hub_options = {"status": 500}
+
+    def test_a_failing_hub_leaves_polling_as_it_was(self):
+        self.start()
+        req = self.hub.wait_request(lambda r: r["hub.topic"] == self.doc_url)
+        self.assertEqual(req["hub.mode"], "subscribe")
+        # No lease: the feed keeps its 1 s interval, not the 1 h safety net.
+        seen = self.feeds.request_count(self.doc_path)
+        self.feeds.wait_for_requests(self.doc_path, seen + 3)
+        self.sub.close()
+        self.sub = None
+        self.daemon.stop()
+        out = subprocess.run([binary("wirewatch"), "feeds", "--config", self.daemon.config, "--json"],
+                             capture_output=True, text=True, timeout=30, check=True).stdout
+        push = {f["config_url"]: f["push"] for f in json.loads(out)}[self.doc_url]
+        self.assertEqual(push["state"], "failed")
+        self.assertIn("hub answered 500", push["last_error"])
+        self.assertIn('websub: hub request failed feed="Doc"', self.daemon.logs())
+        # Asked once, not at every poll: a failed hub is asked again at most hourly.
+        with self.hub.cond:
+            self.assertFalse([r for r in self.hub.requests if r["hub.topic"] == self.doc_url])
+
+
+class SyncHubTest(WebSubCase):
+    hub_options = {"sync_lease": 3600}
+
+    def test_a_hub_that_verifies_before_it_answers(self):
+        # The daemon's loop answers the verification while the subscription request is still
+        # waiting for the hub's answer: the request runs off the loop.
+        self.start()
+        req = self.hub.wait_request(lambda r: r["hub.topic"] == self.doc_url)
+        with self.hub.cond:
+            status, body, challenge = self.hub.sync_results[self.doc_url]
+        self.assertEqual((status, body), (200, challenge))
+        item = FeedItem(guid="s1", title="Falcon over the bridge")
+        self.assertEqual(self.push_doc(req["hub.callback"], [item], secret=req["hub.secret"]), 202)
+        self.wait_title(item.title)
 
 
 if __name__ == "__main__":
