@@ -635,6 +635,12 @@ Result<void> Daemon::Impl::start_http() {
         for (const auto& [status, n] : by_status) metrics.feeds.with({status}).set(n);
         metrics.queue_depth.with({"polls"}).set(static_cast<double>(polls_in_progress));
         metrics.queue_depth.with({"fetch_queue"}).set(static_cast<double>(http.queued()));
+        if (websub) {
+            std::map<std::string, double> by_state{{"subscribing", 0}, {"active", 0}, {"unsubscribing", 0},
+                                                   {"denied", 0}, {"failed", 0}, {"expired", 0}};
+            for (const auto& s : websub->subscriptions()) by_state[push_state(s, now_seconds())] += 1;
+            for (const auto& [state, n] : by_state) metrics.websub_subscriptions.with({state}).set(n);
+        }
         if (const auto n = replay_requests->load(); n > metrics.replay_requests.value())
             metrics.replay_requests.inc(n - metrics.replay_requests.value());
         if (sinks) {
@@ -845,6 +851,7 @@ Result<void> Daemon::Impl::start_websub() {
             const auto* f = feed_by_id(id);
             return f && f->cfg.allow_private_networks.value_or(false);
         },
+        .count_push = [this](std::string_view result) { metrics.websub_pushes.with({std::string(result)}).inc(); },
     };
     auto started = WebSub::start(io, store_thread, store, cfg, ids, std::move(hooks));
     if (!started) return std::unexpected(started.error());

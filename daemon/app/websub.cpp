@@ -255,14 +255,21 @@ http::Response WebSub::Impl::on_verification(const http::Request& request) {
 // A content distribution (WebSub 7): 2xx whatever the signature says (the spec requires it, and
 // a hub must not learn which forgeries were noticed), but only a valid one reaches the pipeline.
 http::Response WebSub::Impl::on_push(const http::Request& request) {
+    const auto count = [this](std::string_view result) {
+        if (hooks.count_push) hooks.count_push(result);
+    };
     Entry* e = entry_of_path(request.path);
-    if (!e) return http::Response::text(404, "not found\n");
+    if (!e) {
+        count("unknown");
+        return http::Response::text(404, "not found\n");
+    }
     auto signature = request.header("x-hub-signature");
     if (signature.empty()) signature = request.header("x-hub-signature-256");
     const auto check = websub::verify_signature(signature, e->sub.secret, request.body);
     if (check != websub::SignatureCheck::ok) {
         spdlog::error("websub: rejected push feed=\"{}\" reason={} bytes={}", name(e->sub.feed_id),
                       websub::to_string(check), request.body.size());
+        count("rejected");
         return http::Response::text(202, "accepted\n");
     }
     if (hooks.on_push && !hooks.on_push(e->sub.feed_id, request.body, std::string(request.header("content-type")))) {
@@ -270,9 +277,11 @@ http::Response WebSub::Impl::on_push(const http::Request& request) {
         spdlog::warn("websub: push deferred, busy feed=\"{}\" bytes={}", name(e->sub.feed_id), request.body.size());
         auto busy = http::Response::text(503, "busy\n");
         busy.headers.emplace_back("Retry-After", "30");
+        count("busy");
         return busy;
     }
     spdlog::info("websub: push feed=\"{}\" bytes={}", name(e->sub.feed_id), request.body.size());
+    count("ok");
     return http::Response::text(202, "accepted\n");
 }
 

@@ -28,6 +28,8 @@ struct WebSubHooks {
     // Whether the feed may reach private addresses ([[feed]] allow_private_networks); the hub
     // named by such a feed may too.
     std::function<bool(std::int64_t feed_id)> allow_private;
+    // Counts a push by result: "ok", "rejected" (signature), "busy", "unknown" (callback).
+    std::function<void(std::string_view result)> count_push;
 };
 
 // The WebSub subscriber (https://www.w3.org/TR/websub/): subscribes feeds whose fetch named a
@@ -57,7 +59,7 @@ public:
     void forget(std::int64_t feed_id);
     // A verified lease is running: polling may fall back to the safety net.
     bool push_active(std::int64_t feed_id) const;
-    // The subscriptions as the loop knows them (for /api/feeds).
+    // The subscriptions as the loop knows them (for /api/feeds and the metrics).
     std::vector<store::Subscription> subscriptions() const;
     // Closes the listener and cancels renewals; a hub request in flight finishes on its thread.
     void stop();

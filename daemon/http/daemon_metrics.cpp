@@ -57,7 +57,11 @@ DaemonMetrics::DaemonMetrics(Registry& r, const std::string& version)
       queue_depth(r.gauge_family("wirewatch_queue_depth", "Work waiting in each internal queue.", {"queue"})),
       alert_latency(r.histogram("wirewatch_alert_latency_seconds",
                                 "Time from an item being detected to its alert being published.",
-                                alert_buckets())) {
+                                alert_buckets())),
+      websub_pushes(r.counter_family("wirewatch_websub_pushes_total",
+                                     "WebSub pushes received, by result (rejected: bad signature).", {"result"})),
+      websub_subscriptions(r.gauge_family("wirewatch_websub_subscriptions", "WebSub subscriptions by state.",
+                                          {"state"})) {
     build_info.set(1);
     start_time.set(unix_now());
 }

@@ -45,6 +45,10 @@ struct DaemonMetrics {
     GaugeFamily& queue_depth;         // wirewatch_queue_depth{queue} (parse, store, sink:<name>)
     Histogram& alert_latency;         // wirewatch_alert_latency_seconds: item detected -> alert published
 
+    // WebSub push.
+    CounterFamily& websub_pushes;        // wirewatch_websub_pushes_total{result="ok|rejected|busy|unknown"}
+    GaugeFamily& websub_subscriptions;   // wirewatch_websub_subscriptions{state}
+
     // Forgets a feed's labelled children (a reload removed the feed).
     void forget_feed(const std::string& feed);
 };

@@ -255,6 +255,14 @@ class WebSubTest(WebSubCase):
         due = time.mktime(time.strptime(next_check, "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
         self.assertGreater(due - time.time(), 50 * 60, next_check)
 
+        # Operators see pushes by result and subscriptions by state.
+        with urllib.request.urlopen(f"http://{self.daemon.http}/metrics", timeout=10) as r:
+            metrics = r.read().decode()
+        for line in ['wirewatch_websub_pushes_total{result="ok"} 2', 'wirewatch_websub_pushes_total{result="rejected"} 3',
+                     'wirewatch_websub_pushes_total{result="unknown"} 1', 'wirewatch_websub_subscriptions{state="active"} 1',
+                     'wirewatch_websub_subscriptions{state="denied"} 1']:
+            self.assertIn(line + "\n", metrics)
+
         # A restart keeps the subscription: the same callback and secret work at once.
         self.sub.close()
         self.daemon.stop()
