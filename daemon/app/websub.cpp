@@ -27,10 +27,6 @@ using std::chrono::seconds;
 namespace {
 
 constexpr std::string_view kCallbackPrefix = "/";
-// A hub that failed or denied is asked again at a later fetch, but not more often than this.
-constexpr seconds kRetryAfter{3600};
-
-bool in_force(const store::Subscription& s) { return s.state == "subscribing" || s.state == "active"; }
 
 std::string last_segment(std::string_view path) {
     while (path.ends_with('/')) path.remove_suffix(1);
@@ -339,14 +335,14 @@ WebSub::~WebSub() {
 
 void WebSub::discovered(std::int64_t feed_id, const websub::Discovery& found) {
     auto& p = *impl_;
-    if (p.stopped || found.hubs.empty()) return;
+    if (p.stopped) return;
     const auto now = now_seconds();
+    std::optional<websub::Held> held;
     if (const auto it = p.entries.find(feed_id); it != p.entries.end()) {
         const auto& s = it->second->sub;
-        const bool same = std::ranges::find(found.hubs, s.hub) != found.hubs.end() && s.topic == found.topic;
-        if (same && (in_force(s) || s.state == "unsubscribing" || it->second->request_in_flight)) return;
-        if (same && now < s.updated_at + kRetryAfter) return;  // failed or denied lately
+        held = websub::Held{s.hub, s.topic, s.state, s.expires_at, s.updated_at, it->second->request_in_flight};
     }
+    if (!websub::should_subscribe(held, found, now)) return;
     auto callback_id = websub::random_hex(16);
     auto secret = websub::random_hex(32);
     if (!callback_id || !secret) {

@@ -2,8 +2,10 @@
 
 #include <chrono>
 #include <optional>
+#include <string>
 
 #include "core/item.h"
+#include "websub/link_header.h"
 
 namespace ww::websub {
 
@@ -21,5 +23,24 @@ bool lease_active(bool active, std::optional<SysSeconds> expires_at, SysSeconds 
 // runs at max_interval (or the policy's delay when that is longer, e.g. a backoff); without
 // push, the policy's delay unchanged. Pure.
 Seconds poll_delay(Seconds policy_delay, Seconds max_interval, bool push_active);
+
+// What the subscriber holds for a feed, as the decision to (re)subscribe needs it.
+struct Held {
+    std::string hub;
+    std::string topic;
+    std::string state;  // subscribing, active, unsubscribing, denied, failed
+    std::optional<SysSeconds> expires_at;
+    SysSeconds updated_at{};
+    bool request_in_flight = false;
+};
+
+// A hub that failed, denied, or accepted without ever verifying is asked again after this.
+inline constexpr Seconds kRetryAfter{3600};
+
+// Whether a fetch that found `found` should send a new subscription request. Yes when nothing
+// is held, or the hub or topic changed; no while a request is in flight, a lease runs, or a
+// request is awaiting its verification; a failed, denied, unverified or lapsed one is asked
+// again once kRetryAfter has passed since it was last updated. Pure.
+bool should_subscribe(const std::optional<Held>& held, const Discovery& found, SysSeconds now);
 
 }  // namespace ww::websub

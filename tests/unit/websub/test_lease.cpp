@@ -43,5 +43,38 @@ TEST(Lease, PushStretchesPollingToTheSafetyNet) {
     EXPECT_EQ(poll_delay(5min, 24h, false), 5min);
 }
 
+TEST(Lease, SubscribesWhenNothingRunsAndRetriesHourly) {
+    const Discovery found{{"https://hub/"}, "https://t/"};
+    auto held = [](std::string state, SysSeconds updated, std::optional<SysSeconds> expires = std::nullopt,
+                   bool in_flight = false) {
+        return std::optional<Held>(Held{"https://hub/", "https://t/", std::move(state), expires, updated, in_flight});
+    };
+    struct Case {
+        const char* name;
+        std::optional<Held> held;
+        Discovery found;
+        bool expected;
+    };
+    const Case cases[] = {
+        {"nothing held", std::nullopt, found, true},
+        {"no hub found", std::nullopt, Discovery{{}, "https://t/"}, false},
+        {"lease running", held("active", t0, t0 + 1h), found, false},
+        {"lease lapsed long after", held("active", t0 - 2h, t0 - 1s), found, true},
+        {"lease lapsed, verified lately", held("active", t0 - 10s, t0 - 1s), found, false},
+        {"awaiting verification", held("subscribing", t0 - 5min), found, false},
+        {"never verified", held("subscribing", t0 - 2h), found, true},
+        {"request in flight", held("subscribing", t0 - 2h, std::nullopt, true), found, false},
+        {"failed lately", held("failed", t0 - 5min), found, false},
+        {"failed an hour ago", held("failed", t0 - 1h), found, true},
+        {"denied lately", held("denied", t0 - 5min), found, false},
+        {"unsubscribing", held("unsubscribing", t0 - 5min), found, false},
+        {"hub changed", held("active", t0, t0 + 1h), Discovery{{"https://other-hub/"}, "https://t/"}, true},
+        {"topic changed", held("active", t0, t0 + 1h), Discovery{{"https://hub/"}, "https://t2/"}, true},
+        {"our hub among several", held("active", t0, t0 + 1h), Discovery{{"https://x/", "https://hub/"}, "https://t/"},
+         false},
+    };
+    for (const auto& c : cases) EXPECT_EQ(should_subscribe(c.held, c.found, t0), c.expected) << c.name;
+}
+
 }  // namespace
 }  // namespace ww::websub
