@@ -60,11 +60,14 @@ std::vector<std::string> strings_of(const nlohmann::json& j, const char* key) {
     const auto it = j.find(key);
     if (it == j.end()) return out;
     if (it->is_string()) out.push_back(it->get<std::string>());
-    if (it->is_array())
-        for (const auto& v : *it)
-            if (v.is_string()) out.push_back(v.get<std::string>());
+    if (it->is_array()) {
+        for (const auto& v : *it) {
+            if (v.is_string())
+                out.push_back(v.get<std::string>());
             else if (v.is_object() && v.contains("name") && v["name"].is_string())
                 out.push_back(v["name"].get<std::string>());
+        }
+    }
     return out;
 }
 
