@@ -64,6 +64,7 @@ StoryBoard::Shelf& StoryBoard::shelf_for(std::string_view watchlist, const Story
         shelf.index = story::StoryIndex(options());
         shelf.index.import_state(states, now);
         shelf.settings = settings;
+        std::erase_if(shelf.books, [&](const auto& b) { return now - b.second.opened > settings.window; });
     }
     return shelf;
 }
