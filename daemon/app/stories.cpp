@@ -43,6 +43,14 @@ story::Fingerprint fingerprint_of(std::string_view title, std::string_view summa
     return story::Fingerprint{story::canonical_link(link), story::sketch_of(t, x)};
 }
 
+story::Fingerprint for_watchlist(const story::Fingerprint& item, std::span<const std::string> terms,
+                                 std::string_view language, const match::Stemming& stemming) {
+    std::vector<std::string> words;
+    for (const auto& term : terms)
+        for (auto& w : story_words(term, language, stemming)) words.push_back(std::move(w));
+    return story::Fingerprint{item.link, story::without_words(item.sketch, story::sketch_of(words, {}))};
+}
+
 // --- StoryBoard
 
 StoryBoard::Shelf& StoryBoard::shelf_for(std::string_view watchlist, const StorySettings& settings,
@@ -234,13 +242,14 @@ std::vector<store::PendingAlert> StoryDesk::decide(const store::RecordRequest& r
         item.kept ? fingerprint_of(item.kept->title, item.kept->summary, item.kept->content, item.kept->link,
                                    item.kept->language, stemming)
                   : fingerprint_of(first.title, first.summary, {}, first.link, first.language, stemming);
-    const auto sketch = story::to_hex(fp.sketch);
+    const std::string_view language = item.kept ? std::string_view(item.kept->language) : first.language;
     for (std::size_t k = 0; k < item.alerts.size(); ++k) {
         const auto& alert = shared[k];
-        const auto placed = board_.place(alert->watchlist, settings_of(settings, alert->watchlist), fp,
+        const auto mine = for_watchlist(fp, alert->match.terms, language, stemming);
+        const auto placed = board_.place(alert->watchlist, settings_of(settings, alert->watchlist), mine,
                                          alert->alert_id, request.feed_id, request.now);
         store::StorySource source{alert->watchlist, placed.story_id, alert->item.title, alert->item.link,
-                                  fp.link, sketch, placed.verdict == StoryVerdict::alert};
+                                  mine.link, story::to_hex(mine.sketch), placed.verdict == StoryVerdict::alert};
         if (placed.verdict == StoryVerdict::alert) {
             alert->story = AlertStory{placed.story_id, 1};
             auto row = item.alerts[k];

@@ -53,6 +53,11 @@ story::Fingerprint fingerprint_of(std::string_view title, std::string_view summa
                                   std::string_view link, std::string_view language,
                                   const match::Stemming& stemming);
 
+// The fingerprint as one watchlist compares it: without the words of its query terms that
+// matched (every item the watchlist matched shares them; docs/stories.md).
+story::Fingerprint for_watchlist(const story::Fingerprint& item, std::span<const std::string> terms,
+                                 std::string_view language, const match::Stemming& stemming);
+
 // The open stories of every watchlist, in memory, with their sources' feeds: what decides
 // alert, story.update or nothing. Pure (values and the caller's clock); the live pipeline owns
 // one on its store thread, a backtest builds its own. Not thread-safe.

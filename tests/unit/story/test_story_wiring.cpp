@@ -126,6 +126,27 @@ TEST(StoryBoard, OneAlertPerStoryThenUpdatesPerWatchlist) {
     EXPECT_EQ(board.sources("w", "id-a"), 0u);
 }
 
+TEST(StoryBoard, TheWatchlistsOwnTermsDoNotMakeAStory) {
+    // Both match "China Russia security" and share exactly those three words: two stories.
+    const Item warns = item("w-1", "China warns Russia over Arctic security pact", "", "https://x.example/arctic");
+    const std::vector<std::string> terms{"China", "Russia", "security"};
+    StoryBoard board;
+    const StorySettings s;
+    auto mine = [&](const Item& i) { return for_watchlist(fp(i), terms, "en", stemming()); };
+    EXPECT_EQ(board.place("w", s, mine(kA), "id-a", 1, at(0)).verdict, StoryVerdict::alert);
+    EXPECT_EQ(board.place("w", s, mine(warns), "id-w", 2, at(1)).verdict, StoryVerdict::alert);
+    // Counted, they would have joined: the reason for_watchlist exists.
+    StoryBoard naive;
+    naive.place("w", s, fp(kA), "id-a", 1, at(0));
+    EXPECT_EQ(naive.place("w", s, fp(warns), "id-w", 2, at(1)).verdict, StoryVerdict::story_update);
+    // The same story still joins without the query's words.
+    EXPECT_EQ(board.place("w", s, mine(kB), "id-b", 3, at(2)).verdict, StoryVerdict::story_update);
+    // Stemmed like the item: "securities" drops "security".
+    const auto plural = for_watchlist(fp(warns), std::vector<std::string>{"securities"}, "en", stemming());
+    EXPECT_EQ(plural.sketch.words.size() + 1, fp(warns).sketch.words.size());
+    EXPECT_EQ(plural.sketch.features + 1, fp(warns).sketch.features);
+}
+
 TEST(StoryBoard, ThresholdIsPerWatchlist) {
     StoryBoard board;
     const StorySettings strict{std::chrono::hours(48), 0.95, false};
