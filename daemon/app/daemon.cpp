@@ -357,6 +357,7 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
 // the store, which holds the truth.
 Result<store::RecordResult> Daemon::Impl::record_with_stories(PollRecord& poll, const MatchSnapshot& snapshot) {
     stories.attach(poll.request, poll.alerts, snapshot.stories, *snapshot.stemming);
+    poll.request.keep_texts = cfg.store.keep_items.count() > 0;
     auto result = store.record(poll.request);
     if (!result)
         if (auto r = stories.load(store, snapshot.stories, now_seconds()); !r)

@@ -541,10 +541,12 @@ Result<RecordResult> Store::record(const RecordRequest& request) {
                 facts.previous_title = std::move(*title);
                 decided = request.decide(facts);
             }
-            if (auto r = m.keep(request.feed_id, item, now, false); !r) return propagate(r);
+            if (request.keep_texts)
+                if (auto r = m.keep(request.feed_id, item, now, false); !r) return propagate(r);
         } else {
             ++result.new_items;
-            if (auto r = m.keep(request.feed_id, item, now, true); !r) return propagate(r);
+            if (request.keep_texts)
+                if (auto r = m.keep(request.feed_id, item, now, true); !r) return propagate(r);
             if (!alerting[i]) continue;
             if (request.decide) decided = request.decide(ItemSeen{i, ItemStatus::fresh, {}, {}});
         }

@@ -108,6 +108,8 @@ struct RecordRequest {
     SysSeconds now{};
     // Null: a fresh item's `alerts` are written as they are, an edit writes nothing.
     EventDecider decide;
+    // Write ItemRecord::kept ([store] keep_items = "0s" turns it off).
+    bool keep_texts = true;
 };
 
 // A stored story source (story_sources), for rebuilding the story index and for asking
