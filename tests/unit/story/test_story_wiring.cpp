@@ -262,6 +262,32 @@ TEST_F(Desk, StoryUpdatesEditsRestartAndTheStoredSources) {
     EXPECT_TRUE(poll(0, {edited, rekeyed}, at(6)).empty());
 }
 
+// The daemon reloads the desk when a record fails (Daemon::Impl::record_with_stories): the
+// decisions taken inside a transaction that did not commit must not survive it, or the retried
+// poll would find "its" story open and send nothing.
+TEST_F(Desk, AFailedTransactionIsForgottenByReloadingFromTheStore) {
+    const Item quiet = item("q", "Weather stays mild", "Nothing to see.", "https://x.example/q");
+    poll(0, {quiet}, at(0));
+    Feed parsed;
+    parsed.title = "Outlet A";
+    parsed.items = {kA};
+    const FeedContext ctx{feeds_[0].id, "Outlet A", "Outlet A", feeds_[0].config_url, "", 0};
+    auto record = build_poll_record(ctx, parsed, compiled_.snapshot, at(1));
+    desk_.attach(record.request, record.alerts, compiled_.snapshot.stories, *compiled_.snapshot.stemming);
+    auto decide = record.request.decide;
+    record.request.decide = [&](const store::ItemSeen& seen) -> std::vector<store::PendingAlert> {
+        decide(seen);
+        throw std::runtime_error("the disk went away");  // unwinds record(): rolled back
+    };
+    EXPECT_THROW((void)store_->record(record.request), std::runtime_error);
+    const auto id = make_alert_id("russia-china", feeds_[0].config_url, kA.key);
+    EXPECT_EQ(desk_.board().sources("russia-china", id), 1u) << "decided in the failed transaction";
+
+    ASSERT_TRUE(desk_.load(*store_, compiled_.snapshot.stories, at(1)));
+    EXPECT_EQ(desk_.board().sources("russia-china", id), 0u);
+    EXPECT_EQ(topics(poll(0, {kA}, at(2))), (std::vector<std::string>{"alert.russia-china", "alert.beijing"}));
+}
+
 TEST_F(Desk, KeptItemsFeedABacktestThatAgreesWithTheLiveRun) {
     const Item quiet = item("q", "Weather stays mild", "Nothing to see.", "https://x.example/q");
     for (std::size_t n = 0; n < 3; ++n) poll(n, {quiet}, at(0));
