@@ -586,7 +586,9 @@ std::string Daemon::Impl::watchlists_json() const {
     auto out = nlohmann::json::array();
     for (const auto& w : watchlists_in_force)
         out.push_back({{"name", w.name}, {"query", w.query}, {"feeds", w.feeds}, {"enabled", w.enabled},
-                       {"topic", alert_topic(w.name)}});
+                       {"topic", alert_topic(w.name)}, {"story_topic", story_topic(w.name)},
+                       {"story_window_s", w.story_window.count()}, {"story_threshold", w.story_threshold},
+                       {"alert_on_update", w.alert_on_update}});
     return out.dump(2);
 }
 

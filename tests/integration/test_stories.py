@@ -199,6 +199,12 @@ class Stories(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(f"http://{self.daemon.http}/api/backtest?watchlist=nope", timeout=30)
         self.assertEqual(e.exception.code, 400)
+        with urllib.request.urlopen(f"http://{self.daemon.http}/api/watchlists", timeout=30) as r:
+            listed = {w["name"]: w for w in json.loads(r.read())}
+        self.assertEqual((listed["russia-china"]["story_topic"], listed["russia-china"]["alert_on_update"]),
+                         ("story.russia-china", True))
+        self.assertEqual((listed["beijing"]["story_window_s"], listed["beijing"]["story_threshold"]),
+                         (48 * 3600, 0.4))
 
 
 if __name__ == "__main__":
