@@ -207,5 +207,35 @@ class Stories(unittest.TestCase):
                          (48 * 3600, 0.4))
 
 
+    def test_sinks_get_alerts_not_story_events(self):
+        from test_daemon_sinks import Receiver  # the webhook receiver of the sink tests
+        receiver = Receiver()
+        plugin_dir = os.environ.get("WW_PLUGIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build",
+                                                                  "plugins"))
+        with open(self.daemon.config) as f:
+            text = f.read()
+        text = text.replace("[daemon]\n", f"[daemon]\nplugin_dir = {toml_str(os.path.abspath(plugin_dir))}\n", 1)
+        text += f'[[sink]]\nname = "hook"\nplugin = "webhook"\nurl = {toml_str(receiver.url)}\nwatchlists = ["beijing"]\n'
+        with open(self.daemon.config, "w") as f:
+            f.write(text)
+        try:
+            self.start_caught_up(0)
+            self.server.add_items("/a.rss", self.A)
+            receiver.wait(lambda b: len(b) == 1)
+            self.server.add_items("/b.atom", self.B)
+            self.sub.wait_alerts(lambda a: len(events(a, "story.beijing", "story.update")) == 1)
+            # A new story after the update: the hook's next delivery is its alert, never the update.
+            self.server.add_items("/c.rss", FeedItem("c-9", "Beijing marathon draws a record field",
+                                                     summary="Runners crowded the streets of the capital."))
+            receiver.wait(lambda b: len(b) == 2)
+            self.sub.wait_alerts(lambda a: len(events(a, "alert.beijing")) == 2)
+            delivered = [(e["seq"], e["watchlist"]["name"], e["item"]["title"]) for e, *_ in receiver.bodies]
+            beijing = events(self.sub.alerts, "alert.beijing")
+            self.assertEqual(delivered, [(a["seq"], "beijing", a["item"]["title"]) for a in beijing])
+            self.assertTrue(all("type" not in e for e, *_ in receiver.bodies))
+        finally:
+            receiver.close()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
