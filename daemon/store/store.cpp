@@ -125,6 +125,7 @@ struct Store::Impl {
     Result<void> keep(std::int64_t feed_id, const ItemRecord& item, std::int64_t now, bool fresh);
     Result<void> add_source(std::int64_t seq, const StorySource& source, std::int64_t feed_id,
                             std::string_view item_key, std::int64_t now);
+    Result<std::vector<PendingAlert>> decide_events(const RecordRequest& request, std::size_t index, bool fresh);
     Result<void> write_events(std::span<const PendingAlert> events, std::int64_t feed_id,
                               std::string_view item_key, std::int64_t now, std::int64_t& seq,
                               RecordResult& result);
@@ -442,6 +443,20 @@ Result<void> Store::Impl::add_source(std::int64_t seq, const StorySource& source
     return {};
 }
 
+Result<std::vector<PendingAlert>> Store::Impl::decide_events(const RecordRequest& request, std::size_t index,
+                                                             bool fresh) {
+    if (fresh) return request.decide(ItemSeen{index, ItemStatus::fresh, {}, {}});
+    const auto& item = request.items[index];
+    ItemSeen facts{index, ItemStatus::edited, {}, {}};
+    auto stories = stories_of(request.feed_id, item.key);
+    if (!stories) return propagate(stories);
+    auto title = kept_title_of(request.feed_id, item.key);
+    if (!title) return propagate(title);
+    facts.stories = std::move(*stories);
+    facts.previous_title = std::move(*title);
+    return request.decide(facts);
+}
+
 Result<void> Store::Impl::write_events(std::span<const PendingAlert> events, std::int64_t feed_id,
                                        std::string_view item_key, std::int64_t now, std::int64_t& seq,
                                        RecordResult& result) {
@@ -528,29 +543,20 @@ Result<RecordResult> Store::record(const RecordRequest& request) {
         auto seen = m.mark_seen(request.feed_id, item, now);
         if (!seen) return propagate(seen);
         if (*seen == Impl::Seen::known) continue;
+        const bool fresh = *seen == Impl::Seen::fresh;
+        if (fresh) ++result.new_items;
+        // Edits never alert again, but the decider may report them (item.updated); a fresh
+        // item of a first fetch's catch-up writes nothing.
         std::vector<PendingAlert> decided;
-        if (*seen == Impl::Seen::edited) {
-            // An edit never alerts again; the decider may report it (item.updated).
-            if (request.decide) {
-                ItemSeen facts{i, ItemStatus::edited, {}, {}};
-                auto stories = m.stories_of(request.feed_id, item.key);
-                if (!stories) return propagate(stories);
-                auto title = m.kept_title_of(request.feed_id, item.key);
-                if (!title) return propagate(title);
-                facts.stories = std::move(*stories);
-                facts.previous_title = std::move(*title);
-                decided = request.decide(facts);
-            }
-            if (request.keep_texts)
-                if (auto r = m.keep(request.feed_id, item, now, false); !r) return propagate(r);
-        } else {
-            ++result.new_items;
-            if (request.keep_texts)
-                if (auto r = m.keep(request.feed_id, item, now, true); !r) return propagate(r);
-            if (!alerting[i]) continue;
-            if (request.decide) decided = request.decide(ItemSeen{i, ItemStatus::fresh, {}, {}});
+        if (request.decide && (!fresh || alerting[i])) {
+            auto d = m.decide_events(request, i, fresh);
+            if (!d) return propagate(d);
+            decided = std::move(*d);
         }
-        const auto& events = request.decide ? decided : item.alerts;
+        // After the decision: an edit is told the title it replaces.
+        if (request.keep_texts)
+            if (auto r = m.keep(request.feed_id, item, now, fresh); !r) return propagate(r);
+        const auto& events = !request.decide && fresh && alerting[i] ? item.alerts : decided;
         if (auto r = m.write_events(events, request.feed_id, item.key, now, *seq, result); !r) return propagate(r);
     }
     if (auto r = m.finish_record(request.feed_id, *seq, result.new_items); !r) return propagate(r);

@@ -340,6 +340,25 @@ TEST_F(Desk, KeptItemsFeedABacktestThatAgreesWithTheLiveRun) {
     EXPECT_EQ(store_->story_sources_since(at(0))->size(), live.size());
 }
 
+// Without a decider (callers that do not cluster stories) record() keeps its old promise: an
+// edit writes nothing, even when the new text matches where the old did not.
+TEST_F(Desk, WithoutADeciderAnEditWritesNothing) {
+    auto record = [&](std::string hash, bool matches, SysSeconds now) {
+        store::RecordRequest r;
+        r.feed_id = feeds_[0].id;
+        r.now = now;
+        store::ItemRecord i{"k", std::move(hash), {}, {}, {}};
+        if (matches) i.alerts.push_back({"w", "alert.w", "id-k", [](std::int64_t) { return std::string("{}"); }, {}});
+        r.items.push_back(std::move(i));
+        auto result = store_->record(r);
+        EXPECT_TRUE(result);
+        return result ? result->alerts.size() : 99u;
+    };
+    EXPECT_EQ(record("h0", false, at(0)), 0u);  // catch-up
+    EXPECT_EQ(record("h1", true, at(1)), 0u);   // edited, now matching: still not new
+    EXPECT_TRUE(store_->kept_items(at(0))->empty()) << "no text was given to keep";
+}
+
 TEST(BacktestQuery, Table) {
     struct Case {
         const char* query;
