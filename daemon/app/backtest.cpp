@@ -173,6 +173,9 @@ Result<BacktestResult> run_backtest(const config::Config& config, const Backtest
     if (!db) return std::unexpected(db.error());
     const auto since = now - request.since;
     auto items = db->kept_items(since);
+    if (!items && items.error().message.find("no such table") != std::string::npos)
+        return fail("backtest", "backtest: " + db->path().string() +
+                                    " keeps no items yet: start this version of the daemon once to upgrade it");
     if (!items) return std::unexpected(items.error());
     return backtest(config, request, *items, since);
 }
