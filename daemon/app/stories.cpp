@@ -213,6 +213,25 @@ void StoryDesk::attach(store::RecordRequest& request, const ItemAlerts& alerts, 
     };
 }
 
+// Edits never alert again; a watchlist that asked for it hears of an edit of an item it was told
+// about (an alert or a story source), if the item still matches it.
+std::vector<store::PendingAlert> StoryDesk::updated_events(const store::ItemRecord& item, const store::ItemSeen& seen,
+                                                           const std::vector<std::shared_ptr<Alert>>& shared,
+                                                           const StorySettingsMap& settings) const {
+    std::vector<store::PendingAlert> out;
+    for (const auto& m : seen.stories) {
+        if (!settings_of(settings, m.watchlist).alert_on_update) continue;
+        const auto hit = std::ranges::find(shared, m.watchlist, [](const auto& a) { return a->watchlist; });
+        if (hit == shared.end()) continue;
+        auto e = event_of(kItemUpdated, **hit, m.story_id);
+        e->sources = board_.sources(m.watchlist, m.story_id);
+        e->previous_title = seen.previous_title;
+        e->event_id = hex64(fnv1a64(item.content_hash, fnv1a64((*hit)->alert_id)));  // one per edit
+        out.push_back(story_event_row(e, e->event_id));
+    }
+    return out;
+}
+
 std::vector<store::PendingAlert> StoryDesk::decide(const store::RecordRequest& request, const store::ItemSeen& seen,
                                                    const ItemAlerts& alerts, const StorySettingsMap& settings,
                                                    const match::Stemming& stemming) {
@@ -222,21 +241,7 @@ std::vector<store::PendingAlert> StoryDesk::decide(const store::RecordRequest& r
     if (item.alerts.empty() || shared.size() != item.alerts.size()) return seen.status == store::ItemStatus::fresh
                                                                                ? item.alerts
                                                                                : out;
-    if (seen.status == store::ItemStatus::edited) {
-        // Edits never alert again; a watchlist that asked for it hears of an edit of an item it
-        // was told about (an alert or a story source), if the item still matches it.
-        for (const auto& m : seen.stories) {
-            if (!settings_of(settings, m.watchlist).alert_on_update) continue;
-            const auto hit = std::ranges::find(shared, m.watchlist, [](const auto& a) { return a->watchlist; });
-            if (hit == shared.end()) continue;
-            auto e = event_of(kItemUpdated, **hit, m.story_id);
-            e->sources = board_.sources(m.watchlist, m.story_id);
-            e->previous_title = seen.previous_title;
-            e->event_id = hex64(fnv1a64(item.content_hash, fnv1a64((*hit)->alert_id)));
-            out.push_back(story_event_row(e, e->event_id));
-        }
-        return out;
-    }
+    if (seen.status == store::ItemStatus::edited) return updated_events(item, seen, shared, settings);
     const Item& first = shared.front()->item;  // the envelope's copy: content is not kept there
     const story::Fingerprint fp =
         item.kept ? fingerprint_of(item.kept->title, item.kept->summary, item.kept->content, item.kept->link,

@@ -126,6 +126,9 @@ private:
     std::vector<store::PendingAlert> decide(const store::RecordRequest& request, const store::ItemSeen& seen,
                                             const ItemAlerts& alerts, const StorySettingsMap& settings,
                                             const match::Stemming& stemming);
+    std::vector<store::PendingAlert> updated_events(const store::ItemRecord& item, const store::ItemSeen& seen,
+                                                    const std::vector<std::shared_ptr<Alert>>& shared,
+                                                    const StorySettingsMap& settings) const;
     StoryBoard board_;
 };
 
