@@ -193,6 +193,10 @@ struct Daemon::Impl {
     asio::steady_timer status_timer;
     http::Registry registry;
     http::DaemonMetrics metrics;
+    // story.update and item.updated events sent instead of alerts (docs/stories.md), by watchlist.
+    http::CounterFamily& story_events =
+        registry.counter_family("wirewatch_story_events_total", "Story events (story.update, item.updated) "
+                                "published instead of alerts, by watchlist.", {"watchlist"});
     Notifier notifier;
     std::optional<http::Server> http_server;
     std::shared_ptr<std::atomic<std::uint64_t>> replay_requests;  // counted on the replay thread
@@ -543,7 +547,10 @@ void Daemon::Impl::publish(const std::vector<store::RecordedAlert>& alerts,
             spdlog::info("publish: alert seq={} topic={}", a.seq, a.topic);
             metrics.alerts_published.inc();
         }
-        metrics.matches.with({a.topic.substr(a.topic.find('.') + 1)}).inc();
+        if (a.topic.starts_with("story."))
+            story_events.with({a.topic.substr(6)}).inc();
+        else
+            metrics.matches.with({a.topic.substr(a.topic.find('.') + 1)}).inc();
         last_seq = std::max(last_seq, a.seq);
         ++alerts_today;
     }

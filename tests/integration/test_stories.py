@@ -155,6 +155,12 @@ class Stories(unittest.TestCase):
         seqs = [a["seq"] for _, a in everything]
         self.assertEqual(seqs, list(range(1, len(seqs) + 1)), "one gapless outbox for alerts and events")
 
+        # Counted since the restart: C's updates, and the edit for russia-china.
+        with urllib.request.urlopen(f"http://{self.daemon.http}/metrics", timeout=30) as r:
+            metrics = r.read().decode()
+        self.assertIn('wirewatch_story_events_total{watchlist="russia-china"} 2', metrics)
+        self.assertIn('wirewatch_story_events_total{watchlist="beijing"} 1', metrics)
+
         # The events are in the outbox: replay gives the same envelopes.
         replay = subprocess.run([binary("wirewatch"), "replay", "--endpoint", self.daemon.replay, "--after", "0",
                                  "--topic", "story.", "--json"], capture_output=True, text=True, timeout=60)
@@ -199,6 +205,10 @@ class Stories(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError) as e:
             urllib.request.urlopen(f"http://{self.daemon.http}/api/backtest?watchlist=nope", timeout=30)
         self.assertEqual(e.exception.code, 400)
+        with urllib.request.urlopen(f"http://{self.daemon.http}/metrics", timeout=30) as r:
+            metrics = r.read().decode()
+        self.assertIn('wirewatch_watchlist_matches_total{watchlist="beijing"} 1', metrics)
+        self.assertNotIn("wirewatch_story_events_total{", metrics)  # one source so far: no event
         with urllib.request.urlopen(f"http://{self.daemon.http}/api/watchlists", timeout=30) as r:
             listed = {w["name"]: w for w in json.loads(r.read())}
         self.assertEqual((listed["russia-china"]["story_topic"], listed["russia-china"]["alert_on_update"]),
