@@ -25,6 +25,8 @@
 #include "app/routes.h"
 #include "app/sinks.h"
 #include "app/websub.h"
+#include "app/stories.h"
+#include "app/backtest.h"
 #include "core/time.h"
 #include "feed/parse.h"
 #include "http/daemon_metrics.h"
@@ -176,6 +178,7 @@ struct Daemon::Impl {
     asio::thread_pool workers;
     asio::thread_pool store_thread{1};  // every SQLite write happens here, in order
     store::Store store;
+    StoryDesk stories;  // store thread: open stories, decided inside record()'s transaction
     publish::Publisher publisher;
     publish::ReplayServer replay;
     std::unique_ptr<StoreCursorStore> cursor_store;  // before sinks: outlives them
@@ -193,6 +196,10 @@ struct Daemon::Impl {
     asio::steady_timer status_timer;
     http::Registry registry;
     http::DaemonMetrics metrics;
+    // story.update and item.updated events sent instead of alerts (docs/stories.md), by watchlist.
+    http::CounterFamily& story_events =
+        registry.counter_family("wirewatch_story_events_total", "Story events (story.update, item.updated) "
+                                "published instead of alerts, by watchlist.", {"watchlist"});
     Notifier notifier;
     std::optional<http::Server> http_server;
     std::shared_ptr<std::atomic<std::uint64_t>> replay_requests;  // counted on the replay thread
@@ -234,6 +241,7 @@ struct Daemon::Impl {
     void save_state(const FeedRuntime& f);
     void flush_states();
     void schedule_at(FeedRuntime& f, seconds delay);
+    Result<store::RecordResult> record_with_stories(PollRecord& poll, const MatchSnapshot& snapshot);
     void publish(const std::vector<store::RecordedAlert>& alerts,
                  std::chrono::steady_clock::time_point detected);
     void arm_heartbeat();
@@ -346,11 +354,11 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
             asio::post(io, [this, &f, e = parsed.error()] { on_failure(f, e, {}); });
             return;
         }
-        auto request = build_record_request(ctx, *parsed, *snapshot, now_seconds());
+        auto poll = build_poll_record(ctx, *parsed, *snapshot, now_seconds());
         ParsedSummary summary = summarise(*parsed);
-        asio::post(store_thread, [this, &f, request = std::move(request), summary = std::move(summary),
-                                  response = std::move(response), detected]() mutable {
-            auto result = store.record(request);
+        asio::post(store_thread, [this, &f, poll = std::move(poll), summary = std::move(summary),
+                                  response = std::move(response), detected, snapshot]() mutable {
+            auto result = record_with_stories(poll, *snapshot);
             asio::post(io, [this, &f, result = std::move(result), summary = std::move(summary),
                             response = std::move(response), detected] {
                 if (!result) return on_failure(f, result.error(), {});
@@ -358,6 +366,19 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
             });
         });
     });
+}
+
+// Story assignment happens inside the record transaction (docs/stories.md). When the
+// transaction fails, the stories decided in it were never committed: the board is rebuilt from
+// the store, which holds the truth.
+Result<store::RecordResult> Daemon::Impl::record_with_stories(PollRecord& poll, const MatchSnapshot& snapshot) {
+    stories.attach(poll.request, poll.alerts, snapshot.stories, *snapshot.stemming);
+    poll.request.keep_texts = cfg.store.keep_items.count() > 0;
+    auto result = store.record(poll.request);
+    if (!result)
+        if (auto r = stories.load(store, snapshot.stories, now_seconds()); !r)
+            spdlog::error("store: cannot reload stories error=\"{}\"", r.error().message);
+    return result;
 }
 
 void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result,
@@ -536,14 +557,18 @@ void Daemon::Impl::publish(const std::vector<store::RecordedAlert>& alerts,
         alerts_today = 0;
     }
     for (const auto& a : alerts) {
-        if (sinks) sinks->offer({a.seq, a.topic, a.envelope});
+        // Sinks deliver alerts; story events are for subscribers that thread them (docs/protocol.md).
+        if (sinks && a.topic.starts_with("alert.")) sinks->offer({a.seq, a.topic, a.envelope});
         if (auto r = publisher.send(a.topic, a.envelope); !r) {
             spdlog::error("publish: send failed seq={} error=\"{}\"", a.seq, r.error().message);
         } else {
             spdlog::info("publish: alert seq={} topic={}", a.seq, a.topic);
             metrics.alerts_published.inc();
         }
-        metrics.matches.with({a.topic.substr(a.topic.find('.') + 1)}).inc();
+        if (a.topic.starts_with("story."))
+            story_events.with({a.topic.substr(6)}).inc();
+        else
+            metrics.matches.with({a.topic.substr(a.topic.find('.') + 1)}).inc();
         last_seq = std::max(last_seq, a.seq);
         ++alerts_today;
     }
@@ -586,7 +611,9 @@ std::string Daemon::Impl::watchlists_json() const {
     auto out = nlohmann::json::array();
     for (const auto& w : watchlists_in_force)
         out.push_back({{"name", w.name}, {"query", w.query}, {"feeds", w.feeds}, {"enabled", w.enabled},
-                       {"topic", alert_topic(w.name)}});
+                       {"topic", alert_topic(w.name)}, {"story_topic", story_topic(w.name)},
+                       {"story_window_s", w.story_window.count()}, {"story_threshold", w.story_threshold},
+                       {"alert_on_update", w.alert_on_update}});
     return out.dump(2);
 }
 
@@ -663,6 +690,14 @@ Result<void> Daemon::Impl::start_http() {
             return websub ? feeds_json(states, websub->subscriptions()) : feeds_json(states);
         },
         .watchlists_json = [this] { return watchlists_json(); },
+        // Runs on the loop, over a read-only connection: bounded by [store] keep_items.
+        .backtest = [this](std::string_view query) -> Result<std::string> {
+            auto request = parse_backtest_query(query);
+            if (!request) return std::unexpected(request.error());
+            auto result = run_backtest(cfg, *request, now_seconds());
+            if (!result) return std::unexpected(result.error());
+            return backtest_json(*result);
+        },
     };
     auto server = http::Server::start(
         io, {.listen = cfg.http.listen, .on_error = [](std::string_view m) { spdlog::warn("http: {}", m); }},
@@ -676,9 +711,14 @@ Result<void> Daemon::Impl::start_http() {
 // store thread, at start and then hourly, so that the database stays bounded.
 void Daemon::Impl::apply_retention() {
     asio::post(store_thread, [this, alerts_before = now_seconds() - cfg.publish.retention,
-                              seen_before = now_seconds() - cfg.store.seen_retention] {
+                              seen_before = now_seconds() - cfg.store.seen_retention,
+                              items_before = now_seconds() - cfg.store.keep_items] {
         auto earliest = store.prune_alerts(alerts_before);
         auto forgotten = store.prune_seen(seen_before);
+        // Kept texts go after [store] keep_items, story sources with their alerts.
+        if (auto kept = store.prune_kept(items_before, alerts_before); !kept)
+            spdlog::error("store: retention of kept items failed error=\"{}\"", kept.error().message);
+        stories.board().expire(now_seconds());
         if (!earliest || !forgotten)
             spdlog::error("store: retention failed error=\"{}\"",
                           !earliest ? earliest.error().message : forgotten.error().message);
@@ -975,6 +1015,8 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
                                        std::move(*publisher), std::move(*replay), std::move(watchlists),
                                        std::move(cursor_store), std::move(sinks));
     impl->last_seq = *last_seq;
+    if (auto loaded = impl->stories.load(impl->store, impl->watchlists.load()->stories, now_seconds()); !loaded)
+        return std::unexpected(loaded.error());
     impl->replay_requests = std::move(replay_requests);
     if (auto up = impl->start_http(); !up) return std::unexpected(up.error());
     for (std::size_t i = 0; i < states.size(); ++i)

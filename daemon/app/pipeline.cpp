@@ -31,11 +31,11 @@ match::ItemView view_of(const Item& item, const FeedContext& feed, std::string_v
     };
 }
 
-store::PendingAlert pending_alert(const FeedContext& feed, std::string_view feed_title, const Item& item,
-                                  std::string_view query, match::Hit hit, SysSeconds now) {
+store::PendingAlert pending_alert(const std::shared_ptr<Alert>& alert, const FeedContext& feed,
+                                  std::string_view feed_title, const Item& item, std::string_view query,
+                                  match::Hit hit, SysSeconds now) {
     // The alert is rendered later, on the store thread, once its seq is known: keep one shared
     // copy of everything it needs rather than references into the parsed feed.
-    auto alert = std::make_shared<Alert>();
     alert->alert_id = make_alert_id(hit.watchlist, feed.url, item.key);
     alert->detected_at = now;
     alert->watchlist = hit.watchlist;
@@ -56,11 +56,33 @@ store::PendingAlert pending_alert(const FeedContext& feed, std::string_view feed
     return pending;
 }
 
+std::shared_ptr<const store::KeptText> kept_text(const Item& item, std::string_view feed_title,
+                                                 std::string_view language) {
+    auto k = std::make_shared<store::KeptText>();
+    k->feed_title = std::string(feed_title);
+    k->title = item.title;
+    k->link = item.link;
+    k->summary = item.summary;
+    k->content = item.content;
+    k->language = std::string(language);
+    k->categories = item.categories;
+    k->authors = item.authors;
+    k->published = item.published ? item.published : item.updated;
+    return k;
+}
+
 }  // namespace
 
 store::RecordRequest build_record_request(const FeedContext& feed, const Feed& parsed,
                                           const MatchSnapshot& watchlists, SysSeconds now) {
-    store::RecordRequest request;
+    return build_poll_record(feed, parsed, watchlists, now).request;
+}
+
+PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const MatchSnapshot& watchlists,
+                             SysSeconds now) {
+    PollRecord poll;
+    poll.alerts.reserve(parsed.items.size());
+    store::RecordRequest& request = poll.request;
     request.feed_id = feed.feed_id;
     request.backfill = feed.backfill;
     request.now = now;
@@ -75,14 +97,18 @@ store::RecordRequest build_record_request(const FeedContext& feed, const Feed& p
         record.content_hash = content_hash(item);
         record.published = item.published ? item.published : item.updated;
         const std::string_view language = !item.language.empty() ? std::string_view(item.language) : feed_language;
+        record.kept = kept_text(item, feed_title, language);
+        auto& shared = poll.alerts.emplace_back();
         for (auto& hit : watchlists.index->match(view_of(item, feed, language))) {
             const auto q = watchlists.queries.find(hit.watchlist);
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
-            record.alerts.push_back(pending_alert(feed, feed_title, item, query, std::move(hit), now));
+            auto alert = std::make_shared<Alert>();
+            record.alerts.push_back(pending_alert(alert, feed, feed_title, item, query, std::move(hit), now));
+            shared.push_back(std::move(alert));
         }
         request.items.push_back(std::move(record));
     }
-    return request;
+    return poll;
 }
 
 }  // namespace ww::app

@@ -5,6 +5,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "app/stories.h"
 #include "core/item.h"
 #include "match/matcher.h"
 #include "store/store.h"
@@ -26,6 +27,8 @@ struct FeedContext {
 struct MatchSnapshot {
     std::shared_ptr<const match::Index> index;
     std::unordered_map<std::string, std::string> queries;  // watchlist name -> query text
+    StorySettingsMap stories;  // watchlist name -> story settings (docs/stories.md)
+    std::shared_ptr<const match::Stemming> stemming;  // the analyzer's stemming, for story sketches
 };
 
 // A hash of what a reader sees of an item; a change means the item was edited.
@@ -36,5 +39,14 @@ std::string content_hash(const Item& item);
 // the index lookup; runs on a worker thread.
 store::RecordRequest build_record_request(const FeedContext& feed, const Feed& parsed,
                                           const MatchSnapshot& watchlists, SysSeconds now);
+
+// The same, with what story clustering needs beside it: the shared Alert of each would-be alert
+// (by item, in the order of ItemRecord::alerts). Every item's text is attached for backtests.
+struct PollRecord {
+    store::RecordRequest request;
+    ItemAlerts alerts;
+};
+PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const MatchSnapshot& watchlists,
+                             SysSeconds now);
 
 }  // namespace ww::app

@@ -5,13 +5,22 @@
 #include <map>
 #include <tuple>
 
+#include "match/stemmer.h"
+
 namespace ww::app {
 namespace {
 
 MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
-                          std::shared_ptr<const match::Index> index) {
-    MatchSnapshot s{std::move(index), {}};
-    for (const auto& w : lists) s.queries.emplace(w.name, w.query);
+                          std::shared_ptr<const match::Index> index,
+                          std::shared_ptr<const match::StemOverrides> stem_overrides) {
+    MatchSnapshot s{std::move(index), {}, {}, {}};
+    for (const auto& w : lists) {
+        s.queries.emplace(w.name, w.query);
+        s.stories.emplace(w.name, story_settings_of(w));
+    }
+    // Story sketches are stemmed like the items the index matched (docs/stories.md).
+    s.stemming = std::make_shared<const match::Stemming>(stem_overrides ? std::move(stem_overrides)
+                                                                        : match::default_stem_overrides());
     return s;
 }
 
@@ -28,6 +37,10 @@ bool same_settings(const config::FeedConfig& a, const config::FeedConfig& b) {
 
 }  // namespace
 
+StorySettings story_settings_of(const config::WatchlistConfig& w) {
+    return StorySettings{w.story_window, w.story_threshold, w.alert_on_update};
+}
+
 CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
                                       const std::vector<config::WatchlistConfig>& previous,
                                       std::shared_ptr<const match::StemOverrides> stem_overrides) {
@@ -35,7 +48,7 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
     const auto previous_plain = plain(previous);
     // The index itself keeps the previous version of a watchlist whose new query is invalid;
     // here we keep the matching bookkeeping (query texts, locations) for the next reload.
-    auto built = match::build_index(wanted_plain, {.stem_overrides = std::move(stem_overrides),
+    auto built = match::build_index(wanted_plain, {.stem_overrides = stem_overrides,
                                                    .previous = previous_plain});
     CompiledWatchlists out;
     for (const auto& n : built.notices) out.notices.push_back(n.message);
@@ -53,7 +66,7 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
                                (keep_old ? " (keeping its previous query)" : " (not loaded)"));
         if (keep_old) out.in_force.push_back(*old);
     }
-    out.snapshot = snapshot_of(out.in_force, std::move(built.index));
+    out.snapshot = snapshot_of(out.in_force, std::move(built.index), std::move(stem_overrides));
     return out;
 }
 

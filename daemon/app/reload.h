@@ -22,6 +22,9 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
                                       const std::vector<config::WatchlistConfig>& previous,
                                       std::shared_ptr<const match::StemOverrides> stem_overrides = nullptr);
 
+// A watchlist's story settings as configured.
+StorySettings story_settings_of(const config::WatchlistConfig& watchlist);
+
 // The stem-override table: [daemon] stem_overrides when set, else stem-overrides.tsv beside the
 // config file when present, else the match module's shipped default (null).
 Result<std::shared_ptr<const match::StemOverrides>> stem_overrides_for(const config::Config& config);

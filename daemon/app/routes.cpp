@@ -1,5 +1,7 @@
 #include "app/routes.h"
 
+#include <nlohmann/json.hpp>
+
 #include "http/metrics.h"
 
 namespace ww::app {
@@ -20,6 +22,13 @@ http::Router make_routes(RouteSources s) {
     router.get("/api/feeds", [f = s.feeds_json](const http::Request&) { return http::Response::json(f()); });
     router.get("/api/watchlists",
                [f = s.watchlists_json](const http::Request&) { return http::Response::json(f()); });
+    if (s.backtest)
+        router.get("/api/backtest", [f = s.backtest](const http::Request& request) {
+            auto r = f(request.query);
+            if (r) return http::Response::json(std::move(*r));
+            const int status = r.error().kind == "backtest" ? 400 : 500;
+            return http::Response::json(nlohmann::json{{"error", r.error().message}}.dump(), status);
+        });
     return router;
 }
 

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "core/error.h"
 #include "http/server.h"
 
 namespace ww::app {
@@ -15,9 +16,12 @@ struct RouteSources {
     std::function<bool()> ready;                   // everything up and not stopping
     std::function<std::string()> feeds_json;       // /api/feeds
     std::function<std::string()> watchlists_json;  // /api/watchlists
+    // /api/backtest: the request's query string -> JSON; errors of kind "backtest" are the
+    // caller's (400), others the server's (500). Null: no such route.
+    std::function<Result<std::string>(std::string_view query_string)> backtest = {};
 };
 
-// /metrics /healthz /readyz /api/feeds /api/watchlists
+// /metrics /healthz /readyz /api/feeds /api/watchlists /api/backtest
 http::Router make_routes(RouteSources sources);
 
 }  // namespace ww::app

@@ -83,7 +83,7 @@ Result<std::unique_ptr<sink::SinkHost>> start_sinks(const config::Config& config
     // Owed alerts go first and in order: a sink ignores an offer below one it already has.
     constexpr std::size_t kBatch = 1000;
     for (std::int64_t after = (*host)->lowest_cursor();;) {
-        auto batch = log.alerts_after(after, "", kBatch);
+        auto batch = log.alerts_after(after, "alert.", kBatch);  // story events are not for sinks
         if (!batch) return std::unexpected(batch.error());
         for (const auto& a : *batch) (*host)->offer({a.seq, a.topic, a.envelope});
         if (batch->size() < kBatch) break;

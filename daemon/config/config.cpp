@@ -70,6 +70,20 @@ public:
         else
             out = *d;
     }
+    // An integer or a float, within [min, max].
+    void number(std::string_view key, double& out, double min, double max) {
+        const toml::node* n = raw(key);
+        if (!n) return;
+        if (!n->is_number()) {
+            report(*n, std::string(key) + " must be a number, not " + type_name(n->type()));
+            return;
+        }
+        const double v = n->is_integer() ? double(*n->value<std::int64_t>()) : *n->value<double>();
+        if (v < min || v > max)
+            report(*n, std::string(key) + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+        else
+            out = v;
+    }
     void string_list(std::string_view key, std::vector<std::string>& out) {
         auto* n = take(key, toml::node_type::array);
         if (!n) return;
@@ -237,6 +251,9 @@ WatchlistConfig read_watchlist(Reader& r) {
     r.string("query", w.query);
     r.string_list("feeds", w.feeds);
     r.boolean("enabled", w.enabled);
+    r.duration("story_window", w.story_window);
+    r.number("story_threshold", w.story_threshold, 0.05, 1.0);
+    r.boolean("alert_on_update", w.alert_on_update);
     if (w.name.empty())
         r.report_at(w.where, "[[watchlist]] needs a name");
     else if (!valid_name(w.name))

@@ -99,6 +99,12 @@ struct FeedConfig {
 
 struct WatchlistConfig : Watchlist {
     Location where;
+    // Story clustering (docs/stories.md): an item joining a story this watchlist alerted within
+    // story_window is a story.update, not an alert; story_threshold is the word overlap that
+    // joins; alert_on_update sends item.updated when an alerted item is edited.
+    seconds story_window{48 * 3600};
+    double story_threshold = 0.4;
+    bool alert_on_update = false;
 };
 
 // A [[sink]] table: the host keys are parsed here, the plugin's own keys are passed through

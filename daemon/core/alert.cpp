@@ -45,8 +45,33 @@ std::string to_envelope_json(const Alert& a) {
         {"match",
          {{"terms", a.match.terms}, {"fields", a.match.fields}, {"snippet", a.match.snippet}}},
     };
+    if (a.story) envelope["story"] = {{"id", a.story->id}, {"sources", a.story->sources}};
     // Replace, never throw, on text that is not UTF-8: a feed's bytes must not stop an alert.
     return envelope.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string story_topic(std::string_view watchlist) { return "story." + std::string(watchlist); }
+
+std::string to_event_json(const StoryEvent& e) {
+    json event = {
+        {"v", kEnvelopeVersion},
+        {"seq", e.seq},
+        {"type", e.type},
+        {"event_id", e.event_id},
+        {"alert_id", e.alert_id},
+        {"detected_at", format_rfc3339(e.detected_at)},
+        {"watchlist", {{"name", e.watchlist}}},
+        {"feed", {{"id", e.feed.id}, {"title", e.feed.title}, {"url", e.feed.url}}},
+        {"item",
+         {{"key", e.item.key},
+          {"title", e.item.title},
+          {"link", e.item.link},
+          {"published", e.item.published ? format_rfc3339(*e.item.published) : ""}}},
+    };
+    event["story"] = {{"id", e.alert_id}};
+    if (e.sources > 0) event["story"]["sources"] = e.sources;  // 0: the story is no longer open
+    if (e.type == kItemUpdated) event["previous"] = {{"title", e.previous_title}};
+    return event.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 Result<Alert> parse_envelope(std::string_view text) {
@@ -81,6 +106,8 @@ Result<Alert> parse_envelope(std::string_view text) {
             a.match.fields = m.value("fields", std::vector<std::string>{});
             a.match.snippet = m.value("snippet", "");
         }
+        if (const auto s = j.find("story"); s != j.end() && s->is_object())
+            a.story = AlertStory{s->value("id", ""), s->value("sources", std::uint32_t{1})};
         return a;
     } catch (const json::exception& e) {
         return fail("envelope", std::string("envelope: ") + e.what());

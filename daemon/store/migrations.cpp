@@ -97,7 +97,47 @@ CREATE TABLE websub_subscriptions (
 );
 )sql";
 
-constexpr std::array<std::string_view, 4> kMigrations{kV1, kV2, kV3, kV4};
+// Stories and backtests (docs/stories.md): every source of a story, written with the outbox
+// row that reported it, so that the story index can be rebuilt after a restart; and the text of
+// recent items as matched, so that a watchlist can be replayed over them.
+constexpr std::string_view kV5 = R"sql(
+CREATE TABLE story_sources (
+    watchlist      TEXT NOT NULL,
+    story_id       TEXT NOT NULL,
+    seq            INTEGER NOT NULL,
+    feed_id        INTEGER NOT NULL,
+    item_key       TEXT NOT NULL,
+    title          TEXT NOT NULL,
+    link           TEXT NOT NULL,
+    canonical_link TEXT NOT NULL,
+    sketch         TEXT NOT NULL,
+    opens          INTEGER NOT NULL,
+    added_at       INTEGER NOT NULL,
+    PRIMARY KEY (watchlist, story_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX story_sources_added_at ON story_sources(added_at);
+CREATE INDEX story_sources_item ON story_sources(feed_id, item_key);
+CREATE TABLE kept_items (
+    feed_id    INTEGER NOT NULL,
+    item_key   TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    feed_title TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    link       TEXT NOT NULL,
+    summary    TEXT NOT NULL,
+    content    TEXT NOT NULL,
+    language   TEXT NOT NULL,
+    categories TEXT NOT NULL,
+    authors    TEXT NOT NULL,
+    published  INTEGER,
+    PRIMARY KEY (feed_id, item_key)
+);
+CREATE INDEX kept_items_updated_at ON kept_items(updated_at);
+CREATE INDEX kept_items_first_seen ON kept_items(first_seen);
+)sql";
+
+constexpr std::array<std::string_view, 5> kMigrations{kV1, kV2, kV3, kV4, kV5};
 
 }  // namespace
 

@@ -102,7 +102,8 @@ struct Store::Impl {
     std::filesystem::path file;
     Mode mode = Mode::read_write;
     sql::Statement feed_initialised, insert_seen, touch_seen, insert_alert, read_last_seq, write_last_seq,
-        mark_initialised, select_after, same_text_seen;
+        mark_initialised, select_after, same_text_seen, stored_hash, insert_source, insert_kept, update_kept,
+        kept_title, memberships;
 
     // Prepared once, on first use: read_only stores never prepare the writing statements.
     Result<sql::Statement*> cached(sql::Statement& slot, std::string_view text) {
@@ -117,7 +118,17 @@ struct Store::Impl {
     // The steps of record(), each inside its transaction.
     Result<bool> first_fetch(std::int64_t feed_id);
     Result<std::int64_t> stored_last_seq();
-    Result<bool> mark_seen(std::int64_t feed_id, const ItemRecord& item, std::int64_t now);
+    enum class Seen { fresh, known, edited };
+    Result<Seen> mark_seen(std::int64_t feed_id, const ItemRecord& item, std::int64_t now);
+    Result<std::vector<StoryMembership>> stories_of(std::int64_t feed_id, std::string_view item_key);
+    Result<std::string> kept_title_of(std::int64_t feed_id, std::string_view item_key);
+    Result<void> keep(std::int64_t feed_id, const ItemRecord& item, std::int64_t now, bool fresh);
+    Result<void> add_source(std::int64_t seq, const StorySource& source, std::int64_t feed_id,
+                            std::string_view item_key, std::int64_t now);
+    Result<std::vector<PendingAlert>> decide_events(const RecordRequest& request, std::size_t index, bool fresh);
+    Result<void> write_events(std::span<const PendingAlert> events, std::int64_t feed_id,
+                              std::string_view item_key, std::int64_t now, std::int64_t& seq,
+                              RecordResult& result);
     bool seen_under_another_key(std::int64_t feed_id, const ItemRecord& item);
     Result<bool> add_alert(std::int64_t seq, const PendingAlert& pending, std::int64_t feed_id,
                            std::string_view item_key, std::int64_t now, std::string_view envelope);
@@ -294,21 +305,173 @@ Result<std::int64_t> Store::Impl::stored_last_seq() {
     return seq;
 }
 
-Result<bool> Store::Impl::mark_seen(std::int64_t feed_id, const ItemRecord& item, std::int64_t now) {
+Result<Store::Impl::Seen> Store::Impl::mark_seen(std::int64_t feed_id, const ItemRecord& item, std::int64_t now) {
     auto insert = cached(insert_seen,
                          "INSERT INTO seen_items (feed_id, item_key, first_seen, content_hash, "
                          "last_seen) VALUES (?1, ?2, ?3, ?4, ?3) ON CONFLICT DO NOTHING");
     if (!insert) return propagate(insert);
     (*insert)->bind(1, feed_id).bind(2, item.key).bind(3, now).bind(4, item.content_hash);
     if (auto r = (*insert)->run(); !r) return std::unexpected(with_file(r.error()));
-    if (db.changes() == 1) return !seen_under_another_key(feed_id, item);
-    // Seen before: it never alerts again, but it is still listed, so retention keeps it.
+    if (db.changes() == 1) return seen_under_another_key(feed_id, item) ? Seen::known : Seen::fresh;
+    // Seen before: it never alerts again, but it is still listed, so retention keeps it. A
+    // changed text is an edit (docs/stories.md); a stored hash of "" predates hashes and is not.
+    auto hash = cached(stored_hash, "SELECT content_hash FROM seen_items WHERE feed_id = ?1 AND item_key = ?2");
+    if (!hash) return propagate(hash);
+    (*hash)->bind(1, feed_id).bind(2, item.key);
+    auto row = (*hash)->step();
+    if (!row) return propagate(row);
+    const std::string before = *row ? (*hash)->column_text(0) : std::string();
+    (*hash)->reset();
+    const bool edited = !before.empty() && !item.content_hash.empty() && before != item.content_hash;
     auto touch = cached(touch_seen,
-                        "UPDATE seen_items SET last_seen = ?3 WHERE feed_id = ?1 AND item_key = ?2");
+                        "UPDATE seen_items SET last_seen = ?3, content_hash = CASE WHEN ?4 = '' "
+                        "THEN content_hash ELSE ?4 END WHERE feed_id = ?1 AND item_key = ?2");
     if (!touch) return propagate(touch);
-    (*touch)->bind(1, feed_id).bind(2, item.key).bind(3, now);
+    (*touch)->bind(1, feed_id).bind(2, item.key).bind(3, now).bind(4, item.content_hash);
     if (auto r = (*touch)->run(); !r) return std::unexpected(with_file(r.error()));
-    return false;
+    return edited ? Seen::edited : Seen::known;
+}
+
+namespace {
+
+constexpr char kListSeparator = '\x1f';
+
+std::string join_list(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) {
+        if (!out.empty()) out.push_back(kListSeparator);
+        out += s;
+    }
+    return out;
+}
+
+std::vector<std::string> split_list(std::string_view s) {
+    std::vector<std::string> out;
+    while (!s.empty()) {
+        const auto end = s.find(kListSeparator);
+        out.emplace_back(s.substr(0, end));
+        if (end == std::string_view::npos) break;
+        s.remove_prefix(end + 1);
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<StoryMembership>> Store::Impl::stories_of(std::int64_t feed_id, std::string_view item_key) {
+    auto s = cached(memberships,
+                    "SELECT DISTINCT watchlist, story_id FROM story_sources WHERE feed_id = ?1 AND item_key = ?2");
+    if (!s) return propagate(s);
+    (*s)->bind(1, feed_id).bind(2, item_key);
+    std::vector<StoryMembership> out;
+    for (;;) {
+        auto row = (*s)->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back({(*s)->column_text(0), (*s)->column_text(1)});
+    }
+    (*s)->reset();
+    return out;
+}
+
+Result<std::string> Store::Impl::kept_title_of(std::int64_t feed_id, std::string_view item_key) {
+    auto s = cached(kept_title, "SELECT title FROM kept_items WHERE feed_id = ?1 AND item_key = ?2");
+    if (!s) return propagate(s);
+    (*s)->bind(1, feed_id).bind(2, item_key);
+    auto row = (*s)->step();
+    if (!row) return propagate(row);
+    std::string title = *row ? (*s)->column_text(0) : std::string();
+    (*s)->reset();
+    return title;
+}
+
+// A fresh item's text is inserted, an edited item's replaces the kept one (a backtest runs
+// over what the feed says now), keeping when it was first seen.
+Result<void> Store::Impl::keep(std::int64_t feed_id, const ItemRecord& item, std::int64_t now, bool fresh) {
+    if (!item.kept) return {};
+    const auto& k = *item.kept;
+    auto s = fresh ? cached(insert_kept,
+                            "INSERT INTO kept_items (feed_id, item_key, first_seen, updated_at, feed_title, "
+                            "title, link, summary, content, language, categories, authors, published) "
+                            "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                            "ON CONFLICT(feed_id, item_key) DO NOTHING")
+                   : cached(update_kept,
+                            "INSERT INTO kept_items (feed_id, item_key, first_seen, updated_at, feed_title, "
+                            "title, link, summary, content, language, categories, authors, published) "
+                            "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                            "ON CONFLICT(feed_id, item_key) DO UPDATE SET updated_at = excluded.updated_at, "
+                            "feed_title = excluded.feed_title, title = excluded.title, link = excluded.link, "
+                            "summary = excluded.summary, content = excluded.content, language = excluded.language, "
+                            "categories = excluded.categories, authors = excluded.authors, "
+                            "published = excluded.published");
+    if (!s) return propagate(s);
+    (*s)->bind(1, feed_id)
+        .bind(2, item.key)
+        .bind(3, now)
+        .bind(4, k.feed_title)
+        .bind(5, k.title)
+        .bind(6, k.link)
+        .bind(7, k.summary)
+        .bind(8, k.content)
+        .bind(9, k.language)
+        .bind(10, join_list(k.categories))
+        .bind(11, join_list(k.authors))
+        .bind(12, k.published ? std::optional<std::int64_t>(k.published->time_since_epoch().count())
+                              : std::optional<std::int64_t>());
+    if (auto r = (*s)->run(); !r) return std::unexpected(with_file(r.error()));
+    return {};
+}
+
+Result<void> Store::Impl::add_source(std::int64_t seq, const StorySource& source, std::int64_t feed_id,
+                                     std::string_view item_key, std::int64_t now) {
+    auto s = cached(insert_source,
+                    "INSERT INTO story_sources (watchlist, story_id, seq, feed_id, item_key, title, link, "
+                    "canonical_link, sketch, opens, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    if (!s) return propagate(s);
+    (*s)->bind(1, source.watchlist)
+        .bind(2, source.story_id)
+        .bind(3, seq)
+        .bind(4, feed_id)
+        .bind(5, item_key)
+        .bind(6, source.title)
+        .bind(7, source.link)
+        .bind(8, source.canonical_link)
+        .bind(9, source.sketch)
+        .bind(10, std::int64_t{source.opens ? 1 : 0})
+        .bind(11, now);
+    if (auto r = (*s)->run(); !r) return std::unexpected(with_file(r.error()));
+    return {};
+}
+
+Result<std::vector<PendingAlert>> Store::Impl::decide_events(const RecordRequest& request, std::size_t index,
+                                                             bool fresh) {
+    if (fresh) return request.decide(ItemSeen{index, ItemStatus::fresh, {}, {}});
+    const auto& item = request.items[index];
+    ItemSeen facts{index, ItemStatus::edited, {}, {}};
+    auto stories = stories_of(request.feed_id, item.key);
+    if (!stories) return propagate(stories);
+    auto title = kept_title_of(request.feed_id, item.key);
+    if (!title) return propagate(title);
+    facts.stories = std::move(*stories);
+    facts.previous_title = std::move(*title);
+    return request.decide(facts);
+}
+
+Result<void> Store::Impl::write_events(std::span<const PendingAlert> events, std::int64_t feed_id,
+                                       std::string_view item_key, std::int64_t now, std::int64_t& seq,
+                                       RecordResult& result) {
+    for (const auto& pending : events) {
+        // The seq is taken only when the row goes in: a skipped duplicate leaves no gap.
+        std::string envelope = pending.render ? pending.render(seq + 1) : std::string("{}");
+        auto added = add_alert(seq + 1, pending, feed_id, item_key, now, envelope);
+        if (!added) return propagate(added);
+        if (!*added) continue;
+        ++seq;
+        if (pending.story)
+            if (auto r = add_source(seq, *pending.story, feed_id, item_key, now); !r) return r;
+        result.alerts.push_back({seq, pending.topic, std::move(envelope)});
+    }
+    return {};
 }
 
 // A new key whose text this feed already recorded under another key is the same item re-keyed
@@ -377,20 +540,24 @@ Result<RecordResult> Store::record(const RecordRequest& request) {
     const std::int64_t now = request.now.time_since_epoch().count();
     for (std::size_t i = 0; i < request.items.size(); ++i) {
         const auto& item = request.items[i];
-        auto fresh = m.mark_seen(request.feed_id, item, now);
-        if (!fresh) return propagate(fresh);
-        if (!*fresh) continue;
-        ++result.new_items;
-        if (!alerting[i]) continue;
-        for (const auto& pending : item.alerts) {
-            // The seq is taken only when the row goes in: a skipped duplicate leaves no gap.
-            std::string envelope = pending.render ? pending.render(*seq + 1) : std::string("{}");
-            auto added = m.add_alert(*seq + 1, pending, request.feed_id, item.key, now, envelope);
-            if (!added) return propagate(added);
-            if (!*added) continue;
-            ++*seq;
-            result.alerts.push_back({*seq, pending.topic, std::move(envelope)});
+        auto seen = m.mark_seen(request.feed_id, item, now);
+        if (!seen) return propagate(seen);
+        if (*seen == Impl::Seen::known) continue;
+        const bool fresh = *seen == Impl::Seen::fresh;
+        if (fresh) ++result.new_items;
+        // Edits never alert again, but the decider may report them (item.updated); a fresh
+        // item of a first fetch's catch-up writes nothing.
+        std::vector<PendingAlert> decided;
+        if (request.decide && (!fresh || alerting[i])) {
+            auto d = m.decide_events(request, i, fresh);
+            if (!d) return propagate(d);
+            decided = std::move(*d);
         }
+        // After the decision: an edit is told the title it replaces.
+        if (request.keep_texts)
+            if (auto r = m.keep(request.feed_id, item, now, fresh); !r) return propagate(r);
+        const auto& events = !request.decide && fresh && alerting[i] ? item.alerts : decided;
+        if (auto r = m.write_events(events, request.feed_id, item.key, now, *seq, result); !r) return propagate(r);
     }
     if (auto r = m.finish_record(request.feed_id, *seq, result.new_items); !r) return propagate(r);
     if (auto r = tx->commit(); !r) return std::unexpected(m.with_file(r.error()));
@@ -468,6 +635,98 @@ Result<std::vector<RecordedAlert>> Store::alerts_after(std::int64_t after, std::
     }
     (*s)->reset();
     return out;
+}
+
+namespace {
+
+constexpr std::string_view kSourceColumns =
+    "s.watchlist, s.story_id, s.seq, s.feed_id, coalesce(f.config_url, ''), s.item_key, s.title, s.link, "
+    "s.canonical_link, s.sketch, s.opens, s.added_at FROM story_sources AS s LEFT JOIN feeds AS f "
+    "ON f.id = s.feed_id";
+
+StorySourceRow read_source(const sql::Statement& s) {
+    return StorySourceRow{s.column_text(0), s.column_text(1), s.column_int(2), s.column_int(3),
+                          s.column_text(4), s.column_text(5), s.column_text(6), s.column_text(7),
+                          s.column_text(8), s.column_text(9), s.column_int(10) != 0,
+                          SysSeconds{std::chrono::seconds{s.column_int(11)}}};
+}
+
+Result<std::vector<StorySourceRow>> read_sources(sql::Statement& s) {
+    std::vector<StorySourceRow> out;
+    for (;;) {
+        auto row = s.step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back(read_source(s));
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<StorySourceRow>> Store::story_sources_since(SysSeconds since) {
+    auto s = impl_->db.prepare("SELECT " + std::string(kSourceColumns) +
+                               " WHERE s.added_at >= ?1 ORDER BY s.seq");
+    if (!s) return propagate(s);
+    s->bind(1, std::int64_t(since.time_since_epoch().count()));
+    return read_sources(*s);
+}
+
+Result<std::vector<StorySourceRow>> Store::story_sources(std::string_view watchlist, std::string_view story_id) {
+    auto s = impl_->db.prepare("SELECT " + std::string(kSourceColumns) +
+                               " WHERE s.watchlist = ?1 AND s.story_id = ?2 ORDER BY s.seq");
+    if (!s) return propagate(s);
+    s->bind(1, watchlist).bind(2, story_id);
+    return read_sources(*s);
+}
+
+Result<std::vector<KeptItem>> Store::kept_items(SysSeconds since) {
+    auto s = impl_->db.prepare(
+        "SELECT k.feed_id, coalesce(f.config_url, ''), k.item_key, k.first_seen, k.updated_at, k.feed_title, "
+        "k.title, k.link, k.summary, k.content, k.language, k.categories, k.authors, k.published "
+        "FROM kept_items AS k LEFT JOIN feeds AS f ON f.id = k.feed_id WHERE k.first_seen >= ?1 "
+        "ORDER BY k.first_seen, k.rowid");
+    if (!s) return propagate(s);
+    s->bind(1, std::int64_t(since.time_since_epoch().count()));
+    std::vector<KeptItem> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        KeptItem k;
+        k.feed_id = s->column_int(0);
+        k.feed_url = s->column_text(1);
+        k.item_key = s->column_text(2);
+        k.first_seen = SysSeconds{std::chrono::seconds{s->column_int(3)}};
+        k.updated_at = SysSeconds{std::chrono::seconds{s->column_int(4)}};
+        k.text.feed_title = s->column_text(5);
+        k.text.title = s->column_text(6);
+        k.text.link = s->column_text(7);
+        k.text.summary = s->column_text(8);
+        k.text.content = s->column_text(9);
+        k.text.language = s->column_text(10);
+        k.text.categories = split_list(s->column_text(11));
+        k.text.authors = split_list(s->column_text(12));
+        k.text.published = from_unix(s->column_optional_int(13));
+        out.push_back(std::move(k));
+    }
+    return out;
+}
+
+Result<std::size_t> Store::prune_kept(SysSeconds items_before, SysSeconds stories_before) {
+    auto tx = sql::Transaction::begin(impl_->db);
+    if (!tx) return propagate(tx);
+    std::size_t n = 0;
+    for (const auto& [text, before] : {std::pair{"DELETE FROM kept_items WHERE updated_at < ?1", items_before},
+                                       std::pair{"DELETE FROM story_sources WHERE added_at < ?1", stories_before}}) {
+        auto s = impl_->db.prepare(text);
+        if (!s) return propagate(s);
+        s->bind(1, std::int64_t(before.time_since_epoch().count()));
+        if (auto r = s->run(); !r) return std::unexpected(impl_->with_file(r.error()));
+        n += std::size_t(impl_->db.changes());
+    }
+    if (auto r = tx->commit(); !r) return propagate(r);
+    return n;
 }
 
 Result<std::optional<SinkCursor>> Store::sink_cursor(std::string_view sink) {

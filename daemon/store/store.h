@@ -51,12 +51,39 @@ struct Subscription {
     SysSeconds updated_at{};
 };
 
+// One source of a story (docs/stories.md), written in the same transaction as the outbox row
+// that reports it (the alert that opened the story, or a story.update), and only if that row
+// went in: the stored stories are exactly what subscribers were told.
+struct StorySource {
+    std::string watchlist;
+    std::string story_id;        // the alert_id of the story's first alert
+    std::string title;           // the source item's title and link, as published
+    std::string link;
+    std::string canonical_link;  // what the story index compares links by
+    std::string sketch;          // story::to_hex of the item's sketch
+    bool opens = false;          // the first source: the alert
+};
+
 struct PendingAlert {
     std::string watchlist;
-    std::string topic;  // "alert.<watchlist>"
-    std::string alert_id;
+    std::string topic;  // "alert.<watchlist>" (or "story.<watchlist>" for story events)
+    std::string alert_id;  // unique per outbox row: a second row with this id is skipped
     // Renders the envelope once the store has assigned the seq.
     std::function<std::string(std::int64_t seq)> render;
+    std::optional<StorySource> story;  // the story source this row reports, if any
+};
+
+// An item's text as it was matched, kept [store] keep_items for backtests.
+struct KeptText {
+    std::string feed_title;
+    std::string title;
+    std::string link;
+    std::string summary;
+    std::string content;
+    std::string language;
+    std::vector<std::string> categories;
+    std::vector<std::string> authors;
+    std::optional<SysSeconds> published;
 };
 
 struct ItemRecord {
@@ -64,13 +91,67 @@ struct ItemRecord {
     std::string content_hash;
     std::optional<SysSeconds> published;  // orders the catch-up backfill
     std::vector<PendingAlert> alerts;     // what this item would alert if it is new
+    std::shared_ptr<const KeptText> kept;  // kept for backtests when new or edited (null: not kept)
 };
+
+// What record() found for an item that may write outbox rows.
+enum class ItemStatus { fresh, edited };
+
+struct StoryMembership {
+    std::string watchlist;
+    std::string story_id;
+};
+
+// Told to RecordRequest::decide, inside the transaction.
+struct ItemSeen {
+    std::size_t index = 0;  // in RecordRequest::items
+    ItemStatus status = ItemStatus::fresh;
+    std::vector<StoryMembership> stories;  // edited: the stories the item is a source of
+    std::string previous_title;            // edited: the kept title before the edit, if kept
+};
+
+// Decides the outbox rows of a fresh item that may alert, or of an edited item (story
+// clustering, app/stories.h). Runs on the caller's thread inside record()'s transaction, in item
+// order, so its decisions agree with what is committed; if the commit fails the caller must
+// forget them (the store holds the truth).
+using EventDecider = std::function<std::vector<PendingAlert>(const ItemSeen&)>;
 
 struct RecordRequest {
     std::int64_t feed_id = 0;
     std::vector<ItemRecord> items;
     std::size_t backfill = 0;  // on a first fetch, alert the newest N items anyway
     SysSeconds now{};
+    // Null: a fresh item's `alerts` are written as they are, an edit writes nothing.
+    EventDecider decide;
+    // Write ItemRecord::kept ([store] keep_items = "0s" turns it off).
+    bool keep_texts = true;
+};
+
+// A stored story source (story_sources), for rebuilding the story index and for asking
+// "where else did story X run".
+struct StorySourceRow {
+    std::string watchlist;
+    std::string story_id;
+    std::int64_t seq = 0;  // the outbox row that reported it
+    std::int64_t feed_id = 0;
+    std::string feed_url;  // the feed's configured URL
+    std::string item_key;
+    std::string title;
+    std::string link;
+    std::string canonical_link;
+    std::string sketch;
+    bool opens = false;
+    SysSeconds added_at{};
+};
+
+// A kept item with its feed, for backtests.
+struct KeptItem {
+    std::int64_t feed_id = 0;
+    std::string feed_url;  // configured URL: part of the alert id
+    std::string item_key;
+    SysSeconds first_seen{};
+    SysSeconds updated_at{};
+    KeptText text;
 };
 
 struct RecordedAlert {
@@ -181,6 +262,19 @@ public:
     Result<std::optional<Subscription>> subscription(std::int64_t feed_id);
     Result<void> save_subscription(const Subscription& s);
     Result<void> delete_subscription(std::int64_t feed_id);
+
+    // Stories (docs/stories.md). Sources added at or after `since`, oldest first: what the
+    // daemon rebuilds its story index from at start and after a failed transaction.
+    Result<std::vector<StorySourceRow>> story_sources_since(SysSeconds since);
+    // Every recorded source of one story of a watchlist, first (the alert) first: what a
+    // summary or digest layer lists as "also ran in".
+    Result<std::vector<StorySourceRow>> story_sources(std::string_view watchlist, std::string_view story_id);
+    // Items kept for backtests first seen at or after `since`, in the order they were first seen,
+    // each with its latest text.
+    Result<std::vector<KeptItem>> kept_items(SysSeconds since);
+    // Retention: kept texts recorded before `items_before`, story sources added before
+    // `stories_before`; returns how many rows went.
+    Result<std::size_t> prune_kept(SysSeconds items_before, SysSeconds stories_before);
 
     std::filesystem::path path() const;
 

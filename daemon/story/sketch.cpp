@@ -1,6 +1,7 @@
 #include "story/sketch.h"
 
 #include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "core/text.h"
@@ -87,6 +88,15 @@ Sketch sketch_of(std::span<const std::string> title_words, std::span<const std::
     if (w.size() > kSketchWords) w.resize(kSketchWords);  // bottom-k: the smallest hashes
     w.shrink_to_fit();
     return sketch;
+}
+
+Sketch without_words(const Sketch& sketch, const Sketch& words) {
+    Sketch out;
+    out.words.reserve(sketch.words.size());
+    std::ranges::set_difference(sketch.words, words.words, std::back_inserter(out.words));
+    const auto removed = sketch.words.size() - out.words.size();
+    out.features = static_cast<std::uint16_t>(sketch.features - std::min<std::size_t>(removed, sketch.features));
+    return out;
 }
 
 std::size_t shared_words(const Sketch& a, const Sketch& b) {

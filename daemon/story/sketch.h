@@ -40,6 +40,12 @@ bool is_stopword(std::string_view word);
 Sketch sketch_of(std::span<const std::string> title_words, std::span<const std::string> text_words,
                  const SketchOptions& options = {});
 
+// The sketch without `words` (a sketch of the words to drop). A watchlist's own query terms are
+// shared by every item it matches: counted, they would make any two short headlines it matched
+// one story ("China warns Russia over Arctic security pact" and "Russia and China agree to
+// deepen security co-operation" share exactly china, russia and security).
+Sketch without_words(const Sketch& sketch, const Sketch& words);
+
 // Words the two sketches share.
 std::size_t shared_words(const Sketch& a, const Sketch& b);
 // Jaccard similarity |A n B| / |A u B| of the sketched words, in [0, 1]; 0 when either is empty.

@@ -137,3 +137,20 @@ TEST(Sketch, AnalysedWordsAcrossLanguages) {
 }
 
 }  // namespace
+
+namespace ww::story {
+namespace {
+
+TEST(Sketch, WithoutWordsDropsThemAndTheirCount) {
+    const std::vector<std::string> item{"china", "russia", "secur", "arctic", "pact", "warn"};
+    const std::vector<std::string> query{"china", "russia", "secur", "absent"};
+    const auto s = sketch_of(item, {});
+    const auto w = without_words(s, sketch_of(query, {}));
+    EXPECT_EQ(w.words.size(), 3u);
+    EXPECT_EQ(w.features, 3);
+    EXPECT_EQ(shared_words(w, sketch_of(query, {})), 0u);
+    EXPECT_EQ(without_words(s, Sketch{}), s);
+}
+
+}  // namespace
+}  // namespace ww::story
