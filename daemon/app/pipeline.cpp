@@ -64,6 +64,7 @@ store::RecordRequest build_record_request(const FeedContext& feed, const Feed& p
     request.feed_id = feed.feed_id;
     request.backfill = feed.backfill;
     request.now = now;
+    request.matched = feed.match;
     request.items.reserve(parsed.items.size());
     const std::string_view feed_language = !feed.language.empty() ? std::string_view(feed.language)
                                                                   : std::string_view(parsed.language);
@@ -75,6 +76,10 @@ store::RecordRequest build_record_request(const FeedContext& feed, const Feed& p
         record.content_hash = content_hash(item);
         record.published = item.published ? item.published : item.updated;
         const std::string_view language = !item.language.empty() ? std::string_view(item.language) : feed_language;
+        if (!feed.match) {
+            request.items.push_back(std::move(record));
+            continue;
+        }
         for (auto& hit : watchlists.index->match(view_of(item, feed, language))) {
             const auto q = watchlists.queries.find(hit.watchlist);
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
