@@ -3,7 +3,8 @@
 // practical limit), and Python feedparser (/usr/bin/python3) in the same run; prints MB/s of CPU time,
 // items/s and the ratios the issue sets targets for (ours >= 50 % of pugixml, >= 100x feedparser).
 //
-// usage: bench_parse [--seconds S] [--rounds R] [--corpus DIR] [--no-python]
+// usage: bench_parse [--seconds S] [--rounds R] [--corpus DIR] [--no-python] [--only-ours S]
+// --only-ours S runs our parse alone for S seconds, for `perf record` (no other code in the profile).
 #include <pugixml.hpp>
 
 #include <algorithm>
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
     double seconds = 1.0;
     int rounds = 5;
     bool python = true;
+    double only_ours = 0;
     fs::path corpus = std::getenv("WW_CORPUS_DIR") ? std::getenv("WW_CORPUS_DIR") : WW_CORPUS_DIR;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -98,8 +100,9 @@ int main(int argc, char** argv) {
         else if (a == "--rounds" && i + 1 < argc) rounds = std::atoi(argv[++i]);
         else if (a == "--corpus" && i + 1 < argc) corpus = argv[++i];
         else if (a == "--no-python") python = false;
+        else if (a == "--only-ours" && i + 1 < argc) only_ours = std::atof(argv[++i]);
         else {
-            std::fprintf(stderr, "usage: bench_parse [--seconds S] [--rounds R] [--corpus DIR] [--no-python]\n");
+            std::fprintf(stderr, "usage: bench_parse [--seconds S] [--rounds R] [--corpus DIR] [--no-python] [--only-ours S]\n");
             return 2;
         }
     }
@@ -131,6 +134,12 @@ int main(int argc, char** argv) {
         }
         return items;
     };
+    if (only_ours > 0) {
+        std::size_t n = 0;
+        const double t = seconds_per_pass(only_ours, ours_round, n);
+        std::printf("wirewatch ww::feed::parse alone: %.1f MB/s, %zu items per pass\n", double(bytes) / 1e6 / t, n);
+        return 0;
+    }
     // Interleaved rounds: on a shared machine the load changes from second to second, and the
     // ratio of neighbouring measurements is what stays meaningful.
     std::vector<double> raw_t, ours_t, ratios;

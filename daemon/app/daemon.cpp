@@ -344,6 +344,7 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
     // A feed configured without a name (its name defaults to its URL) is shown by its own title.
     const std::string title = f.cfg.name != f.cfg.url ? f.cfg.name : "";
     FeedContext ctx{f.state.id, f.cfg.name, title, f.cfg.url, f.cfg.language, f.cfg.backfill};
+    ctx.match = f.state.initialised || f.cfg.backfill > 0;  // the store re-checks (store_stale)
     // Parse and match off the loop; record on the store thread; publish back on the loop.
     asio::post(workers, [this, &f, ctx = std::move(ctx), response = std::move(response),
                          snapshot = watchlists.load(),
@@ -977,12 +978,11 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
         for (const auto& p : watchlists.problems) message += (message.empty() ? "" : "; ") + p;
         return fail("config", message);
     }
-    std::vector<store::FeedState> states;
-    for (const auto& f : cfg.feeds) {
-        auto state = store->ensure_feed(f.url);
-        if (!state) return std::unexpected(state.error());
-        states.push_back(std::move(*state));
-    }
+    std::vector<std::string> urls;
+    for (const auto& f : cfg.feeds) urls.push_back(f.url);
+    auto ensured = store->ensure_feeds(urls);  // one transaction: one sync, not one per feed
+    if (!ensured) return std::unexpected(ensured.error());
+    std::vector<store::FeedState> states = std::move(*ensured);
     auto last_seq = store->last_seq();
     if (!last_seq) return std::unexpected(last_seq.error());
     std::unique_ptr<StoreCursorStore> cursor_store;

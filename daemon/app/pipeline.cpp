@@ -86,6 +86,7 @@ PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const 
     request.feed_id = feed.feed_id;
     request.backfill = feed.backfill;
     request.now = now;
+    request.matched = feed.match;
     request.items.reserve(parsed.items.size());
     const std::string_view feed_language = !feed.language.empty() ? std::string_view(feed.language)
                                                                   : std::string_view(parsed.language);
@@ -99,6 +100,10 @@ PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const 
         const std::string_view language = !item.language.empty() ? std::string_view(item.language) : feed_language;
         record.kept = kept_text(item, feed_title, language);
         auto& shared = poll.alerts.emplace_back();
+        if (!feed.match) {
+            request.items.push_back(std::move(record));
+            continue;
+        }
         for (auto& hit : watchlists.index->match(view_of(item, feed, language))) {
             const auto q = watchlists.queries.find(hit.watchlist);
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);

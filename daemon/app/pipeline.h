@@ -20,6 +20,9 @@ struct FeedContext {
     std::string url;    // the configured URL: part of every alert id
     std::string language;  // configured override, else the feed's own
     std::size_t backfill = 0;
+    // false on a catch-up that alerts nothing (first fetch, no backfill): matching every item
+    // would be thrown away, and it is most of the CPU of a cold start.
+    bool match = true;
 };
 
 // The watchlists in force: the compiled index and each watchlist's query text, swapped whole

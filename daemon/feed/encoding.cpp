@@ -5,6 +5,9 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <utility>
 
 #include "core/text.h"
@@ -104,6 +107,16 @@ bool is_utf8(std::string_view s) {
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* const end = p + s.size();
     while (p < end) {
+#if defined(__SSE2__)
+        // 64 bytes per test while they are ASCII: one OR of four loads, one movemask.
+        while (end - p >= 64) {
+            const auto* v = reinterpret_cast<const __m128i*>(p);
+            const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
+                                             _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
+            if (_mm_movemask_epi8(any)) break;
+            p += 64;
+        }
+#endif
         if (end - p >= 16) {
             std::uint64_t a, b;
             std::memcpy(&a, p, 8);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdint>
 #include <cstring>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -82,6 +83,20 @@ bool is_hex(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c 
 
 // Why the reference at s[pos] == '&' is not one XML defines, or empty when it is fine.
 std::string_view check_reference(std::string_view s, std::size_t pos) {
+    // The usual ones first, from one 8-byte load: "&lt;" "&gt;" "&amp;" "&quot;" "&apos;".
+    if (pos + 8 <= s.size()) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + pos, 8);
+        const auto low4 = w & 0xFFFFFFFFull, low5 = w & 0xFFFFFFFFFFull, low6 = w & 0xFFFFFFFFFFFFull;
+        auto word = [](std::string_view k) {
+            std::uint64_t v = 0;
+            std::memcpy(&v, k.data(), k.size());
+            return v;
+        };
+        static const std::uint64_t lt = word("&lt;"), gt = word("&gt;"), amp = word("&amp;"),
+                                   quot = word("&quot;"), apos = word("&apos;");
+        if (low4 == lt || low4 == gt || low5 == amp || low6 == quot || low6 == apos) return {};
+    }
     std::size_t i = pos + 1;
     if (i < s.size() && s[i] == '#') {
         ++i;
@@ -182,16 +197,20 @@ MarkupScan scan_markup(std::string_view s) {
         const unsigned m_lt = bits(is_lt);
         const unsigned m_amp = bits(is_amp);
         const unsigned m_bang = m_lt & bits(_mm_cmpeq_epi8(nx, bang));
-        if (m_bang || (m_amp && scan.bad_reference.empty())) {
-            // Rare: a CDATA section or comment to skip, or a reference to check.
+        if (m_bang) {
+            // A CDATA section or comment to skip: byte by byte up to it, then past its end.
             sync_out();
-            const std::size_t stop = m_bang ? i + static_cast<std::size_t>(std::countr_zero(m_bang)) : i + 16;
+            const std::size_t stop = i + static_cast<std::size_t>(std::countr_zero(m_bang));
             for (std::size_t k = i; k < stop; ++k)
                 if (s[k] == '<' || s[k] == '&' || s[k] == '>') at_special(k);
-            i = m_bang ? at_special(stop) : stop;
+            i = at_special(stop);
             sync_in();
             continue;
         }
+        // References are checked where they are (escaped HTML is full of them), without
+        // leaving the block loop; only the first bad one is kept.
+        for (unsigned m = m_amp; m && scan.bad_reference.empty(); m &= m - 1)
+            scan.bad_reference = check_reference(s, i + static_cast<std::size_t>(std::countr_zero(m)));
         const unsigned m_close = m_lt & bits(_mm_cmpeq_epi8(nx, slash));
         const unsigned m_open = m_lt & ~m_close & ~bits(_mm_cmpeq_epi8(nx, q));
         const unsigned m_empty = bits(_mm_and_si128(is_slash, _mm_cmpeq_epi8(nx, gt)));

@@ -125,6 +125,9 @@ struct RecordRequest {
     EventDecider decide;
     // Write ItemRecord::kept ([store] keep_items = "0s" turns it off).
     bool keep_texts = true;
+    // false: the items were not matched, because the caller expected a catch-up that alerts
+    // nothing; record() then refuses (kind "store_stale") a feed recorded in the meantime.
+    bool matched = true;
 };
 
 // A stored story source (story_sources), for rebuilding the story index and for asking
@@ -211,6 +214,8 @@ public:
 
     // Finds or creates the row for a configured feed URL.
     Result<FeedState> ensure_feed(std::string_view config_url);
+    // ensure_feed for every URL, in one transaction: one sync at start-up instead of one per feed.
+    Result<std::vector<FeedState>> ensure_feeds(std::span<const std::string> config_urls);
     Result<std::vector<FeedState>> feeds();
     // Writes the fetch and schedule fields. `initialised` and `items_seen` belong to record()
     // and are NOT written: a caller holding a copy from before its record() must not be able

@@ -67,6 +67,23 @@ TEST(BuildRecordRequest, AFeedWithoutAConfiguredNameIsShownByItsOwnTitle) {
     EXPECT_EQ(nlohmann::json::parse(req.items[0].alerts[0].render(1))["feed"]["title"], "World");
 }
 
+TEST(BuildRecordRequest, ACatchUpThatAlertsNothingSkipsMatchingButMarksEveryItem) {
+    config::WatchlistConfig w;
+    w.name = "china-russia-security";
+    w.query = "China Russia security";  // item k1 matches it
+    const auto compiled = compile_watchlists({w}, {});
+    ASSERT_TRUE(compiled.problems.empty());
+    FeedContext ctx{7, "World Desk", "World Desk", "http://feeds/world", "", 0};
+    ctx.match = false;
+    const auto now = *parse_rfc3339("2026-11-27T10:00:00Z");
+    const auto req = build_record_request(ctx, two_items(), compiled.snapshot, now);
+    EXPECT_FALSE(req.matched);  // the store refuses it for a feed that is no longer new
+    ASSERT_EQ(req.items.size(), 2u);
+    EXPECT_EQ(req.items[0].key, "k1");
+    EXPECT_TRUE(req.items[0].alerts.empty());  // it would match, but a catch-up never alerts
+    EXPECT_EQ(req.items[0].content_hash, content_hash(two_items().items[0]));
+}
+
 TEST(ContentHash, ChangesWithTheTextOnly) {
     Item a;
     a.title = "T";

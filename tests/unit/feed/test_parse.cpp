@@ -97,6 +97,28 @@ TEST(Parse, EntitiesInsideCdataAreNotBozo) {
     EXPECT_FALSE(r->bozo) << r->bozo_reason;
 }
 
+TEST(Parse, ReferencesAreJudgedWhereverTheyFallInTheScan) {
+    // The pre-scan reads 16-byte blocks and checks the five XML references from an 8-byte
+    // load: every offset, near the end of the document too, must give the same verdict.
+    struct Case {
+        std::string_view text;
+        bool bozo;
+    } const cases[] = {
+        {"&amp;", false}, {"&lt;", false}, {"&gt;", false}, {"&quot;", false}, {"&apos;", false},
+        {"&#233;", false}, {"&#xE9;", false}, {"&ampx;", true}, {"&lt", true}, {"&amp", true},
+        {"&eacute;", true}, {"& b", true}, {"&#;", true}, {"&quo;", true}, {"&apos", true},
+    };
+    for (const auto& c : cases) {
+        for (std::size_t pad = 0; pad < 20; ++pad) {
+            const std::string doc = "<rss version='2.0'><channel><title>" + std::string(pad, 'x') +
+                                    std::string(c.text) + "</title></channel></rss>";
+            const auto r = parse(doc, {});
+            ASSERT_TRUE(r) << doc;
+            EXPECT_EQ(r->bozo, c.bozo) << doc << " " << r->bozo_reason;
+        }
+    }
+}
+
 TEST(Parse, BillionLaughsIsHarmless) {
     std::string doc = "<?xml version='1.0'?><!DOCTYPE rss [<!ENTITY lol 'lol'>";
     for (int i = 1; i <= 9; ++i) {

@@ -418,5 +418,62 @@ TEST_F(StoreTest, AReKeyedItemWithTheSameTextIsNotNew) {
     EXPECT_EQ(third->new_items, 0u);
 }
 
+TEST_F(StoreTest, EnsureFeedsCreatesAllInOneGoAndFindsThemAgain) {
+    auto store = open_rw();
+    const auto known = *store.ensure_feed("http://x/b.rss");
+    const std::vector<std::string> urls{"http://x/a.rss", "http://x/b.rss", "http://x/c.rss"};
+    auto states = store.ensure_feeds(urls);
+    ASSERT_TRUE(states) << states.error().message;
+    ASSERT_EQ(states->size(), 3u);
+    EXPECT_EQ((*states)[1].id, known.id);  // an existing row is found, not duplicated
+    EXPECT_EQ((*states)[2].config_url, "http://x/c.rss");
+    auto again = store.ensure_feeds(urls);
+    ASSERT_TRUE(again);
+    for (std::size_t i = 0; i < urls.size(); ++i) EXPECT_EQ((*again)[i].id, (*states)[i].id);
+    EXPECT_EQ(store.feeds()->size(), 3u);
+}
+
+TEST_F(StoreTest, AnUnmatchedRecordIsACatchUpOnlyAndRefusedOnceTheFeedWasRecorded) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a.rss");
+    RecordRequest unmatched{feed.id, {item("1", {}), item("2", {})}, 0, at(1)};
+    unmatched.matched = false;
+    auto first = store.record(unmatched);
+    ASSERT_TRUE(first) << first.error().message;
+    EXPECT_TRUE(first->first_fetch);
+    EXPECT_EQ(first->new_items, 2u);
+    // A second body of the same feed that skipped matching (it expected a catch-up too) would
+    // lose the alerts of its new items: refused, nothing recorded.
+    RecordRequest late{feed.id, {item("3", {})}, 0, at(2)};
+    late.matched = false;
+    auto refused = store.record(late);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().kind, "store_stale");
+    auto matched = store.record({feed.id, {item("3")}, 0, at(3)});
+    ASSERT_TRUE(matched);
+    EXPECT_EQ(matched->alerts.size(), 1u);  // item 3 is still new
+}
+
+TEST_F(StoreTest, CommitsWithoutAlertsAndWithAlertsInterleaveAndSurviveAReopen) {
+    {
+        auto store = open_rw();
+        const auto a = *store.ensure_feed("http://x/a.rss");
+        const auto b = *store.ensure_feed("http://x/b.rss");
+        ASSERT_TRUE(store.record({a.id, {item("1")}, 0, at(1)}));   // catch-up: no alert
+        ASSERT_TRUE(store.record({b.id, {item("1", {})}, 0, at(1)}));
+        ASSERT_TRUE(store.save_feed_states(std::vector<FeedState>{a, b}));
+        auto alerting = store.record({a.id, {item("2")}, 0, at(2)});
+        ASSERT_TRUE(alerting);
+        EXPECT_EQ(alerting->alerts.size(), 1u);
+        ASSERT_TRUE(store.record({b.id, {item("2", {})}, 0, at(2)}));  // new, nothing to alert
+    }
+    auto store = open_rw();
+    EXPECT_EQ(*store.last_seq(), 1);
+    EXPECT_EQ(store.ensure_feed("http://x/b.rss")->items_seen, 2);
+    auto again = store.record({store.ensure_feed("http://x/a.rss")->id, {item("3")}, 0, at(3)});
+    ASSERT_TRUE(again);
+    ASSERT_EQ(seqs(again->alerts), (std::vector<std::int64_t>{2}));
+}
+
 }  // namespace
 }  // namespace ww::store
