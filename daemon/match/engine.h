@@ -101,12 +101,27 @@ struct AnalyzedItem {
 };
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
 
+// One occurrence of a term with what verification needs of its token, so that the compiled
+// queries read one contiguous list instead of chasing Token (two strings, ~100 bytes) per hit.
+struct Occ {
+    std::uint32_t tok;    // index in AnalyzedItem::tokens, or Occurrences::kHostToken
+    std::uint32_t pos;
+    std::uint32_t end;
+    std::uint32_t stem;   // the token's stem term in its own language (kNoTerm: none)
+    std::uint32_t block;  // paragraph
+    std::uint8_t field;   // Field, or kHostField for the link's host names
+    std::uint8_t lang;
+};
+inline constexpr std::uint8_t kHostField = 7;  // no query field bit: a host never meets a word
+
 // Term id -> token indexes, built per item in per-thread scratch space.
 class Occurrences {
 public:
     static constexpr std::uint32_t kHostToken = 0xFFFFFFFFu;
     void build(const AnalyzedItem& item, const TermDictionary& dict, const Stemming& stemming);
     std::span<const std::uint32_t> of(std::uint32_t term) const;
+    // The same occurrences with their positions inline (Program::run reads these).
+    std::span<const Occ> entries(std::uint32_t term) const;
     std::span<const std::uint32_t> touched() const { return touched_; }
     // Whether the term occurs: a bit per dictionary term, small enough to stay in cache.
     bool present(std::uint32_t term) const { return (bits_[term >> 6] >> (term & 63)) & 1U; }
@@ -131,6 +146,7 @@ private:
     };
     std::vector<Slot> slots_;
     std::vector<std::uint32_t> occ_, touched_, token_stem_;
+    std::vector<Occ> entries_;
     std::vector<std::uint64_t> bits_;
     std::uint32_t epoch_ = 0;
 };
@@ -140,7 +156,39 @@ struct VerifyContext {
     const Occurrences& occ;
     const TermDictionary& dict;
 };
+// The reference evaluator over the query tree; Program::run must agree with it (tests).
 bool verify(const CNode& node, const VerifyContext& ctx);
 MatchExplanation explain(const CNode& node, const VerifyContext& ctx);
+
+// A query flattened into one contiguous block of 32-bit words, evaluated against the item's
+// occurrence lists: a candidate costs one or two cache lines of code instead of a walk over
+// nodes, vectors and stem tables scattered through the heap. Layout of a node:
+//   [kind | fields << 8 | ordered << 16, length in words, ...]
+//   all / any:  kids follow back to back          negation: one kid
+//   site:       term                              near: distance, kid, kid
+//   span:       slop, member count, then per member [n, (term, languages) x n]
+// where `languages` has bit L set when the term is the word's stem in stemming language L
+// (bit 31: no stem check, for quoted words, surfaces and prefixes).
+inline constexpr std::uint32_t kAnyLanguage = 0x80000000u;
+
+struct ProgramSpan {
+    std::uint32_t start, end, block;
+    std::uint8_t field;
+};
+
+// Per-thread scratch of Program::run (NEAR collects spans on a stack, never allocating once
+// warm).
+struct RunContext {
+    const Occurrences& occ;
+    std::vector<ProgramSpan>& spans;
+};
+
+// Appends the program of `node` to `code`.
+void emit_program(const CNode& node, const TermDictionary& dict, std::vector<std::uint32_t>& code);
+bool run_program(const std::uint32_t* node, RunContext& ctx);
+
+// The names of the watchlists the item matches by verify() over every query tree: what the
+// tests hold the index and its programs to.
+std::vector<std::string> match_reference(const Index& index, const ItemView& item);
 
 }  // namespace ww::match

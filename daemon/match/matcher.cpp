@@ -30,13 +30,15 @@ std::expected<CNode, std::string> compile_watchlist(const Watchlist& w, TermDict
     return std::move(*compiled);
 }
 
-// Per-thread scratch of match(): reused across items so that matching allocates little.
+// Per-thread scratch of match(): reused across items so that matching allocates nothing once
+// warm.
 struct Scratch {
     AnalyzedItem item;
     Occurrences occ;
-    std::vector<std::uint32_t> qstamp;
     std::vector<std::uint32_t> candidates;
-    std::uint32_t epoch = 0;
+    std::vector<std::uint32_t> hits;
+    std::vector<ProgramSpan> spans;
+    const Index* owner = nullptr;  // the index the item was last analysed against
 };
 Scratch& scratch() {
     thread_local Scratch s;
@@ -54,48 +56,67 @@ public:
     std::size_t size() const override { return queries_.size(); }
 
     std::vector<Hit> match_counted(const ItemView& item, MatchStats& stats) const override {
-        Scratch& s = scratch();
-        analyze_item(item, dict_.any(Ns::surface), s.item);
-        s.occ.build(s.item, dict_, stemming_);
-        stats.tokens = s.item.tokens.size();
-        // Candidates: every query with an anchor term in the item, plus those without anchors.
-        if (s.qstamp.size() < queries_.size()) {
-            s.qstamp.assign(queries_.size(), 0);
-            s.epoch = 0;
-        }
-        if (++s.epoch == 0) {
-            std::ranges::fill(s.qstamp, 0);
-            s.epoch = 1;
-        }
-        s.candidates.clear();
-        const auto mark = [&](const Posting& p) {
-            if (s.qstamp[p.query] == s.epoch) return;
-            s.qstamp[p.query] = s.epoch;
-            if (passes_inline(p, s.occ) && passes_filters(p.filters, s.occ)) s.candidates.push_back(p.query);
-        };
-        for (const auto term : s.occ.touched()) {
-            if (term + 1 >= post_begin_.size()) continue;
-            stats.postings += post_begin_[term + 1] - post_begin_[term];
-            for (auto p = post_begin_[term]; p < post_begin_[term + 1]; ++p) mark(postings_[p]);
-        }
-        for (const auto q : unanchored_) mark(Posting{q, kNoTerm, {kNoTerm, kNoTerm, kNoTerm, kNoTerm}});
-        std::ranges::sort(s.candidates);
-        stats.candidates = s.candidates.size();
+        const auto ids = match_ids(item, stats);
         std::vector<Hit> hits;
-        const VerifyContext ctx{s.item, s.occ, dict_};
-        for (const auto q : s.candidates) check(q, item, ctx, hits);
+        hits.reserve(ids.size());
+        for (const auto q : ids) hits.push_back({queries_[q].watchlist.name, explain_last(q)});
         return hits;
     }
 
-    std::vector<Hit> match_brute_force(const ItemView& item) const override {
+    std::span<const std::uint32_t> match_ids(const ItemView& item, MatchStats& stats) const override {
+        Scratch& s = analyze(item);
+        stats.tokens = s.item.tokens.size();
+        // Candidates: every query with an anchor term in the item that passes its filters, plus
+        // those without anchors. A query anchored on an OR may come twice: sorted and made
+        // unique, which costs less than a stamp per query in an array as long as the index.
+        s.candidates.clear();
+        for (const auto term : s.occ.touched()) {
+            if (term + 1 >= post_begin_.size()) continue;
+            stats.postings += post_begin_[term + 1] - post_begin_[term];
+            for (auto p = post_begin_[term]; p < post_begin_[term + 1]; ++p) {
+                const Posting& posting = postings_[p];
+                if (passes_inline(posting, s.occ) && passes_filters(posting.filters, s.occ))
+                    s.candidates.push_back(posting.query);
+            }
+        }
+        s.candidates.insert(s.candidates.end(), unanchored_.begin(), unanchored_.end());
+        std::ranges::sort(s.candidates);
+        s.candidates.erase(std::unique(s.candidates.begin(), s.candidates.end()), s.candidates.end());
+        stats.candidates = s.candidates.size();
+        s.hits.clear();
+        RunContext ctx{s.occ, s.spans};
+        for (const auto q : s.candidates)
+            if (admits(q, item) && run_program(code_.data() + code_at_[q], ctx)) s.hits.push_back(q);
+        return s.hits;
+    }
+
+    const std::string& watchlist_name(std::uint32_t id) const override { return queries_[id].watchlist.name; }
+
+    MatchExplanation explain_last(std::uint32_t id) const override {
         Scratch& s = scratch();
-        analyze_item(item, dict_.any(Ns::surface), s.item);
-        s.occ.build(s.item, dict_, stemming_);
+        if (s.owner != this || id >= queries_.size()) return {};
+        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_});
+    }
+
+    std::vector<Hit> match_brute_force(const ItemView& item) const override {
+        Scratch& s = analyze(item);
         std::vector<Hit> hits;
+        RunContext ctx{s.occ, s.spans};
+        for (std::uint32_t q = 0; q < queries_.size(); ++q)
+            if (queries_[q].watchlist.enabled && admits(q, item) && run_program(code_.data() + code_at_[q], ctx))
+                hits.push_back({queries_[q].watchlist.name, explain_last(q)});
+        return hits;
+    }
+
+    // The reference: the query trees, every one, without index or programs (tests).
+    std::vector<std::string> match_tree(const ItemView& item) const {
+        Scratch& s = analyze(item);
+        std::vector<std::string> out;
         const VerifyContext ctx{s.item, s.occ, dict_};
         for (std::uint32_t q = 0; q < queries_.size(); ++q)
-            if (queries_[q].watchlist.enabled) check(q, item, ctx, hits);
-        return hits;
+            if (queries_[q].watchlist.enabled && admits(q, item) && verify(queries_[q].root, ctx))
+                out.push_back(queries_[q].watchlist.name);
+        return out;
     }
 
     // Compiles and indexes one watchlist, or returns why it cannot.
@@ -126,6 +147,8 @@ public:
                 unanchored_.push_back(q);
             }
         }
+        code_at_.push_back(static_cast<std::uint32_t>(code_.size()));
+        emit_program(*root, dict_, code_);
         queries_.push_back({w, std::move(*root)});
         restricted_.push_back(!w.feeds.empty());
         return {};
@@ -134,14 +157,19 @@ public:
     const Stemming& stemming() const { return stemming_; }
 
 private:
-    void check(std::uint32_t q, const ItemView& item, const VerifyContext& ctx,
-               std::vector<Hit>& hits) const {
-        const auto& cq = queries_[q];
-        if (restricted_[q] &&
-            std::ranges::find(cq.watchlist.feeds, item.feed_name) == cq.watchlist.feeds.end())
-            return;
-        if (!verify(cq.root, ctx)) return;
-        hits.push_back({cq.watchlist.name, explain(cq.root, ctx)});
+    Scratch& analyze(const ItemView& item) const {
+        Scratch& s = scratch();
+        analyze_item(item, dict_.any(Ns::surface), s.item);
+        s.occ.build(s.item, dict_, stemming_);
+        s.owner = this;
+        return s;
+    }
+
+    // Watchlists restricted with feeds = [...] see only those feeds.
+    bool admits(std::uint32_t q, const ItemView& item) const {
+        if (!restricted_[q]) return true;
+        const auto& feeds = queries_[q].watchlist.feeds;
+        return std::ranges::find(feeds, item.feed_name) != feeds.end();
     }
 
 public:
@@ -200,9 +228,16 @@ private:
     std::vector<std::uint32_t> unanchored_;  // verified for every item
     std::vector<bool> restricted_;           // has feeds = [...]: checked without touching the query
     std::vector<std::uint32_t> filters_;
+    std::vector<std::uint32_t> code_;     // every query's program, back to back
+    std::vector<std::uint32_t> code_at_;  // query -> its program in code_
 };
 
 }  // namespace
+
+std::vector<std::string> match_reference(const Index& index, const ItemView& item) {
+    const auto* engine = dynamic_cast<const EngineIndex*>(&index);
+    return engine == nullptr ? std::vector<std::string>{} : engine->match_tree(item);
+}
 
 BuildResult build_index(std::span<const Watchlist> watchlists) {
     return build_index(watchlists, BuildOptions{});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -52,6 +53,17 @@ public:
     // Checks every watchlist without the anchor index: the reference the index is tested and
     // benchmarked against.
     virtual std::vector<Hit> match_brute_force(const ItemView& item) const = 0;
+
+    // The hot path without explanations: the numbers (see watchlist_name) of the watchlists the
+    // item matches, ascending. The span points into this thread's scratch space and is valid
+    // until the next match on this thread. Explanations cost strings for every hit; a caller
+    // that needs few of them (an item already seen, a benchmark) asks for them afterwards with
+    // explain_last.
+    virtual std::span<const std::uint32_t> match_ids(const ItemView& item, MatchStats& stats) const = 0;
+    virtual const std::string& watchlist_name(std::uint32_t id) const = 0;
+    // The explanation of watchlist `id` for the item of the last match_ids on this thread (on
+    // this index). Empty when the thread's last match was against another index.
+    virtual MatchExplanation explain_last(std::uint32_t id) const = 0;
 };
 
 struct BuildResult {

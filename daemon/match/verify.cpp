@@ -141,12 +141,28 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         acc += s.count;
     }
     occ_.resize(pairs_.size());
-    for (const auto& [term, tok] : pairs_) occ_[slots_[term].fill++] = tok;
+    entries_.resize(pairs_.size());
+    for (const auto& [term, tok] : pairs_) {
+        const std::uint32_t at = slots_[term].fill++;
+        occ_[at] = tok;
+        if (tok == kHostToken) {
+            entries_[at] = Occ{tok, 0, 0, kNoTerm, 0, kHostField, 0};
+            continue;
+        }
+        const Token& t = item.tokens[tok];
+        entries_[at] = Occ{tok, t.pos, t.end, token_stem_[tok], t.block, static_cast<std::uint8_t>(t.field),
+                           t.lang};
+    }
 }
 
 std::span<const std::uint32_t> Occurrences::of(std::uint32_t term) const {
     if (term >= slots_.size() || slots_[term].stamp != epoch_) return {};
     return {occ_.data() + slots_[term].begin, slots_[term].count};
+}
+
+std::span<const Occ> Occurrences::entries(std::uint32_t term) const {
+    if (term >= slots_.size() || slots_[term].stamp != epoch_) return {};
+    return {entries_.data() + slots_[term].begin, slots_[term].count};
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "match/engine.h"
 #include "match/matcher.h"
 
 namespace ww::match {
@@ -127,6 +128,14 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
         for (const auto& h : fast) a.push_back(h.watchlist);
         for (const auto& h : slow) b.push_back(h.watchlist);
         ASSERT_EQ(a, b) << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
+        // Both run the compiled programs; the query trees are the reference for those.
+        ASSERT_EQ(b, match_reference(*built.index, v))
+            << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
+        // The lazy path gives the same watchlists, in the same order, as the eager one.
+        MatchStats stats;
+        std::vector<std::string> lazy;
+        for (const auto id : built.index->match_ids(v, stats)) lazy.push_back(built.index->watchlist_name(id));
+        ASSERT_EQ(lazy, a) << "item " << i;
         pairs += valid;
         matches += b.size();
     }
