@@ -36,6 +36,7 @@ struct Scratch {
     AnalyzedItem item;
     Occurrences occ;
     std::vector<std::uint32_t> candidates;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;  // posting lists to read
     std::vector<std::uint32_t> hits;
     std::vector<ProgramSpan> spans;
     const Index* owner = nullptr;  // the index the item was last analysed against
@@ -70,10 +71,19 @@ public:
         // those without anchors. A query anchored on an OR may come twice: sorted and made
         // unique, which costs less than a stamp per query in an array as long as the index.
         s.candidates.clear();
+        // The posting lists of the item's terms lie apart in memory: find them all and start
+        // loading them first, so that their misses overlap instead of following one another.
+        s.ranges.clear();
         for (const auto term : s.occ.touched()) {
             if (term + 1 >= post_begin_.size()) continue;
-            stats.postings += post_begin_[term + 1] - post_begin_[term];
-            for (auto p = post_begin_[term]; p < post_begin_[term + 1]; ++p) {
+            const auto begin = post_begin_[term], end = post_begin_[term + 1];
+            if (begin == end) continue;
+            __builtin_prefetch(&postings_[begin]);
+            s.ranges.emplace_back(begin, end);
+        }
+        for (const auto& [begin, end] : s.ranges) {
+            stats.postings += end - begin;
+            for (auto p = begin; p < end; ++p) {
                 const Posting& posting = postings_[p];
                 if (passes_inline(posting, s.occ) && passes_filters(posting.filters, s.occ))
                     s.candidates.push_back(posting.query);
@@ -127,21 +137,23 @@ public:
         if (w.enabled) {
             const auto required = required_of(*root, dict_);
             if (!required.empty()) {
-                // Up to three more required sets, stored flat: count, then [size, ids...] per set.
-                std::uint32_t filters = kNoTerm;
+                // Up to three more required sets: the first inline in the posting when small,
+                // the others stored flat in filters_: count, then [size, ids...] per set.
                 Posting posting{q, kNoTerm, {kNoTerm, kNoTerm, kNoTerm, kNoTerm}};
-                if (required.size() > 1 && required[1].ids.size() <= posting.first.size())
+                std::size_t next = 1;
+                if (required.size() > 1 && required[1].ids.size() <= posting.first.size()) {
                     std::ranges::copy(required[1].ids, posting.first.begin());
-                if (required.size() > 1) {
-                    filters = static_cast<std::uint32_t>(filters_.size());
-                    const auto n = std::min<std::size_t>(required.size() - 1, 3);
-                    filters_.push_back(static_cast<std::uint32_t>(n));
-                    for (std::size_t i = 1; i <= n; ++i) {
+                    next = 2;
+                }
+                const auto last = std::min<std::size_t>(required.size(), 4);
+                if (next < last) {
+                    posting.filters = static_cast<std::uint32_t>(filters_.size());
+                    filters_.push_back(static_cast<std::uint32_t>(last - next));
+                    for (std::size_t i = next; i < last; ++i) {
                         filters_.push_back(static_cast<std::uint32_t>(required[i].ids.size()));
                         filters_.insert(filters_.end(), required[i].ids.begin(), required[i].ids.end());
                     }
                 }
-                posting.filters = filters;
                 for (const auto id : required[0].ids) pending_.emplace_back(id, posting);
             } else {
                 unanchored_.push_back(q);
