@@ -13,16 +13,13 @@
 #include "core/error.h"
 #include "match/analyzer.h"
 #include "match/flat_map.h"
+#include "match/frequencies.h"
 #include "match/matcher.h"
 #include "match/query.h"
 #include "match/stemmer.h"
 
 namespace ww::match {
 
-// Term namespaces: a bare word matches by stem, a quoted word exactly, case: by surface,
-// word* by prefix of the exact word, site: by host.
-enum class Ns : std::uint8_t { stem, exact, surface, prefix, host };
-inline constexpr int kNsCount = 5;
 inline constexpr std::uint32_t kNoTerm = 0xFFFFFFFFu;
 
 // A bare word's stem term in each stemming language. A token matches the word only when the
@@ -41,6 +38,13 @@ public:
     std::size_t size() const { return terms_.size(); }
     const std::string& term(std::uint32_t id) const { return terms_[id]; }
     std::size_t max_prefix_bytes() const { return max_prefix_bytes_; }
+    Ns ns(std::uint32_t id) const { return ns_[id]; }
+    // How rarely the term occurs in items, higher = rarer: measured document frequency when
+    // the build was given TermFrequencies, else the length heuristic (term_rarity).
+    int rarity(std::uint32_t id) const;
+    // The rarity of needing any one of `ids`: with frequencies, of the sum of their counts.
+    int set_rarity(std::span<const std::uint32_t> ids) const;
+    const TermFrequencies* frequencies = nullptr;
     // Stem tables of bare words, shared by every query using the word; word_memo finds them at
     // build time, so that the 100,000th query with "sanctions" costs a lookup, not twenty
     // Snowball calls.
@@ -50,6 +54,7 @@ public:
 private:
     std::array<FlatStringMap<std::uint32_t>, kNsCount> maps_;
     std::vector<std::string> terms_;
+    std::vector<Ns> ns_;
     std::uint64_t generation_ = 0;
     std::size_t max_prefix_bytes_ = 0;
 };

@@ -37,6 +37,7 @@ struct Scratch {
     Occurrences occ;
     std::vector<std::uint32_t> candidates;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;  // posting lists to read
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> filtered;  // (query, filter sets)
     std::vector<std::uint32_t> hits;
     std::vector<ProgramSpan> spans;
     const Index* owner = nullptr;  // the index the item was last analysed against
@@ -48,7 +49,10 @@ Scratch& scratch() {
 
 class EngineIndex final : public Index {
 public:
-    explicit EngineIndex(std::shared_ptr<const StemOverrides> overrides) : stemming_(std::move(overrides)) {}
+    EngineIndex(std::shared_ptr<const StemOverrides> overrides, std::shared_ptr<const TermFrequencies> frequencies)
+        : stemming_(std::move(overrides)), frequencies_(std::move(frequencies)) {
+        dict_.frequencies = frequencies_.get();
+    }
 
     std::vector<Hit> match(const ItemView& item) const override {
         MatchStats stats;
@@ -81,22 +85,39 @@ public:
             __builtin_prefetch(&postings_[begin]);
             s.ranges.emplace_back(begin, end);
         }
+        // Same for the filter sets out of line: the postings that pass their inline set wait
+        // in `filtered` while their sets load.
+        s.filtered.clear();
         for (const auto& [begin, end] : s.ranges) {
             stats.postings += end - begin;
             for (auto p = begin; p < end; ++p) {
                 const Posting& posting = postings_[p];
-                if (passes_inline(posting, s.occ) && passes_filters(posting.filters, s.occ))
+                if (!passes_inline(posting, s.occ)) continue;
+                if (posting.filters == kNoTerm) {
                     s.candidates.push_back(posting.query);
+                } else {
+                    __builtin_prefetch(&filters_[posting.filters]);
+                    s.filtered.emplace_back(posting.query, posting.filters);
+                }
             }
         }
+        for (const auto& [query, filters] : s.filtered)
+            if (passes_filters(filters, s.occ)) s.candidates.push_back(query);
         s.candidates.insert(s.candidates.end(), unanchored_.begin(), unanchored_.end());
         std::ranges::sort(s.candidates);
         s.candidates.erase(std::unique(s.candidates.begin(), s.candidates.end()), s.candidates.end());
         stats.candidates = s.candidates.size();
         s.hits.clear();
         RunContext ctx{s.occ, s.spans};
-        for (const auto q : s.candidates)
+        // One miss per candidate for its program: started a few candidates ahead.
+        constexpr std::size_t kAhead = 6;
+        const auto& cand = s.candidates;
+        for (std::size_t i = 0; i < std::min(kAhead, cand.size()); ++i) __builtin_prefetch(&code_[code_at_[cand[i]]]);
+        for (std::size_t i = 0; i < cand.size(); ++i) {
+            if (i + kAhead < cand.size()) __builtin_prefetch(&code_[code_at_[cand[i + kAhead]]]);
+            const auto q = cand[i];
             if (admits(q, item) && run_program(code_.data() + code_at_[q], ctx)) s.hits.push_back(q);
+        }
         return s.hits;
     }
 
@@ -197,6 +218,9 @@ public:
         for (const auto& [term, p] : pending_) postings_.push_back(p);
         pending_.clear();
         pending_.shrink_to_fit();
+        // Only the build chooses anchors.
+        dict_.frequencies = nullptr;
+        frequencies_.reset();
     }
 
 private:
@@ -232,6 +256,7 @@ private:
     }
 
     Stemming stemming_;
+    std::shared_ptr<const TermFrequencies> frequencies_;
     TermDictionary dict_;
     std::vector<CompiledQuery> queries_;
     std::vector<std::pair<std::uint32_t, Posting>> pending_;  // (term, posting) until finish()
@@ -257,7 +282,7 @@ BuildResult build_index(std::span<const Watchlist> watchlists) {
 
 BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOptions& options) {
     BuildResult result;
-    auto index = std::make_shared<EngineIndex>(options.stem_overrides);
+    auto index = std::make_shared<EngineIndex>(options.stem_overrides, options.frequencies);
     for (const auto& w : watchlists) {
         std::string notice;
         auto added = index->add(w, &notice);

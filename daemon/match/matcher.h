@@ -76,6 +76,7 @@ struct BuildResult {
 };
 
 class StemOverrides;
+class TermFrequencies;
 
 struct BuildOptions {
     // The stem-override table (load_stem_overrides); null = the shipped table, looked for in /etc/wirewatch,
@@ -84,6 +85,9 @@ struct BuildOptions {
     // The watchlists of the running snapshot: a watchlist whose new text is invalid keeps its
     // previous version (and its error is still reported).
     std::span<const Watchlist> previous;
+    // Measured document frequencies (match/frequencies.h): anchors by measured rarity instead
+    // of the word-length guess. Null = the guess.
+    std::shared_ptr<const TermFrequencies> frequencies = nullptr;
 };
 
 BuildResult build_index(std::span<const Watchlist> watchlists);

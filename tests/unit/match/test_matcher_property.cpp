@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "match/engine.h"
+#include "match/frequencies.h"
 #include "match/matcher.h"
 
 namespace ww::match {
@@ -106,6 +107,15 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
     for (int i = 0; i < kQueries; ++i) watchlists.push_back({"q" + std::to_string(i), gen.query(), {}, true});
     const auto built = build_index(watchlists);
     const std::size_t valid = built.index->size();
+    // The same watchlists anchored by measured frequencies (counted on other random texts):
+    // anchors change, answers must not.
+    auto counts = std::make_shared<TermFrequencies>();
+    Gen other(7);
+    for (int i = 0; i < 40; ++i) {
+        const std::string text = other.text(40);
+        counts->add(ItemView{.content = text, .language = other.chance(30) ? "ru" : ""});
+    }
+    const auto measured = build_index(watchlists, BuildOptions{.frequencies = counts});
     ASSERT_GT(valid, kQueries * 8 / 10) << "the generator should mostly write valid queries";
 
     std::size_t pairs = 0, matches = 0;
@@ -136,6 +146,9 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
         std::vector<std::string> lazy;
         for (const auto id : built.index->match_ids(v, stats)) lazy.push_back(built.index->watchlist_name(id));
         ASSERT_EQ(lazy, a) << "item " << i;
+        std::vector<std::string> m;
+        for (const auto& h : measured.index->match(v)) m.push_back(h.watchlist);
+        ASSERT_EQ(m, a) << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
         pairs += valid;
         matches += b.size();
     }
