@@ -15,14 +15,19 @@ struct AnchorCase {
     std::vector<std::string> anchors;  // exact or stem terms; empty = verified for every item
 };
 
-std::vector<std::string> anchor_terms(const char* query) {
-    TermDictionary dict;
+CNode compiled(const char* query, TermDictionary& dict) {
     const Stemming stemming(nullptr);
     auto q = parse_query(query);
     EXPECT_TRUE(q.has_value()) << query;
     auto c = compile(*q, dict, stemming);
     EXPECT_TRUE(c.has_value()) << query;
-    const auto a = anchors_of(*c, dict);
+    return c ? std::move(*c) : CNode{};
+}
+
+std::vector<std::string> anchor_terms(const char* query) {
+    TermDictionary dict;
+    const auto c = compiled(query, dict);
+    const auto a = anchors_of(c, dict);
     std::vector<std::string> out;
     if (!a) return out;
     for (const auto id : a->ids) out.push_back(dict.term(id));
@@ -89,12 +94,7 @@ TEST(Compile, Errors) {
 std::vector<std::string> measured_anchor(const char* query, const TermFrequencies& f) {
     TermDictionary dict;
     dict.frequencies = &f;
-    const Stemming stemming(nullptr);
-    auto q = parse_query(query);
-    EXPECT_TRUE(q.has_value()) << query;
-    auto c = compile(*q, dict, stemming);
-    EXPECT_TRUE(c.has_value()) << query;
-    const auto required = required_of(*c, dict);
+    const auto required = required_of(compiled(query, dict), dict);
     std::vector<std::string> out;
     if (required.empty()) return out;
     for (const auto id : required[0].ids) out.push_back(dict.term(id));
@@ -125,10 +125,8 @@ TEST(Compile, AnchorsByMeasuredFrequency) {
     for (const auto& c : cases) EXPECT_EQ(measured_anchor(c.query, f), c.anchor) << c.query;
     // Without counts, the length guess picks the long word.
     TermDictionary dict;
-    const Stemming stemming(nullptr);
-    auto q = compile(*parse_query("\"government\" \"xi\""), dict, stemming);
-    ASSERT_TRUE(q.has_value());
-    EXPECT_EQ(dict.term(required_of(*q, dict)[0].ids[0]), "government");
+    const auto q = compiled("\"government\" \"xi\"", dict);
+    EXPECT_EQ(dict.term(required_of(q, dict)[0].ids[0]), "government");
 }
 
 }  // namespace
