@@ -35,9 +35,15 @@ std::expected<CNode, std::string> compile_watchlist(const Watchlist& w, TermDict
 struct Scratch {
     AnalyzedItem item;
     Occurrences occ;
-    std::vector<std::uint32_t> candidates;
+    // query << 32 | offset of its program: sorted by query, and the program found without
+    // reading an array as long as the index.
+    std::vector<std::uint64_t> candidates;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;  // posting lists to read
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> filtered;  // (query, filter sets)
+    struct Filtered {
+        std::uint64_t candidate;
+        std::uint32_t filters;
+    };
+    std::vector<Filtered> filtered;
     std::vector<std::uint32_t> hits;
     std::vector<ProgramSpan> spans;
     const Index* owner = nullptr;  // the index the item was last analysed against
@@ -82,7 +88,10 @@ public:
             if (term + 1 >= post_begin_.size()) continue;
             const auto begin = post_begin_[term], end = post_begin_[term + 1];
             if (begin == end) continue;
-            __builtin_prefetch(&postings_[begin]);
+            // A list of a few postings spans a few cache lines.
+            const auto lines = std::min<std::uint32_t>(end, begin + 8);
+            for (auto p = begin; p < lines; p += 64 / sizeof(Posting)) __builtin_prefetch(&postings_[p]);
+            __builtin_prefetch(&postings_[lines - 1]);
             s.ranges.emplace_back(begin, end);
         }
         // Same for the filter sets out of line: the postings that pass their inline set wait
@@ -93,17 +102,18 @@ public:
             for (auto p = begin; p < end; ++p) {
                 const Posting& posting = postings_[p];
                 if (!passes_inline(posting, s.occ)) continue;
+                const std::uint64_t candidate = std::uint64_t{posting.query} << 32 | posting.code;
                 if (posting.filters == kNoTerm) {
-                    s.candidates.push_back(posting.query);
+                    s.candidates.push_back(candidate);
                 } else {
                     __builtin_prefetch(&filters_[posting.filters]);
-                    s.filtered.emplace_back(posting.query, posting.filters);
+                    s.filtered.push_back({candidate, posting.filters});
                 }
             }
         }
-        for (const auto& [query, filters] : s.filtered)
-            if (passes_filters(filters, s.occ)) s.candidates.push_back(query);
-        s.candidates.insert(s.candidates.end(), unanchored_.begin(), unanchored_.end());
+        for (const auto& f : s.filtered)
+            if (passes_filters(f.filters, s.occ)) s.candidates.push_back(f.candidate);
+        for (const auto q : unanchored_) s.candidates.push_back(std::uint64_t{q} << 32 | code_at_[q]);
         std::ranges::sort(s.candidates);
         s.candidates.erase(std::unique(s.candidates.begin(), s.candidates.end()), s.candidates.end());
         stats.candidates = s.candidates.size();
@@ -112,11 +122,12 @@ public:
         // One miss per candidate for its program: started a few candidates ahead.
         constexpr std::size_t kAhead = 6;
         const auto& cand = s.candidates;
-        for (std::size_t i = 0; i < std::min(kAhead, cand.size()); ++i) __builtin_prefetch(&code_[code_at_[cand[i]]]);
+        const auto code = [&](std::uint64_t c) { return code_.data() + static_cast<std::uint32_t>(c); };
+        for (std::size_t i = 0; i < std::min(kAhead, cand.size()); ++i) __builtin_prefetch(code(cand[i]));
         for (std::size_t i = 0; i < cand.size(); ++i) {
-            if (i + kAhead < cand.size()) __builtin_prefetch(&code_[code_at_[cand[i + kAhead]]]);
-            const auto q = cand[i];
-            if (admits(q, item) && run_program(code_.data() + code_at_[q], ctx)) s.hits.push_back(q);
+            if (i + kAhead < cand.size()) __builtin_prefetch(code(cand[i + kAhead]));
+            const auto q = static_cast<std::uint32_t>(cand[i] >> 32);
+            if (admits(q, item) && run_program(code(cand[i]), ctx)) s.hits.push_back(q);
         }
         return s.hits;
     }
@@ -155,12 +166,15 @@ public:
         auto root = compile_watchlist(w, dict_, stemming_, notice);
         if (!root) return std::unexpected(root.error());
         const auto q = static_cast<std::uint32_t>(queries_.size());
+        code_at_.push_back(static_cast<std::uint32_t>(code_.size()));
+        emit_program(*root, dict_, code_);
         if (w.enabled) {
             const auto required = required_of(*root, dict_);
             if (!required.empty()) {
                 // Up to three more required sets: the first inline in the posting when small,
                 // the others stored flat in filters_: count, then [size, ids...] per set.
-                Posting posting{q, kNoTerm, {kNoTerm, kNoTerm, kNoTerm, kNoTerm}};
+                Posting posting{q, code_at_[q], kNoTerm,
+                                {kNoTerm, kNoTerm, kNoTerm, kNoTerm}};
                 std::size_t next = 1;
                 if (required.size() > 1 && required[1].ids.size() <= posting.first.size()) {
                     std::ranges::copy(required[1].ids, posting.first.begin());
@@ -180,8 +194,6 @@ public:
                 unanchored_.push_back(q);
             }
         }
-        code_at_.push_back(static_cast<std::uint32_t>(code_.size()));
-        emit_program(*root, dict_, code_);
         queries_.push_back({w, std::move(*root)});
         restricted_.push_back(!w.feeds.empty());
         return {};
@@ -226,9 +238,10 @@ public:
 private:
     struct Posting {
         std::uint32_t query;
+        std::uint32_t code;     // offset of the query's program in code_
         std::uint32_t filters;  // offset in filters_, or kNoTerm
-        // The first filter set again, when small: most candidates fail it, and it is read
-        // with the posting instead of from filters_ elsewhere in memory.
+        // The first filter set, when small: most candidates fail it, and it is read with the
+        // posting instead of from filters_ elsewhere in memory.
         std::array<std::uint32_t, 4> first;
     };
 
