@@ -146,14 +146,20 @@ private:
     std::string key_;
     std::vector<std::uint64_t> hashes_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_;
-    struct Slot {  // one cache line holds what a lookup needs
-        std::uint32_t stamp = 0, begin = 0, count = 0, fill = 0;
+    // Term -> its run in occ_/entries_, in an open-addressing table sized to the item (a few
+    // hundred terms: it stays in L1), where an array as long as the dictionary missed the
+    // cache on every lookup once the index held 100,000 queries.
+    struct Slot {
+        std::uint32_t term = kNoTerm, begin = 0, count = 0, fill = 0;
     };
+    std::uint32_t home(std::uint32_t term) const;
+    Slot& slot_for(std::uint32_t term);
+    const Slot* find_slot(std::uint32_t term) const;
     std::vector<Slot> slots_;
+    std::uint32_t slot_mask_ = 0;
     std::vector<std::uint32_t> occ_, touched_, token_stem_;
     std::vector<Occ> entries_;
     std::vector<std::uint64_t> bits_;
-    std::uint32_t epoch_ = 0;
 };
 
 struct VerifyContext {
