@@ -14,6 +14,7 @@
 #include "match/analyzer.h"
 #include "match/flat_map.h"
 #include "match/frequencies.h"
+#include "match/huge_pages.h"
 #include "match/matcher.h"
 #include "match/query.h"
 #include "match/stemmer.h"
@@ -195,7 +196,7 @@ struct RunContext {
 };
 
 // Appends the program of `node` to `code`.
-void emit_program(const CNode& node, const TermDictionary& dict, std::vector<std::uint32_t>& code);
+void emit_program(const CNode& node, const TermDictionary& dict, HugeVector<std::uint32_t>& code);
 bool run_program(const std::uint32_t* node, RunContext& ctx);
 
 // The names of the watchlists the item matches by verify() over every query tree: what the

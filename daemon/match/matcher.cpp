@@ -4,6 +4,7 @@
 #include <array>
 
 #include "match/engine.h"
+#include "match/huge_pages.h"
 
 namespace ww::match {
 namespace {
@@ -273,12 +274,12 @@ private:
     TermDictionary dict_;
     std::vector<CompiledQuery> queries_;
     std::vector<std::pair<std::uint32_t, Posting>> pending_;  // (term, posting) until finish()
-    std::vector<std::uint32_t> post_begin_;  // term id -> first posting; size = terms + 1
-    std::vector<Posting> postings_;          // queries anchored on each term
+    HugeVector<std::uint32_t> post_begin_;  // term id -> first posting; size = terms + 1
+    HugeVector<Posting> postings_;          // queries anchored on each term
     std::vector<std::uint32_t> unanchored_;  // verified for every item
     std::vector<bool> restricted_;           // has feeds = [...]: checked without touching the query
-    std::vector<std::uint32_t> filters_;
-    std::vector<std::uint32_t> code_;     // every query's program, back to back
+    HugeVector<std::uint32_t> filters_;
+    HugeVector<std::uint32_t> code_;      // every query's program, back to back
     std::vector<std::uint32_t> code_at_;  // query -> its program in code_
 };
 

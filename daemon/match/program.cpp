@@ -141,7 +141,7 @@ void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
 
 }  // namespace
 
-void emit_program(const CNode& n, const TermDictionary& dict, std::vector<std::uint32_t>& code) {
+void emit_program(const CNode& n, const TermDictionary& dict, HugeVector<std::uint32_t>& code) {
     const std::size_t at = code.size();
     code.push_back(op_of(n.kind) | std::uint32_t{n.fields} << 8 | std::uint32_t{n.ordered} << 16);
     code.push_back(0);  // length, patched below
