@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "match/huge_pages.h"
+
 namespace ww::match {
 
 // 64-bit hash of a short string, 8 bytes at a time (words are short; std::hash walks bytes).
@@ -87,7 +89,7 @@ private:
         V value{};
     };
     void grow() {
-        std::vector<Slot> old = std::move(slots_);
+        HugeVector<Slot> old = std::move(slots_);
         slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
         const std::size_t mask = slots_.size() - 1;
         for (const Slot& s : old) {
@@ -97,7 +99,7 @@ private:
             slots_[i] = s;
         }
     }
-    std::vector<Slot> slots_;
+    HugeVector<Slot> slots_;  // the token cache outgrows L2: see huge_pages.h
     std::string arena_;
     std::size_t size_ = 0;
 };
