@@ -79,7 +79,7 @@ public:
         Scratch& s = analyze(item);
         stats.tokens = s.item.tokens.size();
         // Candidates: every query with an anchor term in the item that passes its filters, plus
-        // those without anchors. A query anchored on an OR may come twice: sorted and made
+        // those without anchors. A query anchored on an OR may come twice: its hits are made
         // unique, which costs less than a stamp per query in an array as long as the index.
         s.candidates.clear();
         // The posting lists of the item's terms lie apart in memory: find them all and start
@@ -115,8 +115,6 @@ public:
         for (const auto& f : s.filtered)
             if (passes_filters(f.filters, s.occ)) s.candidates.push_back(f.candidate);
         for (const auto q : unanchored_) s.candidates.push_back(std::uint64_t{q} << 32 | code_at_[q]);
-        std::ranges::sort(s.candidates);
-        s.candidates.erase(std::unique(s.candidates.begin(), s.candidates.end()), s.candidates.end());
         stats.candidates = s.candidates.size();
         s.hits.clear();
         RunContext ctx{s.occ, s.spans};
@@ -130,6 +128,10 @@ public:
             const auto q = static_cast<std::uint32_t>(cand[i] >> 32);
             if (admits(q, item) && run_program(code(cand[i]), ctx)) s.hits.push_back(q);
         }
+        // Watchlist order, each once: fewer hits than candidates to sort, and a query anchored
+        // on two terms of an OR (its only way to come twice) is rare.
+        std::ranges::sort(s.hits);
+        s.hits.erase(std::unique(s.hits.begin(), s.hits.end()), s.hits.end());
         return s.hits;
     }
 

@@ -39,7 +39,7 @@ struct WatchlistError {
 struct MatchStats {
     std::size_t tokens = 0;      // tokens of the analysed item
     std::size_t postings = 0;    // index entries read (anchors found in the item)
-    std::size_t candidates = 0;  // watchlists verified exactly
+    std::size_t candidates = 0;  // programs run (a query anchored on two terms of an OR may run twice)
 };
 
 class Index {
