@@ -195,12 +195,29 @@ struct RunContext {
     std::vector<ProgramSpan>& spans;
 };
 
-// Appends the program of `node` to `code`.
-void emit_program(const CNode& node, const TermDictionary& dict, HugeVector<std::uint32_t>& code);
+// Appends the program of `node` to `code`, and the labels of its atoms (as written, for
+// explanations) to `labels`.
+void emit_program(const CNode& node, const TermDictionary& dict, HugeVector<std::uint32_t>& code,
+                  std::vector<std::string>& labels);
 bool run_program(const std::uint32_t* node, RunContext& ctx);
+
+// An explanation before its strings: matched labels, field bits, the earliest occurrence.
+struct Explanation {
+    std::vector<std::string> terms;
+    unsigned field_bits = 0;
+    bool link = false;
+    std::uint32_t first_token = Occurrences::kHostToken;  // none
+};
+MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item);
+// The same explanation as explain() over the tree, from the program (no walk over the
+// tree's nodes scattered in the heap).
+MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
+                                 const std::vector<std::string>& labels);
 
 // The names of the watchlists the item matches by verify() over every query tree: what the
 // tests hold the index and its programs to.
 std::vector<std::string> match_reference(const Index& index, const ItemView& item);
+// explain() over the tree of watchlist `id`, for the item of this thread's last match.
+MatchExplanation explain_reference(const Index& index, std::uint32_t id);
 
 }  // namespace ww::match

@@ -71,7 +71,7 @@ public:
         const auto ids = match_ids(item, stats);
         std::vector<Hit> hits;
         hits.reserve(ids.size());
-        for (const auto q : ids) hits.push_back({queries_[q].watchlist.name, explain_last(q)});
+        for (const auto q : ids) hits.push_back({names_[q], explain_last(q)});
         return hits;
     }
 
@@ -135,12 +135,13 @@ public:
         return s.hits;
     }
 
-    const std::string& watchlist_name(std::uint32_t id) const override { return queries_[id].watchlist.name; }
+    const std::string& watchlist_name(std::uint32_t id) const override { return names_[id]; }
 
     MatchExplanation explain_last(std::uint32_t id) const override {
         Scratch& s = scratch();
         if (s.owner != this || id >= queries_.size()) return {};
-        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_});
+        RunContext ctx{s.occ, s.spans};
+        return explain_program(code_.data() + code_at_[id], ctx, s.item, labels_);
     }
 
     std::vector<Hit> match_brute_force(const ItemView& item) const override {
@@ -151,6 +152,13 @@ public:
             if (queries_[q].watchlist.enabled && admits(q, item) && run_program(code_.data() + code_at_[q], ctx))
                 hits.push_back({queries_[q].watchlist.name, explain_last(q)});
         return hits;
+    }
+
+    // explain_last over the query tree (tests).
+    MatchExplanation explain_tree(std::uint32_t id) const {
+        Scratch& s = scratch();
+        if (s.owner != this || id >= queries_.size()) return {};
+        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_});
     }
 
     // The reference: the query trees, every one, without index or programs (tests).
@@ -170,7 +178,7 @@ public:
         if (!root) return std::unexpected(root.error());
         const auto q = static_cast<std::uint32_t>(queries_.size());
         code_at_.push_back(static_cast<std::uint32_t>(code_.size()));
-        emit_program(*root, dict_, code_);
+        emit_program(*root, dict_, code_, labels_);
         if (w.enabled) {
             const auto required = required_of(*root, dict_);
             if (!required.empty()) {
@@ -197,6 +205,7 @@ public:
                 unanchored_.push_back(q);
             }
         }
+        names_.push_back(w.name);
         queries_.push_back({w, std::move(*root)});
         restricted_.push_back(!w.feeds.empty());
         return {};
@@ -282,10 +291,17 @@ private:
     std::vector<bool> restricted_;           // has feeds = [...]: checked without touching the query
     HugeVector<std::uint32_t> filters_;
     HugeVector<std::uint32_t> code_;      // every query's program, back to back
+    std::vector<std::string> labels_;     // atoms as written, for explanations
+    std::vector<std::string> names_;      // query -> watchlist name, apart from the rest
     std::vector<std::uint32_t> code_at_;  // query -> its program in code_
 };
 
 }  // namespace
+
+MatchExplanation explain_reference(const Index& index, std::uint32_t id) {
+    const auto* engine = dynamic_cast<const EngineIndex*>(&index);
+    return engine == nullptr ? MatchExplanation{} : engine->explain_tree(id);
+}
 
 std::vector<std::string> match_reference(const Index& index, const ItemView& item) {
     const auto* engine = dynamic_cast<const EngineIndex*>(&index);

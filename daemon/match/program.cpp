@@ -2,6 +2,7 @@
 // The semantics are those of verify() over the tree, which stays as the reference; the
 // property test checks that the two agree.
 #include <algorithm>
+#include <tuple>
 
 #include "match/engine.h"
 
@@ -71,7 +72,7 @@ template <class OnSpan>
 bool for_each_span(const std::uint32_t* p, const RunContext& c, OnSpan on_span) {
     const int slop = static_cast<int>(p[2]);
     const std::uint32_t members = p[3];
-    const std::uint32_t* first = p + 4;
+    const std::uint32_t* first = p + 5;
     for (std::uint32_t i = 0; i < first[0]; ++i) {
         const std::uint32_t id = first[1 + 2 * i], languages = first[2 + 2 * i];
         for (const Occ& o : c.occ.entries(id)) {
@@ -141,7 +142,8 @@ void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
 
 }  // namespace
 
-void emit_program(const CNode& n, const TermDictionary& dict, HugeVector<std::uint32_t>& code) {
+void emit_program(const CNode& n, const TermDictionary& dict, HugeVector<std::uint32_t>& code,
+                  std::vector<std::string>& labels) {
     const std::size_t at = code.size();
     code.push_back(op_of(n.kind) | std::uint32_t{n.fields} << 8 | std::uint32_t{n.ordered} << 16);
     code.push_back(0);  // length, patched below
@@ -149,18 +151,22 @@ void emit_program(const CNode& n, const TermDictionary& dict, HugeVector<std::ui
         case CNode::Kind::all:
         case CNode::Kind::any:
         case CNode::Kind::negation:
-            for (const auto& k : n.kids) emit_program(k, dict, code);
+            for (const auto& k : n.kids) emit_program(k, dict, code, labels);
             break;
         case CNode::Kind::near:
             code.push_back(static_cast<std::uint32_t>(n.distance));
-            for (const auto& k : n.kids) emit_program(k, dict, code);
+            for (const auto& k : n.kids) emit_program(k, dict, code, labels);
             break;
         case CNode::Kind::site:
             code.push_back(n.members[0][0]);
+            code.push_back(static_cast<std::uint32_t>(labels.size()));
+            labels.push_back(n.label);
             break;
         case CNode::Kind::span:
             code.push_back(static_cast<std::uint32_t>(n.distance));
             code.push_back(static_cast<std::uint32_t>(n.members.size()));
+            code.push_back(static_cast<std::uint32_t>(labels.size()));
+            labels.push_back(n.label);
             for (std::size_t m = 0; m < n.members.size(); ++m) {
                 const bool stemmed = m < n.stem_table.size() && n.stem_table[m] != kNoTerm;
                 code.push_back(static_cast<std::uint32_t>(n.members[m].size()));
@@ -200,6 +206,60 @@ bool run_program(const std::uint32_t* p, RunContext& c) {
         }
     }
     return false;
+}
+
+namespace {
+
+// What explain() finds over the tree, found over the program: the labels of the atoms that
+// occur (excluded ones left out), their fields, and the earliest occurrence.
+struct ProgramExplainer {
+    RunContext& c;
+    const std::vector<std::string>& labels;
+    Explanation found;
+    const Occ* first = nullptr;
+
+    void add_term(std::uint32_t label) {
+        const auto& l = labels[label];
+        if (std::ranges::find(found.terms, l) == found.terms.end()) found.terms.push_back(l);
+    }
+    void walk(const std::uint32_t* p) {
+        switch (op(p)) {
+            case kNot: return;
+            case kSite:
+                if (c.occ.present(p[2])) {
+                    add_term(p[3]);
+                    found.link = true;
+                }
+                return;
+            case kSpan: {
+                bool any = false;
+                for_each_span(p, c, [&](const Occ& o, std::uint32_t) {
+                    any = true;
+                    found.field_bits |= 1U << o.field;
+                    if (first == nullptr || std::tie(o.field, o.pos) < std::tie(first->field, first->pos)) first = &o;
+                    return false;  // every occurrence, for the fields
+                });
+                if (any) add_term(p[4]);
+                return;
+            }
+            case kNear:
+                walk(p + 3);
+                walk(end_of(p + 3));
+                return;
+            default:
+                for (const std::uint32_t* k = p + 2; k < end_of(p); k = end_of(k)) walk(k);
+        }
+    }
+};
+
+}  // namespace
+
+MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
+                                 const std::vector<std::string>& labels) {
+    ProgramExplainer e{ctx, labels, {}};
+    e.walk(node);
+    if (e.first != nullptr) e.found.first_token = e.first->tok;
+    return finish_explanation(std::move(e.found), item);
 }
 
 }  // namespace ww::match

@@ -364,14 +364,20 @@ bool verify(const CNode& n, const VerifyContext& c) {
     return false;
 }
 
+MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item) {
+    MatchExplanation out;
+    out.terms = std::move(found.terms);
+    for (int f = 0; f < kFieldCount; ++f)
+        if (found.field_bits & (1U << f)) out.fields.emplace_back(field_name(static_cast<Field>(f)));
+    if (found.link) out.fields.emplace_back("link");
+    if (found.first_token != Occurrences::kHostToken) out.snippet = snippet_of(item, item.tokens[found.first_token]);
+    return out;
+}
+
 MatchExplanation explain(const CNode& node, const VerifyContext& ctx) {
     Explainer e{ctx, {}};
     e.walk(node);
-    for (int f = 0; f < kFieldCount; ++f)
-        if (e.field_bits & (1U << f)) e.out.fields.emplace_back(field_name(static_cast<Field>(f)));
-    if (e.link) e.out.fields.emplace_back("link");
-    if (e.first != Occurrences::kHostToken) e.out.snippet = snippet_of(ctx.item, ctx.item.tokens[e.first]);
-    return e.out;
+    return finish_explanation({std::move(e.out.terms), e.field_bits, e.link, e.first}, ctx.item);
 }
 
 }  // namespace ww::match

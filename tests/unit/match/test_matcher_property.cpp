@@ -144,7 +144,15 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
         // The lazy path gives the same watchlists, in the same order, as the eager one.
         MatchStats stats;
         std::vector<std::string> lazy;
-        for (const auto id : built.index->match_ids(v, stats)) lazy.push_back(built.index->watchlist_name(id));
+        for (const auto id : built.index->match_ids(v, stats)) {
+            lazy.push_back(built.index->watchlist_name(id));
+            // Explanations from the programs are those of the trees.
+            const auto fast_explained = built.index->explain_last(id);
+            const auto tree_explained = explain_reference(*built.index, id);
+            ASSERT_EQ(fast_explained.terms, tree_explained.terms) << "item " << i << " " << lazy.back();
+            ASSERT_EQ(fast_explained.fields, tree_explained.fields) << "item " << i << " " << lazy.back();
+            ASSERT_EQ(fast_explained.snippet, tree_explained.snippet) << "item " << i << " " << lazy.back();
+        }
         ASSERT_EQ(lazy, a) << "item " << i;
         std::vector<std::string> m;
         for (const auto& h : measured.index->match(v)) m.push_back(h.watchlist);
