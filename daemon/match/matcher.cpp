@@ -71,6 +71,11 @@ public:
         const auto ids = match_ids(item, stats);
         std::vector<Hit> hits;
         hits.reserve(ids.size());
+        // Names and programs of the hits lie scattered: start loading them all first.
+        for (const auto q : ids) {
+            __builtin_prefetch(&names_[q]);
+            __builtin_prefetch(&code_at_[q]);
+        }
         for (const auto q : ids) hits.push_back({names_[q], explain_last(q)});
         return hits;
     }

@@ -282,8 +282,12 @@ std::string snippet_of(const AnalyzedItem& item, const Token& t) {
     while (from > 0 && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) --from;
     while (to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) ++to;
     std::string s;
+    s.reserve(to - from + 10);
     if (from > 0) s += "… ";
-    for (const char ch : text.substr(from, to - from)) s += (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
+    const std::size_t body = s.size();
+    s.append(text.substr(from, to - from));  // one copy, then blanks in place: a snippet per hit
+    for (std::size_t i = body; i < s.size(); ++i)
+        if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') s[i] = ' ';
     if (to < text.size()) s += " …";
     return s;
 }
