@@ -235,20 +235,41 @@ void BM_MatchSample(benchmark::State& state) {
 }
 BENCHMARK(BM_MatchSample)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 
-void BM_BruteForce(benchmark::State& state) {
+void BM_MatchSampleIds(benchmark::State& state) {
+    if (have_corpus(state)) run_index(state, sample());
+}
+BENCHMARK(BM_MatchSampleIds)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// `explained` as in run_index: BM_BruteForce explains its hits and compares with
+// BM_MatchSample; BM_BruteForceIds answers without explanations, like BM_MatchSampleIds.
+void run_brute_force(benchmark::State& state, bool explained) {
     if (!have_corpus(state)) return;
     const auto& items = sample();
     const auto& index = index_of(static_cast<std::size_t>(state.range(0)));
+    std::size_t hits = 0;
     for (auto _ : state) {
         for (const auto& item : items) {
-            const auto h = index.match_brute_force(view_of(item));
-            benchmark::DoNotOptimize(h.data());
+            if (explained) {
+                const auto h = index.match_brute_force(view_of(item));
+                benchmark::DoNotOptimize(h.data());
+                hits += h.size();
+            } else {
+                const auto h = index.match_ids_brute_force(view_of(item));
+                benchmark::DoNotOptimize(h.data());
+                hits += h.size();
+            }
         }
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items.size()));
     state.counters["items"] = double(items.size());
+    state.counters["hits/item"] = double(hits) / double(state.iterations() * items.size());
 }
+
+void BM_BruteForce(benchmark::State& state) { run_brute_force(state, true); }
 BENCHMARK(BM_BruteForce)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+void BM_BruteForceIds(benchmark::State& state) { run_brute_force(state, false); }
+BENCHMARK(BM_BruteForceIds)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
 
 void BM_Build(benchmark::State& state) {
     if (!have_corpus(state)) return;

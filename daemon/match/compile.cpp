@@ -55,9 +55,16 @@ int rarity_of_count(double count, std::uint32_t items) {
 
 }  // namespace
 
+double TermDictionary::count_of(std::uint32_t id) const {
+    // Memoised: the 100,000th query with "sanctions" should not look its stems up again.
+    if (counts_.size() <= id) counts_.resize(terms_.size(), -1);
+    if (counts_[id] < 0) counts_[id] = expected_count(*this, *frequencies, id);
+    return counts_[id];
+}
+
 int TermDictionary::rarity(std::uint32_t id) const {
     if (frequencies == nullptr) return term_rarity(terms_[id]);
-    return rarity_of_count(expected_count(*this, *frequencies, id), frequencies->items());
+    return rarity_of_count(count_of(id), frequencies->items());
 }
 
 int TermDictionary::set_rarity(std::span<const std::uint32_t> ids) const {
@@ -67,7 +74,7 @@ int TermDictionary::set_rarity(std::span<const std::uint32_t> ids) const {
         return s;
     }
     double sum = 0;
-    for (const auto id : ids) sum += expected_count(*this, *frequencies, id);
+    for (const auto id : ids) sum += count_of(id);
     return rarity_of_count(sum, frequencies->items());
 }
 

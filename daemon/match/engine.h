@@ -56,6 +56,8 @@ private:
     std::array<FlatStringMap<std::uint32_t>, kNsCount> maps_;
     std::vector<std::string> terms_;
     std::vector<Ns> ns_;
+    double count_of(std::uint32_t id) const;  // measured count, memoised in counts_
+    mutable std::vector<double> counts_;
     std::uint64_t generation_ = 0;
     std::size_t max_prefix_bytes_ = 0;
 };

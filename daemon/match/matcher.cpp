@@ -68,7 +68,11 @@ public:
     std::size_t size() const override { return queries_.size(); }
 
     std::vector<Hit> match_counted(const ItemView& item, MatchStats& stats) const override {
-        const auto ids = match_ids(item, stats);
+        return explained(match_ids(item, stats));
+    }
+
+    // Every hit with its explanation, for the item last analysed on this thread.
+    std::vector<Hit> explained(std::span<const std::uint32_t> ids) const {
         std::vector<Hit> hits;
         hits.reserve(ids.size());
         // Names and programs of the hits lie scattered: start loading them all first.
@@ -150,13 +154,17 @@ public:
     }
 
     std::vector<Hit> match_brute_force(const ItemView& item) const override {
+        return explained(match_ids_brute_force(item));
+    }
+
+    std::span<const std::uint32_t> match_ids_brute_force(const ItemView& item) const override {
         Scratch& s = analyze(item);
-        std::vector<Hit> hits;
+        s.hits.clear();
         RunContext ctx{s.occ, s.spans};
         for (std::uint32_t q = 0; q < queries_.size(); ++q)
             if (queries_[q].watchlist.enabled && admits(q, item) && run_program(code_.data() + code_at_[q], ctx))
-                hits.push_back({queries_[q].watchlist.name, explain_last(q)});
-        return hits;
+                s.hits.push_back(q);
+        return s.hits;
     }
 
     // explain_last over the query tree (tests).

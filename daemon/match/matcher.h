@@ -64,6 +64,8 @@ public:
     // The explanation of watchlist `id` for the item of the last match_ids on this thread (on
     // this index). Empty when the thread's last match was against another index.
     virtual MatchExplanation explain_last(std::uint32_t id) const = 0;
+    // match_brute_force without explanations, like match_ids (benchmarks compare like with like).
+    virtual std::span<const std::uint32_t> match_ids_brute_force(const ItemView& item) const = 0;
 };
 
 struct BuildResult {

@@ -154,6 +154,9 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
             ASSERT_EQ(fast_explained.snippet, tree_explained.snippet) << "item " << i << " " << lazy.back();
         }
         ASSERT_EQ(lazy, a) << "item " << i;
+        std::vector<std::string> slow_ids;
+        for (const auto id : built.index->match_ids_brute_force(v)) slow_ids.push_back(built.index->watchlist_name(id));
+        ASSERT_EQ(slow_ids, b) << "item " << i;
         std::vector<std::string> m;
         for (const auto& h : measured.index->match(v)) m.push_back(h.watchlist);
         ASSERT_EQ(m, a) << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
