@@ -20,8 +20,11 @@ inline std::uint64_t hash_bytes(std::string_view s) {
         h = (h ^ (k * 0xFF51AFD7ED558CCDull)) * 0xC4CEB9FE1A85EC53ull;
         h ^= h >> 29;
     }
+    // The last 0..7 bytes by hand: a memcpy of variable length is a call into libc, once per
+    // word of every item.
     std::uint64_t tail = 0;
-    std::memcpy(&tail, s.data() + i, s.size() - i);
+    for (std::size_t j = 0; i + j < s.size(); ++j)
+        tail |= std::uint64_t{static_cast<unsigned char>(s[i + j])} << (8 * j);
     h = (h ^ (tail * 0xFF51AFD7ED558CCDull)) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 32;
     return h;
