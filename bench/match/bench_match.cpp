@@ -12,10 +12,12 @@
 #include <random>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
 #include "feed/parse.h"
+#include "match/frequencies.h"
 #include "match/matcher.h"
 
 namespace {
@@ -120,17 +122,35 @@ std::vector<ww::Watchlist> generate_watchlists(std::size_t n, bool names = false
     return out;
 }
 
-const ww::match::Index& index_of(std::size_t n, bool names = false) {
-    static std::map<std::pair<std::size_t, bool>, std::shared_ptr<const ww::match::Index>> cache;
-    auto& slot = cache[{n, names}];
-    if (!slot) slot = ww::match::build_index(generate_watchlists(n, names)).index;
-    return *slot;
-}
-
 ww::match::ItemView view_of(const ww::Item& item) {
     return {.title = item.title, .summary = item.summary, .content = item.content, .link = item.link,
             .language = item.language, .categories = item.categories, .authors = item.authors,
             .feed_name = {}};
+}
+
+// Document frequencies as a running daemon would have them from the items of its feeds:
+// measured here on every second item of the corpus (the other half is never counted), so
+// that anchors are chosen on a sample, not on the very items they are timed against.
+std::shared_ptr<const ww::match::TermFrequencies> frequencies() {
+    static const auto f = [] {
+        auto f = std::make_shared<ww::match::TermFrequencies>();
+        for (std::size_t i = 0; i < corpus().items.size(); i += 2) f->add(view_of(corpus().items[i]));
+        return f;
+    }();
+    return f;
+}
+
+// `measured`: anchors by measured document frequency (the default) or by the word-length
+// guess (the index without frequencies).
+const ww::match::Index& index_of(std::size_t n, bool names = false, bool measured = true) {
+    static std::map<std::tuple<std::size_t, bool, bool>, std::shared_ptr<const ww::match::Index>> cache;
+    auto& slot = cache[{n, names, measured}];
+    if (!slot) {
+        ww::match::BuildOptions options;
+        if (measured) options.frequencies = frequencies();
+        slot = ww::match::build_index(generate_watchlists(n, names), options).index;
+    }
+    return *slot;
 }
 
 bool have_corpus(benchmark::State& state) {
@@ -152,19 +172,28 @@ const std::vector<ww::Item>& sample() {
     return s;
 }
 
-void run_index(benchmark::State& state, const std::vector<ww::Item>& items, bool names = false) {
-    const auto& index = index_of(static_cast<std::size_t>(state.range(0)), names);
+// `explained`: every hit also gets its explanation (terms, fields, snippet strings), as
+// every alert does; without it, the engine's answer alone (match_ids).
+void run_index(benchmark::State& state, const std::vector<ww::Item>& items, bool names = false,
+               bool explained = false, bool measured = true) {
+    const auto& index = index_of(static_cast<std::size_t>(state.range(0)), names, measured);
     // One iteration = one pass over every item, so that every size sees the same items.
     std::size_t candidates = 0, hits = 0, tokens = 0, postings = 0;
     for (auto _ : state) {
         for (const auto& item : items) {
             ww::match::MatchStats stats;
-            const auto h = index.match_counted(view_of(item), stats);
-            benchmark::DoNotOptimize(h.data());
+            if (explained) {
+                const auto h = index.match_counted(view_of(item), stats);
+                benchmark::DoNotOptimize(h.data());
+                hits += h.size();
+            } else {
+                const auto h = index.match_ids(view_of(item), stats);
+                benchmark::DoNotOptimize(h.data());
+                hits += h.size();
+            }
             candidates += stats.candidates;
             postings += stats.postings;
             tokens += stats.tokens;
-            hits += h.size();
         }
     }
     const double n = double(state.iterations()) * double(items.size());
@@ -189,31 +218,66 @@ void BM_MatchNames(benchmark::State& state) {
 }
 BENCHMARK(BM_MatchNames)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 
+// The same index with anchors chosen by word length (no frequencies): what measuring buys.
+void BM_MatchLengthAnchors(benchmark::State& state) {
+    if (have_corpus(state)) run_index(state, corpus().items, false, false, false);
+}
+BENCHMARK(BM_MatchLengthAnchors)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+void BM_MatchExplained(benchmark::State& state) {
+    if (have_corpus(state)) run_index(state, corpus().items, false, true);
+}
+BENCHMARK(BM_MatchExplained)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// Explained, like match_brute_force: the two give the same answer.
 void BM_MatchSample(benchmark::State& state) {
-    if (have_corpus(state)) run_index(state, sample());
+    if (have_corpus(state)) run_index(state, sample(), false, true);
 }
 BENCHMARK(BM_MatchSample)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
 
-void BM_BruteForce(benchmark::State& state) {
+void BM_MatchSampleIds(benchmark::State& state) {
+    if (have_corpus(state)) run_index(state, sample());
+}
+BENCHMARK(BM_MatchSampleIds)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// `explained` as in run_index: BM_BruteForce explains its hits and compares with
+// BM_MatchSample; BM_BruteForceIds answers without explanations, like BM_MatchSampleIds.
+void run_brute_force(benchmark::State& state, bool explained) {
     if (!have_corpus(state)) return;
     const auto& items = sample();
     const auto& index = index_of(static_cast<std::size_t>(state.range(0)));
+    std::size_t hits = 0;
     for (auto _ : state) {
         for (const auto& item : items) {
-            const auto h = index.match_brute_force(view_of(item));
-            benchmark::DoNotOptimize(h.data());
+            if (explained) {
+                const auto h = index.match_brute_force(view_of(item));
+                benchmark::DoNotOptimize(h.data());
+                hits += h.size();
+            } else {
+                const auto h = index.match_ids_brute_force(view_of(item));
+                benchmark::DoNotOptimize(h.data());
+                hits += h.size();
+            }
         }
     }
     state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * items.size()));
     state.counters["items"] = double(items.size());
+    state.counters["hits/item"] = double(hits) / double(state.iterations() * items.size());
 }
+
+void BM_BruteForce(benchmark::State& state) { run_brute_force(state, true); }
 BENCHMARK(BM_BruteForce)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+void BM_BruteForceIds(benchmark::State& state) { run_brute_force(state, false); }
+BENCHMARK(BM_BruteForceIds)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
 
 void BM_Build(benchmark::State& state) {
     if (!have_corpus(state)) return;
     const auto watchlists = generate_watchlists(static_cast<std::size_t>(state.range(0)));
+    ww::match::BuildOptions options;
+    options.frequencies = frequencies();  // measured once, outside the timing, as a daemon would
     for (auto _ : state) {
-        auto built = ww::match::build_index(watchlists);
+        auto built = ww::match::build_index(watchlists, options);
         benchmark::DoNotOptimize(built.index.get());
     }
     state.counters["watchlists"] = double(state.range(0));

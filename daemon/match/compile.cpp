@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cmath>
 
 #include "match/engine.h"
 
@@ -16,6 +17,7 @@ std::uint32_t TermDictionary::intern(Ns ns, std::string_view term) {
     if (const auto* found = m.find(term)) return *found;
     const auto id = static_cast<std::uint32_t>(terms_.size());
     terms_.emplace_back(term);
+    ns_.push_back(ns);
     m.insert(term, id);
     if (ns == Ns::prefix) max_prefix_bytes_ = std::max(max_prefix_bytes_, term.size());
     return id;
@@ -27,6 +29,53 @@ std::optional<std::uint32_t> TermDictionary::find(Ns ns, std::string_view term) 
     const auto* found = m.find(term);
     if (found == nullptr) return std::nullopt;
     return *found;
+}
+
+namespace {
+
+// Items (of the measured ones) expected to hold the term. Only stems and exact words are
+// counted; a surface is looked up as its folded word, prefixes and hosts are taken as common
+// (a prefix covers many words; most watched sites publish often).
+double expected_count(const TermDictionary& dict, const TermFrequencies& f, std::uint32_t id) {
+    const auto& term = dict.term(id);
+    switch (dict.ns(id)) {
+        case Ns::stem:
+        case Ns::exact: return f.count(dict.ns(id), term);
+        case Ns::surface: return f.count(Ns::exact, fold_word(term));
+        case Ns::prefix:
+        case Ns::host: return f.items() / 20.0;
+    }
+    return 0;
+}
+
+// Rarity on a log scale, 100 per halving of the share of items, comparable across terms.
+int rarity_of_count(double count, std::uint32_t items) {
+    return static_cast<int>(100.0 * std::log2((items + 1.0) / (count + 0.5)));
+}
+
+}  // namespace
+
+double TermDictionary::count_of(std::uint32_t id) const {
+    // Memoised: the 100,000th query with "sanctions" should not look its stems up again.
+    if (counts_.size() <= id) counts_.resize(terms_.size(), -1);
+    if (counts_[id] < 0) counts_[id] = expected_count(*this, *frequencies, id);
+    return counts_[id];
+}
+
+int TermDictionary::rarity(std::uint32_t id) const {
+    if (frequencies == nullptr) return term_rarity(terms_[id]);
+    return rarity_of_count(count_of(id), frequencies->items());
+}
+
+int TermDictionary::set_rarity(std::span<const std::uint32_t> ids) const {
+    if (frequencies == nullptr) {
+        int s = 1 << 20;
+        for (const auto id : ids) s = std::min(s, term_rarity(terms_[id]));
+        return s;
+    }
+    double sum = 0;
+    for (const auto id : ids) sum += count_of(id);
+    return rarity_of_count(sum, frequencies->items());
 }
 
 int term_rarity(std::string_view term) {
@@ -186,11 +235,7 @@ void required_into(const CNode& n, const TermDictionary& dict, std::vector<Ancho
             for (const auto& k : n.kids) required_into(k, dict, out);
             return;
         case CNode::Kind::span:
-            for (const auto& m : n.members) {
-                int s = 1 << 20;
-                for (const auto id : m) s = std::min(s, term_rarity(dict.term(id)));
-                out.push_back({m, s});
-            }
+            for (const auto& m : n.members) out.push_back({m, dict.set_rarity(m)});
             return;
         default:
             if (auto a = anchors_of(n, dict)) out.push_back(std::move(*a));
@@ -209,14 +254,10 @@ std::vector<Anchor> required_of(const CNode& node, const TermDictionary& dict) {
 }
 
 std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
-    const auto set_score = [&](const std::vector<std::uint32_t>& ids) {
-        int s = 1 << 20;
-        for (const auto id : ids) s = std::min(s, term_rarity(dict.term(id)));
-        return s;
-    };
+    const auto set_score = [&](const std::vector<std::uint32_t>& ids) { return dict.set_rarity(ids); };
     switch (n.kind) {
         case CNode::Kind::negation: return std::nullopt;
-        case CNode::Kind::site: return Anchor{n.members[0], 20};
+        case CNode::Kind::site: return Anchor{n.members[0], dict.frequencies ? dict.rarity(n.members[0][0]) : 20};
         case CNode::Kind::span: {
             // Every member must be present: the rarest one is enough to find candidates.
             std::optional<Anchor> best;
@@ -248,6 +289,7 @@ std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
             }
             std::ranges::sort(u.ids);
             u.ids.erase(std::unique(u.ids.begin(), u.ids.end()), u.ids.end());
+            if (dict.frequencies != nullptr) u.score = dict.set_rarity(u.ids);
             return u;
         }
     }

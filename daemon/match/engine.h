@@ -13,16 +13,14 @@
 #include "core/error.h"
 #include "match/analyzer.h"
 #include "match/flat_map.h"
+#include "match/frequencies.h"
+#include "match/huge_pages.h"
 #include "match/matcher.h"
 #include "match/query.h"
 #include "match/stemmer.h"
 
 namespace ww::match {
 
-// Term namespaces: a bare word matches by stem, a quoted word exactly, case: by surface,
-// word* by prefix of the exact word, site: by host.
-enum class Ns : std::uint8_t { stem, exact, surface, prefix, host };
-inline constexpr int kNsCount = 5;
 inline constexpr std::uint32_t kNoTerm = 0xFFFFFFFFu;
 
 // A bare word's stem term in each stemming language. A token matches the word only when the
@@ -41,6 +39,13 @@ public:
     std::size_t size() const { return terms_.size(); }
     const std::string& term(std::uint32_t id) const { return terms_[id]; }
     std::size_t max_prefix_bytes() const { return max_prefix_bytes_; }
+    Ns ns(std::uint32_t id) const { return ns_[id]; }
+    // How rarely the term occurs in items, higher = rarer: measured document frequency when
+    // the build was given TermFrequencies, else the length heuristic (term_rarity).
+    int rarity(std::uint32_t id) const;
+    // The rarity of needing any one of `ids`: with frequencies, of the sum of their counts.
+    int set_rarity(std::span<const std::uint32_t> ids) const;
+    const TermFrequencies* frequencies = nullptr;
     // Stem tables of bare words, shared by every query using the word; word_memo finds them at
     // build time, so that the 100,000th query with "sanctions" costs a lookup, not twenty
     // Snowball calls.
@@ -50,6 +55,9 @@ public:
 private:
     std::array<FlatStringMap<std::uint32_t>, kNsCount> maps_;
     std::vector<std::string> terms_;
+    std::vector<Ns> ns_;
+    double count_of(std::uint32_t id) const;  // measured count, memoised in counts_
+    mutable std::vector<double> counts_;
     std::uint64_t generation_ = 0;
     std::size_t max_prefix_bytes_ = 0;
 };
@@ -101,12 +109,27 @@ struct AnalyzedItem {
 };
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
 
+// One occurrence of a term with what verification needs of its token, so that the compiled
+// queries read one contiguous list instead of chasing Token (two strings, ~100 bytes) per hit.
+struct Occ {
+    std::uint32_t tok;    // index in AnalyzedItem::tokens, or Occurrences::kHostToken
+    std::uint32_t pos;
+    std::uint32_t end;
+    std::uint32_t stem;   // the token's stem term in its own language (kNoTerm: none)
+    std::uint32_t block;  // paragraph
+    std::uint8_t field;   // Field, or kHostField for the link's host names
+    std::uint8_t lang;
+};
+inline constexpr std::uint8_t kHostField = 7;  // no query field bit: a host never meets a word
+
 // Term id -> token indexes, built per item in per-thread scratch space.
 class Occurrences {
 public:
     static constexpr std::uint32_t kHostToken = 0xFFFFFFFFu;
     void build(const AnalyzedItem& item, const TermDictionary& dict, const Stemming& stemming);
     std::span<const std::uint32_t> of(std::uint32_t term) const;
+    // The same occurrences with their positions inline (Program::run reads these).
+    std::span<const Occ> entries(std::uint32_t term) const;
     std::span<const std::uint32_t> touched() const { return touched_; }
     // Whether the term occurs: a bit per dictionary term, small enough to stay in cache.
     bool present(std::uint32_t term) const { return (bits_[term >> 6] >> (term & 63)) & 1U; }
@@ -126,13 +149,20 @@ private:
     std::string key_;
     std::vector<std::uint64_t> hashes_;
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_;
-    struct Slot {  // one cache line holds what a lookup needs
-        std::uint32_t stamp = 0, begin = 0, count = 0, fill = 0;
+    // Term -> its run in occ_/entries_, in an open-addressing table sized to the item (a few
+    // hundred terms: it stays in L1), where an array as long as the dictionary missed the
+    // cache on every lookup once the index held 100,000 queries.
+    struct Slot {
+        std::uint32_t term = kNoTerm, begin = 0, count = 0, fill = 0;
     };
+    std::uint32_t home(std::uint32_t term) const;
+    Slot& slot_for(std::uint32_t term);
+    const Slot* find_slot(std::uint32_t term) const;
     std::vector<Slot> slots_;
+    std::uint32_t slot_mask_ = 0;
     std::vector<std::uint32_t> occ_, touched_, token_stem_;
+    std::vector<Occ> entries_;
     std::vector<std::uint64_t> bits_;
-    std::uint32_t epoch_ = 0;
 };
 
 struct VerifyContext {
@@ -140,7 +170,56 @@ struct VerifyContext {
     const Occurrences& occ;
     const TermDictionary& dict;
 };
+// The reference evaluator over the query tree; Program::run must agree with it (tests).
 bool verify(const CNode& node, const VerifyContext& ctx);
 MatchExplanation explain(const CNode& node, const VerifyContext& ctx);
+
+// A query flattened into one contiguous block of 32-bit words, evaluated against the item's
+// occurrence lists: a candidate costs one or two cache lines of code instead of a walk over
+// nodes, vectors and stem tables scattered through the heap. Layout of a node:
+//   [kind | fields << 8 | ordered << 16, length in words, ...]
+//   all / any:  kids follow back to back          negation: one kid
+//   site:       term                              near: distance, kid, kid
+//   span:       slop, member count, then per member [n, (term, languages) x n]
+// where `languages` has bit L set when the term is the word's stem in stemming language L
+// (bit 31: no stem check, for quoted words, surfaces and prefixes).
+inline constexpr std::uint32_t kAnyLanguage = 0x80000000u;
+
+struct ProgramSpan {
+    std::uint32_t start, end, block;
+    std::uint8_t field;
+};
+
+// Per-thread scratch of Program::run (NEAR collects spans on a stack, never allocating once
+// warm).
+struct RunContext {
+    const Occurrences& occ;
+    std::vector<ProgramSpan>& spans;
+};
+
+// Appends the program of `node` to `code`, and the labels of its atoms (as written, for
+// explanations) to `labels`.
+void emit_program(const CNode& node, const TermDictionary& dict, HugeVector<std::uint32_t>& code,
+                  std::vector<std::string>& labels);
+bool run_program(const std::uint32_t* node, RunContext& ctx);
+
+// An explanation before its strings: matched labels, field bits, the earliest occurrence.
+struct Explanation {
+    std::vector<std::string> terms;
+    unsigned field_bits = 0;
+    bool link = false;
+    std::uint32_t first_token = Occurrences::kHostToken;  // none
+};
+MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item);
+// The same explanation as explain() over the tree, from the program (no walk over the
+// tree's nodes scattered in the heap).
+MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
+                                 const std::vector<std::string>& labels);
+
+// The names of the watchlists the item matches by verify() over every query tree: what the
+// tests hold the index and its programs to.
+std::vector<std::string> match_reference(const Index& index, const ItemView& item);
+// explain() over the tree of watchlist `id`, for the item of this thread's last match.
+MatchExplanation explain_reference(const Index& index, std::uint32_t id);
 
 }  // namespace ww::match

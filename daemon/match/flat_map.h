@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "match/huge_pages.h"
+
 namespace ww::match {
 
 // 64-bit hash of a short string, 8 bytes at a time (words are short; std::hash walks bytes).
@@ -18,8 +20,11 @@ inline std::uint64_t hash_bytes(std::string_view s) {
         h = (h ^ (k * 0xFF51AFD7ED558CCDull)) * 0xC4CEB9FE1A85EC53ull;
         h ^= h >> 29;
     }
+    // The last 0..7 bytes by hand: a memcpy of variable length is a call into libc, once per
+    // word of every item.
     std::uint64_t tail = 0;
-    std::memcpy(&tail, s.data() + i, s.size() - i);
+    for (std::size_t j = 0; i + j < s.size(); ++j)
+        tail |= std::uint64_t{static_cast<unsigned char>(s[i + j])} << (8 * j);
     h = (h ^ (tail * 0xFF51AFD7ED558CCDull)) * 0xC4CEB9FE1A85EC53ull;
     h ^= h >> 32;
     return h;
@@ -87,7 +92,7 @@ private:
         V value{};
     };
     void grow() {
-        std::vector<Slot> old = std::move(slots_);
+        HugeVector<Slot> old = std::move(slots_);
         slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
         const std::size_t mask = slots_.size() - 1;
         for (const Slot& s : old) {
@@ -97,7 +102,7 @@ private:
             slots_[i] = s;
         }
     }
-    std::vector<Slot> slots_;
+    HugeVector<Slot> slots_;  // the token cache outgrows L2: see huge_pages.h
     std::string arena_;
     std::size_t size_ = 0;
 };

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "match/engine.h"
+#include "match/huge_pages.h"
 
 namespace ww::match {
 namespace {
@@ -30,13 +31,23 @@ std::expected<CNode, std::string> compile_watchlist(const Watchlist& w, TermDict
     return std::move(*compiled);
 }
 
-// Per-thread scratch of match(): reused across items so that matching allocates little.
+// Per-thread scratch of match(): reused across items so that matching allocates nothing once
+// warm.
 struct Scratch {
     AnalyzedItem item;
     Occurrences occ;
-    std::vector<std::uint32_t> qstamp;
-    std::vector<std::uint32_t> candidates;
-    std::uint32_t epoch = 0;
+    // query << 32 | offset of its program: sorted by query, and the program found without
+    // reading an array as long as the index.
+    std::vector<std::uint64_t> candidates;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;  // posting lists to read
+    struct Filtered {
+        std::uint64_t candidate;
+        std::uint32_t filters;
+    };
+    std::vector<Filtered> filtered;
+    std::vector<std::uint32_t> hits;
+    std::vector<ProgramSpan> spans;
+    const Index* owner = nullptr;  // the index the item was last analysed against
 };
 Scratch& scratch() {
     thread_local Scratch s;
@@ -45,7 +56,10 @@ Scratch& scratch() {
 
 class EngineIndex final : public Index {
 public:
-    explicit EngineIndex(std::shared_ptr<const StemOverrides> overrides) : stemming_(std::move(overrides)) {}
+    EngineIndex(std::shared_ptr<const StemOverrides> overrides, std::shared_ptr<const TermFrequencies> frequencies)
+        : stemming_(std::move(overrides)), frequencies_(std::move(frequencies)) {
+        dict_.frequencies = frequencies_.get();
+    }
 
     std::vector<Hit> match(const ItemView& item) const override {
         MatchStats stats;
@@ -54,48 +68,121 @@ public:
     std::size_t size() const override { return queries_.size(); }
 
     std::vector<Hit> match_counted(const ItemView& item, MatchStats& stats) const override {
-        Scratch& s = scratch();
-        analyze_item(item, dict_.any(Ns::surface), s.item);
-        s.occ.build(s.item, dict_, stemming_);
-        stats.tokens = s.item.tokens.size();
-        // Candidates: every query with an anchor term in the item, plus those without anchors.
-        if (s.qstamp.size() < queries_.size()) {
-            s.qstamp.assign(queries_.size(), 0);
-            s.epoch = 0;
-        }
-        if (++s.epoch == 0) {
-            std::ranges::fill(s.qstamp, 0);
-            s.epoch = 1;
-        }
-        s.candidates.clear();
-        const auto mark = [&](const Posting& p) {
-            if (s.qstamp[p.query] == s.epoch) return;
-            s.qstamp[p.query] = s.epoch;
-            if (passes_inline(p, s.occ) && passes_filters(p.filters, s.occ)) s.candidates.push_back(p.query);
-        };
-        for (const auto term : s.occ.touched()) {
-            if (term + 1 >= post_begin_.size()) continue;
-            stats.postings += post_begin_[term + 1] - post_begin_[term];
-            for (auto p = post_begin_[term]; p < post_begin_[term + 1]; ++p) mark(postings_[p]);
-        }
-        for (const auto q : unanchored_) mark(Posting{q, kNoTerm, {kNoTerm, kNoTerm, kNoTerm, kNoTerm}});
-        std::ranges::sort(s.candidates);
-        stats.candidates = s.candidates.size();
+        return explained(match_ids(item, stats));
+    }
+
+    // Every hit with its explanation, for the item last analysed on this thread.
+    std::vector<Hit> explained(std::span<const std::uint32_t> ids) const {
         std::vector<Hit> hits;
-        const VerifyContext ctx{s.item, s.occ, dict_};
-        for (const auto q : s.candidates) check(q, item, ctx, hits);
+        hits.reserve(ids.size());
+        // Names and programs of the hits lie scattered: start loading them all first.
+        for (const auto q : ids) {
+            __builtin_prefetch(&names_[q]);
+            __builtin_prefetch(&code_at_[q]);
+        }
+        for (const auto q : ids) hits.push_back({names_[q], explain_last(q)});
         return hits;
     }
 
-    std::vector<Hit> match_brute_force(const ItemView& item) const override {
+    std::span<const std::uint32_t> match_ids(const ItemView& item, MatchStats& stats) const override {
+        Scratch& s = analyze(item);
+        stats.tokens = s.item.tokens.size();
+        // Candidates: every query with an anchor term in the item that passes its filters, plus
+        // those without anchors. A query anchored on an OR may come twice: its hits are made
+        // unique, which costs less than a stamp per query in an array as long as the index.
+        s.candidates.clear();
+        // The posting lists of the item's terms lie apart in memory: find them all and start
+        // loading them first, so that their misses overlap instead of following one another.
+        s.ranges.clear();
+        for (const auto term : s.occ.touched()) {
+            if (term + 1 >= post_begin_.size()) continue;
+            const auto begin = post_begin_[term], end = post_begin_[term + 1];
+            if (begin == end) continue;
+            // A list of a few postings spans a few cache lines.
+            const auto lines = std::min<std::uint32_t>(end, begin + 8);
+            for (auto p = begin; p < lines; p += 64 / sizeof(Posting)) __builtin_prefetch(&postings_[p]);
+            __builtin_prefetch(&postings_[lines - 1]);
+            s.ranges.emplace_back(begin, end);
+        }
+        // Same for the filter sets out of line: the postings that pass their inline set wait
+        // in `filtered` while their sets load.
+        s.filtered.clear();
+        for (const auto& [begin, end] : s.ranges) {
+            stats.postings += end - begin;
+            for (auto p = begin; p < end; ++p) {
+                const Posting& posting = postings_[p];
+                if (!passes_inline(posting, s.occ)) continue;
+                const std::uint64_t candidate = std::uint64_t{posting.query} << 32 | posting.code;
+                if (posting.filters == kNoTerm) {
+                    s.candidates.push_back(candidate);
+                } else {
+                    __builtin_prefetch(&filters_[posting.filters]);
+                    s.filtered.push_back({candidate, posting.filters});
+                }
+            }
+        }
+        for (const auto& f : s.filtered)
+            if (passes_filters(f.filters, s.occ)) s.candidates.push_back(f.candidate);
+        for (const auto q : unanchored_) s.candidates.push_back(std::uint64_t{q} << 32 | code_at_[q]);
+        stats.candidates = s.candidates.size();
+        s.hits.clear();
+        RunContext ctx{s.occ, s.spans};
+        // One miss per candidate for its program: started a few candidates ahead.
+        constexpr std::size_t kAhead = 6;
+        const auto& cand = s.candidates;
+        const auto code = [&](std::uint64_t c) { return code_.data() + static_cast<std::uint32_t>(c); };
+        for (std::size_t i = 0; i < std::min(kAhead, cand.size()); ++i) __builtin_prefetch(code(cand[i]));
+        for (std::size_t i = 0; i < cand.size(); ++i) {
+            if (i + kAhead < cand.size()) __builtin_prefetch(code(cand[i + kAhead]));
+            const auto q = static_cast<std::uint32_t>(cand[i] >> 32);
+            if (admits(q, item) && run_program(code(cand[i]), ctx)) s.hits.push_back(q);
+        }
+        // Watchlist order, each once: fewer hits than candidates to sort, and a query anchored
+        // on two terms of an OR (its only way to come twice) is rare.
+        std::ranges::sort(s.hits);
+        s.hits.erase(std::unique(s.hits.begin(), s.hits.end()), s.hits.end());
+        return s.hits;
+    }
+
+    const std::string& watchlist_name(std::uint32_t id) const override { return names_[id]; }
+
+    MatchExplanation explain_last(std::uint32_t id) const override {
         Scratch& s = scratch();
-        analyze_item(item, dict_.any(Ns::surface), s.item);
-        s.occ.build(s.item, dict_, stemming_);
-        std::vector<Hit> hits;
+        if (s.owner != this || id >= queries_.size()) return {};
+        RunContext ctx{s.occ, s.spans};
+        return explain_program(code_.data() + code_at_[id], ctx, s.item, labels_);
+    }
+
+    std::vector<Hit> match_brute_force(const ItemView& item) const override {
+        return explained(match_ids_brute_force(item));
+    }
+
+    std::span<const std::uint32_t> match_ids_brute_force(const ItemView& item) const override {
+        Scratch& s = analyze(item);
+        s.hits.clear();
+        RunContext ctx{s.occ, s.spans};
+        for (std::uint32_t q = 0; q < queries_.size(); ++q)
+            if (queries_[q].watchlist.enabled && admits(q, item) && run_program(code_.data() + code_at_[q], ctx))
+                s.hits.push_back(q);
+        return s.hits;
+    }
+
+    // explain_last over the query tree (tests).
+    MatchExplanation explain_tree(std::uint32_t id) const {
+        Scratch& s = scratch();
+        if (s.owner != this || id >= queries_.size()) return {};
+        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_});
+    }
+
+    // The reference: the query trees, every one, without index or programs (tests).
+    std::vector<std::string> match_tree(const ItemView& item) const {
+        Scratch& s = analyze(item);
+        std::vector<std::string> out;
         const VerifyContext ctx{s.item, s.occ, dict_};
         for (std::uint32_t q = 0; q < queries_.size(); ++q)
-            if (queries_[q].watchlist.enabled) check(q, item, ctx, hits);
-        return hits;
+            if (queries_[q].watchlist.enabled && admits(q, item) && verify(queries_[q].root, ctx))
+                out.push_back(queries_[q].watchlist.name);
+        return out;
     }
 
     // Compiles and indexes one watchlist, or returns why it cannot.
@@ -103,29 +190,35 @@ public:
         auto root = compile_watchlist(w, dict_, stemming_, notice);
         if (!root) return std::unexpected(root.error());
         const auto q = static_cast<std::uint32_t>(queries_.size());
+        code_at_.push_back(static_cast<std::uint32_t>(code_.size()));
+        emit_program(*root, dict_, code_, labels_);
         if (w.enabled) {
             const auto required = required_of(*root, dict_);
             if (!required.empty()) {
-                // Up to three more required sets, stored flat: count, then [size, ids...] per set.
-                std::uint32_t filters = kNoTerm;
-                Posting posting{q, kNoTerm, {kNoTerm, kNoTerm, kNoTerm, kNoTerm}};
-                if (required.size() > 1 && required[1].ids.size() <= posting.first.size())
+                // Up to three more required sets: the first inline in the posting when small,
+                // the others stored flat in filters_: count, then [size, ids...] per set.
+                Posting posting{q, code_at_[q], kNoTerm,
+                                {kNoTerm, kNoTerm, kNoTerm, kNoTerm}};
+                std::size_t next = 1;
+                if (required.size() > 1 && required[1].ids.size() <= posting.first.size()) {
                     std::ranges::copy(required[1].ids, posting.first.begin());
-                if (required.size() > 1) {
-                    filters = static_cast<std::uint32_t>(filters_.size());
-                    const auto n = std::min<std::size_t>(required.size() - 1, 3);
-                    filters_.push_back(static_cast<std::uint32_t>(n));
-                    for (std::size_t i = 1; i <= n; ++i) {
+                    next = 2;
+                }
+                const auto last = std::min<std::size_t>(required.size(), 4);
+                if (next < last) {
+                    posting.filters = static_cast<std::uint32_t>(filters_.size());
+                    filters_.push_back(static_cast<std::uint32_t>(last - next));
+                    for (std::size_t i = next; i < last; ++i) {
                         filters_.push_back(static_cast<std::uint32_t>(required[i].ids.size()));
                         filters_.insert(filters_.end(), required[i].ids.begin(), required[i].ids.end());
                     }
                 }
-                posting.filters = filters;
                 for (const auto id : required[0].ids) pending_.emplace_back(id, posting);
             } else {
                 unanchored_.push_back(q);
             }
         }
+        names_.push_back(w.name);
         queries_.push_back({w, std::move(*root)});
         restricted_.push_back(!w.feeds.empty());
         return {};
@@ -134,14 +227,19 @@ public:
     const Stemming& stemming() const { return stemming_; }
 
 private:
-    void check(std::uint32_t q, const ItemView& item, const VerifyContext& ctx,
-               std::vector<Hit>& hits) const {
-        const auto& cq = queries_[q];
-        if (restricted_[q] &&
-            std::ranges::find(cq.watchlist.feeds, item.feed_name) == cq.watchlist.feeds.end())
-            return;
-        if (!verify(cq.root, ctx)) return;
-        hits.push_back({cq.watchlist.name, explain(cq.root, ctx)});
+    Scratch& analyze(const ItemView& item) const {
+        Scratch& s = scratch();
+        analyze_item(item, dict_.any(Ns::surface), s.item);
+        s.occ.build(s.item, dict_, stemming_);
+        s.owner = this;
+        return s;
+    }
+
+    // Watchlists restricted with feeds = [...] see only those feeds.
+    bool admits(std::uint32_t q, const ItemView& item) const {
+        if (!restricted_[q]) return true;
+        const auto& feeds = queries_[q].watchlist.feeds;
+        return std::ranges::find(feeds, item.feed_name) != feeds.end();
     }
 
 public:
@@ -157,14 +255,18 @@ public:
         for (const auto& [term, p] : pending_) postings_.push_back(p);
         pending_.clear();
         pending_.shrink_to_fit();
+        // Only the build chooses anchors.
+        dict_.frequencies = nullptr;
+        frequencies_.reset();
     }
 
 private:
     struct Posting {
         std::uint32_t query;
+        std::uint32_t code;     // offset of the query's program in code_
         std::uint32_t filters;  // offset in filters_, or kNoTerm
-        // The first filter set again, when small: most candidates fail it, and it is read
-        // with the posting instead of from filters_ elsewhere in memory.
+        // The first filter set, when small: most candidates fail it, and it is read with the
+        // posting instead of from filters_ elsewhere in memory.
         std::array<std::uint32_t, 4> first;
     };
 
@@ -192,17 +294,32 @@ private:
     }
 
     Stemming stemming_;
+    std::shared_ptr<const TermFrequencies> frequencies_;
     TermDictionary dict_;
     std::vector<CompiledQuery> queries_;
     std::vector<std::pair<std::uint32_t, Posting>> pending_;  // (term, posting) until finish()
-    std::vector<std::uint32_t> post_begin_;  // term id -> first posting; size = terms + 1
-    std::vector<Posting> postings_;          // queries anchored on each term
+    HugeVector<std::uint32_t> post_begin_;  // term id -> first posting; size = terms + 1
+    HugeVector<Posting> postings_;          // queries anchored on each term
     std::vector<std::uint32_t> unanchored_;  // verified for every item
     std::vector<bool> restricted_;           // has feeds = [...]: checked without touching the query
-    std::vector<std::uint32_t> filters_;
+    HugeVector<std::uint32_t> filters_;
+    HugeVector<std::uint32_t> code_;      // every query's program, back to back
+    std::vector<std::string> labels_;     // atoms as written, for explanations
+    std::vector<std::string> names_;      // query -> watchlist name, apart from the rest
+    std::vector<std::uint32_t> code_at_;  // query -> its program in code_
 };
 
 }  // namespace
+
+MatchExplanation explain_reference(const Index& index, std::uint32_t id) {
+    const auto* engine = dynamic_cast<const EngineIndex*>(&index);
+    return engine == nullptr ? MatchExplanation{} : engine->explain_tree(id);
+}
+
+std::vector<std::string> match_reference(const Index& index, const ItemView& item) {
+    const auto* engine = dynamic_cast<const EngineIndex*>(&index);
+    return engine == nullptr ? std::vector<std::string>{} : engine->match_tree(item);
+}
 
 BuildResult build_index(std::span<const Watchlist> watchlists) {
     return build_index(watchlists, BuildOptions{});
@@ -210,7 +327,7 @@ BuildResult build_index(std::span<const Watchlist> watchlists) {
 
 BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOptions& options) {
     BuildResult result;
-    auto index = std::make_shared<EngineIndex>(options.stem_overrides);
+    auto index = std::make_shared<EngineIndex>(options.stem_overrides, options.frequencies);
     for (const auto& w : watchlists) {
         std::string notice;
         auto added = index->add(w, &notice);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,7 +39,7 @@ struct WatchlistError {
 struct MatchStats {
     std::size_t tokens = 0;      // tokens of the analysed item
     std::size_t postings = 0;    // index entries read (anchors found in the item)
-    std::size_t candidates = 0;  // watchlists verified exactly
+    std::size_t candidates = 0;  // programs run (a query anchored on two terms of an OR may run twice)
 };
 
 class Index {
@@ -52,6 +53,19 @@ public:
     // Checks every watchlist without the anchor index: the reference the index is tested and
     // benchmarked against.
     virtual std::vector<Hit> match_brute_force(const ItemView& item) const = 0;
+
+    // The hot path without explanations: the numbers (see watchlist_name) of the watchlists the
+    // item matches, ascending. The span points into this thread's scratch space and is valid
+    // until the next match on this thread. Explanations cost strings for every hit; a caller
+    // that needs few of them (an item already seen, a benchmark) asks for them afterwards with
+    // explain_last.
+    virtual std::span<const std::uint32_t> match_ids(const ItemView& item, MatchStats& stats) const = 0;
+    virtual const std::string& watchlist_name(std::uint32_t id) const = 0;
+    // The explanation of watchlist `id` for the item of the last match_ids on this thread (on
+    // this index). Empty when the thread's last match was against another index.
+    virtual MatchExplanation explain_last(std::uint32_t id) const = 0;
+    // match_brute_force without explanations, like match_ids (benchmarks compare like with like).
+    virtual std::span<const std::uint32_t> match_ids_brute_force(const ItemView& item) const = 0;
 };
 
 struct BuildResult {
@@ -64,6 +78,7 @@ struct BuildResult {
 };
 
 class StemOverrides;
+class TermFrequencies;
 
 struct BuildOptions {
     // The stem-override table (load_stem_overrides); null = the shipped table, looked for in /etc/wirewatch,
@@ -72,6 +87,9 @@ struct BuildOptions {
     // The watchlists of the running snapshot: a watchlist whose new text is invalid keeps its
     // previous version (and its error is still reported).
     std::span<const Watchlist> previous;
+    // Measured document frequencies (match/frequencies.h): anchors by measured rarity instead
+    // of the word-length guess. Null = the guess.
+    std::shared_ptr<const TermFrequencies> frequencies = nullptr;
 };
 
 BuildResult build_index(std::span<const Watchlist> watchlists);

@@ -112,23 +112,18 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     for (const auto& h : item.hosts)
         if (const auto id = dict.find(Ns::host, h)) pairs_.emplace_back(*id, kHostToken);
 
-    // Counting sort by term id; stamps avoid clearing arrays sized to the dictionary.
-    if (slots_.size() < dict.size()) {
-        slots_.assign(dict.size(), Slot{});
-        epoch_ = 0;
-    }
+    // Counting sort by term id through the item's slot table.
+    std::size_t capacity = 64;
+    while (capacity < pairs_.size() * 2) capacity *= 2;
+    slots_.assign(capacity, Slot{});
+    slot_mask_ = static_cast<std::uint32_t>(capacity - 1);
     if (bits_.size() * 64 < dict.size()) bits_.assign(dict.size() / 64 + 1, 0);
     for (const auto term : touched_) bits_[term >> 6] = 0;  // the previous item's bits
-    if (++epoch_ == 0) {
-        std::ranges::fill(slots_, Slot{});
-        epoch_ = 1;
-    }
     touched_.clear();
     for (const auto& [term, tok] : pairs_) {
-        Slot& s = slots_[term];
-        if (s.stamp != epoch_) {
-            s.stamp = epoch_;
-            s.count = 0;
+        Slot& s = slot_for(term);
+        if (s.term != term) {
+            s.term = term;
             touched_.push_back(term);
         }
         ++s.count;
@@ -136,17 +131,53 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     std::uint32_t acc = 0;
     for (const auto term : touched_) bits_[term >> 6] |= std::uint64_t{1} << (term & 63);
     for (const auto term : touched_) {
-        Slot& s = slots_[term];
+        Slot& s = slot_for(term);
         s.begin = s.fill = acc;
         acc += s.count;
     }
     occ_.resize(pairs_.size());
-    for (const auto& [term, tok] : pairs_) occ_[slots_[term].fill++] = tok;
+    entries_.resize(pairs_.size());
+    for (const auto& [term, tok] : pairs_) {
+        const std::uint32_t at = slot_for(term).fill++;
+        occ_[at] = tok;
+        if (tok == kHostToken) {
+            entries_[at] = Occ{tok, 0, 0, kNoTerm, 0, kHostField, 0};
+            continue;
+        }
+        const Token& t = item.tokens[tok];
+        entries_[at] = Occ{tok, t.pos, t.end, token_stem_[tok], t.block, static_cast<std::uint8_t>(t.field),
+                           t.lang};
+    }
+}
+
+// Fibonacci hashing: consecutive term ids spread over the table.
+std::uint32_t Occurrences::home(std::uint32_t term) const {
+    return static_cast<std::uint32_t>((term * 0x9E3779B97F4A7C15ull) >> 32) & slot_mask_;
+}
+
+Occurrences::Slot& Occurrences::slot_for(std::uint32_t term) {
+    for (std::uint32_t i = home(term);; i = (i + 1) & slot_mask_)
+        if (slots_[i].term == term || slots_[i].term == kNoTerm) return slots_[i];
+}
+
+const Occurrences::Slot* Occurrences::find_slot(std::uint32_t term) const {
+    if (slots_.empty()) return nullptr;
+    for (std::uint32_t i = home(term);; i = (i + 1) & slot_mask_) {
+        if (slots_[i].term == term) return &slots_[i];
+        if (slots_[i].term == kNoTerm) return nullptr;
+    }
 }
 
 std::span<const std::uint32_t> Occurrences::of(std::uint32_t term) const {
-    if (term >= slots_.size() || slots_[term].stamp != epoch_) return {};
-    return {occ_.data() + slots_[term].begin, slots_[term].count};
+    if (!present(term)) return {};
+    const Slot* s = find_slot(term);
+    return {occ_.data() + s->begin, s->count};
+}
+
+std::span<const Occ> Occurrences::entries(std::uint32_t term) const {
+    if (!present(term)) return {};
+    const Slot* s = find_slot(term);
+    return {entries_.data() + s->begin, s->count};
 }
 
 namespace {
@@ -251,8 +282,12 @@ std::string snippet_of(const AnalyzedItem& item, const Token& t) {
     while (from > 0 && (static_cast<unsigned char>(text[from]) & 0xC0) == 0x80) --from;
     while (to < text.size() && (static_cast<unsigned char>(text[to]) & 0xC0) == 0x80) ++to;
     std::string s;
+    s.reserve(to - from + 10);
     if (from > 0) s += "… ";
-    for (const char ch : text.substr(from, to - from)) s += (ch == '\n' || ch == '\r' || ch == '\t') ? ' ' : ch;
+    const std::size_t body = s.size();
+    s.append(text.substr(from, to - from));  // one copy, then blanks in place: a snippet per hit
+    for (std::size_t i = body; i < s.size(); ++i)
+        if (s[i] == '\n' || s[i] == '\r' || s[i] == '\t') s[i] = ' ';
     if (to < text.size()) s += " …";
     return s;
 }
@@ -333,14 +368,20 @@ bool verify(const CNode& n, const VerifyContext& c) {
     return false;
 }
 
+MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item) {
+    MatchExplanation out;
+    out.terms = std::move(found.terms);
+    for (int f = 0; f < kFieldCount; ++f)
+        if (found.field_bits & (1U << f)) out.fields.emplace_back(field_name(static_cast<Field>(f)));
+    if (found.link) out.fields.emplace_back("link");
+    if (found.first_token != Occurrences::kHostToken) out.snippet = snippet_of(item, item.tokens[found.first_token]);
+    return out;
+}
+
 MatchExplanation explain(const CNode& node, const VerifyContext& ctx) {
     Explainer e{ctx, {}};
     e.walk(node);
-    for (int f = 0; f < kFieldCount; ++f)
-        if (e.field_bits & (1U << f)) e.out.fields.emplace_back(field_name(static_cast<Field>(f)));
-    if (e.link) e.out.fields.emplace_back("link");
-    if (e.first != Occurrences::kHostToken) e.out.snippet = snippet_of(ctx.item, ctx.item.tokens[e.first]);
-    return e.out;
+    return finish_explanation({std::move(e.out.terms), e.field_bits, e.link, e.first}, ctx.item);
 }
 
 }  // namespace ww::match

@@ -15,14 +15,19 @@ struct AnchorCase {
     std::vector<std::string> anchors;  // exact or stem terms; empty = verified for every item
 };
 
-std::vector<std::string> anchor_terms(const char* query) {
-    TermDictionary dict;
+CNode compiled(const char* query, TermDictionary& dict) {
     const Stemming stemming(nullptr);
     auto q = parse_query(query);
     EXPECT_TRUE(q.has_value()) << query;
     auto c = compile(*q, dict, stemming);
     EXPECT_TRUE(c.has_value()) << query;
-    const auto a = anchors_of(*c, dict);
+    return c ? std::move(*c) : CNode{};
+}
+
+std::vector<std::string> anchor_terms(const char* query) {
+    TermDictionary dict;
+    const auto c = compiled(query, dict);
+    const auto a = anchors_of(c, dict);
     std::vector<std::string> out;
     if (!a) return out;
     for (const auto id : a->ids) out.push_back(dict.term(id));
@@ -82,6 +87,46 @@ TEST(Compile, Errors) {
         EXPECT_EQ(r.error().column, c.column) << c.query;
         EXPECT_EQ(r.error().message, c.message) << c.query;
     }
+}
+
+// Measured frequencies override the length guess: "government" is long but in every item,
+// "xi" short but rare, and a function word never anchors when another term is required.
+std::vector<std::string> measured_anchor(const char* query, const TermFrequencies& f) {
+    TermDictionary dict;
+    dict.frequencies = &f;
+    const auto required = required_of(compiled(query, dict), dict);
+    std::vector<std::string> out;
+    if (required.empty()) return out;
+    for (const auto id : required[0].ids) out.push_back(dict.term(id));
+    std::ranges::sort(out);
+    return out;
+}
+
+TEST(Compile, AnchorsByMeasuredFrequency) {
+    TermFrequencies f;
+    const std::vector<std::string> texts{
+        "The government said on Monday", "A government spokesman and the minister",
+        "The government met Xi in Beijing", "Officials of the government and the regulators"};
+    for (const auto& text : texts) f.add(ItemView{.title = text, .language = "en"});
+    EXPECT_EQ(f.items(), 4u);
+    EXPECT_EQ(f.count(Ns::exact, "government"), 4u);
+    EXPECT_EQ(f.count(Ns::exact, "xi"), 1u);
+    EXPECT_EQ(f.count(Ns::exact, "absent"), 0u);
+
+    const struct {
+        const char* query;
+        std::vector<std::string> anchor;
+    } cases[] = {
+        {"\"government\" \"xi\"", {"xi"}},
+        {"\"the\" \"beijing\"", {"beijing"}},
+        {"\"government\" OR \"minister\"", {"government", "minister"}},
+        {"\"the\" \"government\" \"unseen\"", {"unseen"}},
+    };
+    for (const auto& c : cases) EXPECT_EQ(measured_anchor(c.query, f), c.anchor) << c.query;
+    // Without counts, the length guess picks the long word.
+    TermDictionary dict;
+    const auto q = compiled("\"government\" \"xi\"", dict);
+    EXPECT_EQ(dict.term(required_of(q, dict)[0].ids[0]), "government");
 }
 
 }  // namespace

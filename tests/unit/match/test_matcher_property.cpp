@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "match/engine.h"
+#include "match/frequencies.h"
 #include "match/matcher.h"
 
 namespace ww::match {
@@ -105,6 +107,15 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
     for (int i = 0; i < kQueries; ++i) watchlists.push_back({"q" + std::to_string(i), gen.query(), {}, true});
     const auto built = build_index(watchlists);
     const std::size_t valid = built.index->size();
+    // The same watchlists anchored by measured frequencies (counted on other random texts):
+    // anchors change, answers must not.
+    auto counts = std::make_shared<TermFrequencies>();
+    Gen other(7);
+    for (int i = 0; i < 40; ++i) {
+        const std::string text = other.text(40);
+        counts->add(ItemView{.content = text, .language = other.chance(30) ? "ru" : ""});
+    }
+    const auto measured = build_index(watchlists, BuildOptions{.frequencies = counts});
     ASSERT_GT(valid, kQueries * 8 / 10) << "the generator should mostly write valid queries";
 
     std::size_t pairs = 0, matches = 0;
@@ -127,6 +138,28 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
         for (const auto& h : fast) a.push_back(h.watchlist);
         for (const auto& h : slow) b.push_back(h.watchlist);
         ASSERT_EQ(a, b) << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
+        // Both run the compiled programs; the query trees are the reference for those.
+        ASSERT_EQ(b, match_reference(*built.index, v))
+            << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
+        // The lazy path gives the same watchlists, in the same order, as the eager one.
+        MatchStats stats;
+        std::vector<std::string> lazy;
+        for (const auto id : built.index->match_ids(v, stats)) {
+            lazy.push_back(built.index->watchlist_name(id));
+            // Explanations from the programs are those of the trees.
+            const auto fast_explained = built.index->explain_last(id);
+            const auto tree_explained = explain_reference(*built.index, id);
+            ASSERT_EQ(fast_explained.terms, tree_explained.terms) << "item " << i << " " << lazy.back();
+            ASSERT_EQ(fast_explained.fields, tree_explained.fields) << "item " << i << " " << lazy.back();
+            ASSERT_EQ(fast_explained.snippet, tree_explained.snippet) << "item " << i << " " << lazy.back();
+        }
+        ASSERT_EQ(lazy, a) << "item " << i;
+        std::vector<std::string> slow_ids;
+        for (const auto id : built.index->match_ids_brute_force(v)) slow_ids.push_back(built.index->watchlist_name(id));
+        ASSERT_EQ(slow_ids, b) << "item " << i;
+        std::vector<std::string> m;
+        for (const auto& h : measured.index->match(v)) m.push_back(h.watchlist);
+        ASSERT_EQ(m, a) << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
         pairs += valid;
         matches += b.size();
     }
