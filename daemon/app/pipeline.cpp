@@ -4,6 +4,7 @@
 
 #include "core/alert.h"
 #include "core/text.h"
+#include "core/time.h"
 
 namespace ww::app {
 
@@ -58,6 +59,16 @@ store::PendingAlert pending_alert(const FeedContext& feed, std::string_view feed
 
 }  // namespace
 
+std::function<store::PolicyDecision(std::optional<SysSeconds>)> policy_hook(const MatchSnapshot& watchlists,
+                                                                            const std::string& watchlist) {
+    const auto p = watchlists.policies.find(watchlist);
+    if (p == watchlists.policies.end() || p->second.immediate()) return {};
+    return [policy = p->second](std::optional<SysSeconds> window) {
+        auto d = decide(policy, window, policy_now());
+        return store::PolicyDecision{d.hold, std::move(d.kind), d.due_at, d.window_until};
+    };
+}
+
 store::RecordRequest build_record_request(const FeedContext& feed, const Feed& parsed,
                                           const MatchSnapshot& watchlists, SysSeconds now) {
     store::RecordRequest request;
@@ -79,6 +90,7 @@ store::RecordRequest build_record_request(const FeedContext& feed, const Feed& p
             const auto q = watchlists.queries.find(hit.watchlist);
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
             record.alerts.push_back(pending_alert(feed, feed_title, item, query, std::move(hit), now));
+            record.alerts.back().policy = policy_hook(watchlists, record.alerts.back().watchlist);
         }
         request.items.push_back(std::move(record));
     }

@@ -12,6 +12,14 @@ MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
                           std::shared_ptr<const match::Index> index) {
     MatchSnapshot s{std::move(index), {}};
     for (const auto& w : lists) s.queries.emplace(w.name, w.query);
+    for (const auto& w : lists) {
+        if (!w.cooldown && !w.digest && w.priority == Priority::normal) continue;
+        WatchlistPolicy p{w.cooldown, w.digest, nullptr, w.priority};
+        // The zone was loaded when the config was checked; the cache answers without I/O.
+        if (w.digest)
+            if (auto zone = load_zone(w.digest->zone)) p.digest_zone = *zone;
+        s.policies.emplace(w.name, std::move(p));
+    }
     return s;
 }
 

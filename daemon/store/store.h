@@ -36,12 +36,23 @@ struct FeedState {
     std::optional<SysSeconds> last_arrival_at;  // when new items last arrived (the learned rhythm)
 };
 
+// The delivery policy's answer for one match (app/policy.h decides, the store records it).
+struct PolicyDecision {
+    bool hold = false;     // true: kept in held_matches until `due_at`, not alerted now
+    std::string kind;      // "cooldown" | "digest"
+    SysSeconds due_at{};
+    std::optional<SysSeconds> window_until;  // a cooldown window this alert opens
+};
+
 struct PendingAlert {
     std::string watchlist;
     std::string topic;  // "alert.<watchlist>"
     std::string alert_id;
     // Renders the envelope once the store has assigned the seq.
     std::function<std::string(std::int64_t seq)> render;
+    // The watchlist's delivery policy, asked inside record()'s transaction with the watchlist's
+    // open cooldown window (nullopt: none). Null: the alert is sent now.
+    std::function<PolicyDecision(std::optional<SysSeconds> window_until)> policy;
 };
 
 struct ItemRecord {
@@ -75,6 +86,7 @@ struct AlertPage {
 struct RecordResult {
     bool first_fetch = false;
     std::size_t new_items = 0;
+    std::size_t held = 0;  // matches held by a delivery policy (cooldown, digest)
     std::vector<RecordedAlert> alerts;  // committed, in seq order
 };
 
@@ -90,6 +102,26 @@ struct StoreOptions {
     // SQLite's page cache per connection. The alert_id index takes random positions, so a
     // cache that holds it keeps a burst of alerts from re-reading index pages.
     int cache_kib = 16 * 1024;
+};
+
+// A match held by a delivery policy, waiting for its summary or digest.
+struct HeldMatch {
+    std::int64_t id = 0;
+    std::string watchlist;
+    std::string kind;  // "cooldown" | "digest"
+    SysSeconds due_at{};
+    std::string envelope;  // the match's envelope, rendered with seq 0
+    SysSeconds held_at{};
+};
+
+// One summary or digest alert that replaces held matches.
+struct HeldEmission {
+    std::string watchlist;
+    std::string topic;
+    std::string alert_id;  // stable per group: a second emission of the same group is a no-op
+    std::vector<std::int64_t> held_ids;
+    std::function<std::string(std::int64_t seq)> render;
+    std::optional<SysSeconds> window_until;  // the cooldown window the summary opens
 };
 
 struct SinkCursor {
@@ -159,6 +191,17 @@ public:
         SysSeconds failed_at{};
     };
     Result<std::vector<SinkFailure>> sink_failures(std::string_view sink);
+
+    // Delivery policy (docs/delivery-policy.md). Held matches due at or before `now`, ordered by
+    // watchlist, kind, due time and arrival.
+    Result<std::vector<HeldMatch>> due_held(SysSeconds now);
+    // One transaction: each emission deletes its held matches and becomes an alert with the next
+    // seq; an emission whose matches are already gone (emitted before) is skipped. Returns the
+    // committed alerts in seq order.
+    Result<std::vector<RecordedAlert>> emit_held(std::span<const HeldEmission> emissions, SysSeconds now);
+    // The end of a watchlist's cooldown window, if one was ever opened.
+    Result<std::optional<SysSeconds>> cooldown_window(std::string_view watchlist);
+    Result<std::size_t> held_count();
 
     std::filesystem::path path() const;
 
