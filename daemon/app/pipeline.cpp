@@ -59,12 +59,12 @@ store::PendingAlert pending_alert(const FeedContext& feed, std::string_view feed
 
 }  // namespace
 
-std::function<store::PolicyDecision(std::optional<SysSeconds>)> policy_hook(const MatchSnapshot& watchlists,
-                                                                            const std::string& watchlist) {
+std::function<store::PolicyDecision(const store::PolicyState&)> policy_hook(const MatchSnapshot& watchlists,
+                                                                           const std::string& watchlist) {
     const auto p = watchlists.policies.find(watchlist);
     if (p == watchlists.policies.end() || p->second.immediate()) return {};
-    return [policy = p->second](std::optional<SysSeconds> window) {
-        auto d = decide(policy, window, policy_now());
+    return [policy = p->second](const store::PolicyState& state) {
+        auto d = decide(policy, state.window_until, policy_now(), state.pending_summary_due);
         return store::PolicyDecision{d.hold, std::move(d.kind), d.due_at, d.window_until};
     };
 }

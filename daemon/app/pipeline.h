@@ -34,8 +34,8 @@ struct MatchSnapshot {
 
 // The store's hook for one watchlist's policy: asked inside record()'s transaction, at the
 // policy clock's time (core/time.h policy_now()). Null when every match is sent now.
-std::function<store::PolicyDecision(std::optional<SysSeconds>)> policy_hook(const MatchSnapshot& watchlists,
-                                                                            const std::string& watchlist);
+std::function<store::PolicyDecision(const store::PolicyState&)> policy_hook(const MatchSnapshot& watchlists,
+                                                                           const std::string& watchlist);
 
 // A hash of what a reader sees of an item; a change means the item was edited.
 std::string content_hash(const Item& item);

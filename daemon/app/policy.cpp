@@ -12,7 +12,8 @@ namespace ww::app {
 
 using nlohmann::json;
 
-Disposition decide(const WatchlistPolicy& policy, std::optional<SysSeconds> window_until, SysSeconds now) {
+Disposition decide(const WatchlistPolicy& policy, std::optional<SysSeconds> window_until, SysSeconds now,
+                   std::optional<SysSeconds> pending_summary_due) {
     if (policy.immediate()) return {};
     if (policy.digest) {
         const ZoneRules utc = utc_zone();
@@ -20,6 +21,7 @@ Disposition decide(const WatchlistPolicy& policy, std::optional<SysSeconds> wind
         return {true, std::string(kHoldDigest), next_digest_at(*policy.digest, zone, now), std::nullopt};
     }
     if (window_until && *window_until > now) return {true, std::string(kHoldCooldown), *window_until, std::nullopt};
+    if (pending_summary_due) return {true, std::string(kHoldCooldown), *pending_summary_due, std::nullopt};
     return {false, {}, {}, now + *policy.cooldown};
 }
 

@@ -38,9 +38,11 @@ struct Disposition {
 };
 
 // Pure. priority=high: send, the window untouched. digest: hold for the next digest instant.
-// cooldown: send and open a window of `cooldown` when none is open at `now`; else hold until
-// the window ends (the summary is emitted then).
-Disposition decide(const WatchlistPolicy& policy, std::optional<SysSeconds> window_until, SysSeconds now);
+// cooldown: hold until the window ends when one is open at `now`; when it has ended but its
+// summary is not out yet (`pending_summary_due`, the emission runs once a second) join that
+// summary, which will open the next window; else send and open a window of `cooldown`.
+Disposition decide(const WatchlistPolicy& policy, std::optional<SysSeconds> window_until, SysSeconds now,
+                   std::optional<SysSeconds> pending_summary_due = std::nullopt);
 
 // A held match as the store gives it back.
 struct HeldEntry {

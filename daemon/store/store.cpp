@@ -390,7 +390,13 @@ Result<bool> apply_policy(sql::Database& db, const PendingAlert& pending, std::i
                           std::string_view item_key, std::int64_t now, std::optional<SysSeconds>& opens_window) {
     auto window = read_window(db, pending.watchlist);
     if (!window) return propagate(window);
-    const PolicyDecision d = pending.policy(*window);
+    auto waiting = db.prepare("SELECT min(due_at) FROM held_matches WHERE watchlist = ?1 AND kind = 'cooldown'");
+    if (!waiting) return propagate(waiting);
+    waiting->bind(1, pending.watchlist);
+    if (auto row = waiting->step(); !row) return propagate(row);
+    PolicyState state{*window, std::nullopt};
+    if (!waiting->column_is_null(0)) state.pending_summary_due = SysSeconds{std::chrono::seconds{waiting->column_int(0)}};
+    const PolicyDecision d = pending.policy(state);
     if (!d.hold) {
         opens_window = d.window_until;
         return false;

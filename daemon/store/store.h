@@ -44,6 +44,12 @@ struct PolicyDecision {
     std::optional<SysSeconds> window_until;  // a cooldown window this alert opens
 };
 
+// What the store knows of a watchlist's policy state when it asks the policy.
+struct PolicyState {
+    std::optional<SysSeconds> window_until;         // its cooldown window's end, if one was opened
+    std::optional<SysSeconds> pending_summary_due;  // held cooldown matches still awaiting their summary
+};
+
 struct PendingAlert {
     std::string watchlist;
     std::string topic;  // "alert.<watchlist>"
@@ -51,8 +57,8 @@ struct PendingAlert {
     // Renders the envelope once the store has assigned the seq.
     std::function<std::string(std::int64_t seq)> render;
     // The watchlist's delivery policy, asked inside record()'s transaction with the watchlist's
-    // open cooldown window (nullopt: none). Null: the alert is sent now.
-    std::function<PolicyDecision(std::optional<SysSeconds> window_until)> policy;
+    // state. Null: the alert is sent now.
+    std::function<PolicyDecision(const PolicyState& state)> policy;
 };
 
 struct ItemRecord {

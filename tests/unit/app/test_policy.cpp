@@ -30,24 +30,26 @@ TEST(Decide, Table) {
         const char* name;
         WatchlistPolicy policy;
         std::optional<SysSeconds> window;
+        std::optional<SysSeconds> pending;  // a summary not out yet
         bool hold;
         std::string kind;
         std::optional<SysSeconds> due;
         std::optional<SysSeconds> opens;
     } cases[] = {
-        {"no policy sends", {}, std::nullopt, false, "", std::nullopt, std::nullopt},
-        {"cooldown, no window: send and open", cooldown(10min), std::nullopt, false, "", std::nullopt, now + 10min},
-        {"cooldown, window over: send and reopen", cooldown(10min), now - 1s, false, "", std::nullopt, now + 10min},
-        {"cooldown, window ends now: send", cooldown(10min), now, false, "", std::nullopt, now + 10min},
-        {"cooldown, window open: hold to its end", cooldown(10min), now + 3min, true, "cooldown", now + 3min, std::nullopt},
-        {"high bypasses cooldown, window untouched", high(cooldown(10min)), now + 3min, false, "", std::nullopt, std::nullopt},
-        {"hourly digest holds to the hour", digest("hourly"), std::nullopt, true, "digest", at("2026-11-27T11:00:00Z"), std::nullopt},
-        {"daily digest in Berlin", digest("daily 08:00 Europe/Berlin"), std::nullopt, true, "digest",
+        {"no policy sends", {}, std::nullopt, std::nullopt, false, "", std::nullopt, std::nullopt},
+        {"cooldown, no window: send and open", cooldown(10min), std::nullopt, std::nullopt, false, "", std::nullopt, now + 10min},
+        {"cooldown, window over: send and reopen", cooldown(10min), now - 1s, std::nullopt, false, "", std::nullopt, now + 10min},
+        {"cooldown, window ends now: send", cooldown(10min), now, std::nullopt, false, "", std::nullopt, now + 10min},
+        {"cooldown, window open: hold to its end", cooldown(10min), now + 3min, std::nullopt, true, "cooldown", now + 3min, std::nullopt},
+        {"cooldown, window over, summary not out: join it", cooldown(10min), now - 1s, now - 1s, true, "cooldown", now - 1s, std::nullopt},
+        {"high bypasses cooldown, window untouched", high(cooldown(10min)), now + 3min, std::nullopt, false, "", std::nullopt, std::nullopt},
+        {"hourly digest holds to the hour", digest("hourly"), std::nullopt, std::nullopt, true, "digest", at("2026-11-27T11:00:00Z"), std::nullopt},
+        {"daily digest in Berlin", digest("daily 08:00 Europe/Berlin"), std::nullopt, std::nullopt, true, "digest",
          at("2026-11-28T07:00:00Z"), std::nullopt},
-        {"high bypasses digest", high(digest("hourly")), std::nullopt, false, "", std::nullopt, std::nullopt},
+        {"high bypasses digest", high(digest("hourly")), std::nullopt, std::nullopt, false, "", std::nullopt, std::nullopt},
     };
     for (const auto& c : cases) {
-        const auto d = decide(c.policy, c.window, now);
+        const auto d = decide(c.policy, c.window, now, c.pending);
         EXPECT_EQ(d.hold, c.hold) << c.name;
         EXPECT_EQ(d.kind, c.kind) << c.name;
         if (c.due) EXPECT_EQ(d.due_at, *c.due) << c.name;

@@ -30,7 +30,9 @@ PendingAlert cooled(const std::string& key, SysSeconds now) {
     PendingAlert p{"wl", "alert.wl", "wl/" + key,
                    [key](std::int64_t seq) { return "{\"seq\":" + std::to_string(seq) + ",\"k\":\"" + key + "\"}"; },
                    {}};
-    p.policy = [now](std::optional<SysSeconds> window) {
+    p.policy = [now](const PolicyState& state) {
+        const auto& window = state.window_until;
+        if (state.pending_summary_due) return PolicyDecision{true, "cooldown", *state.pending_summary_due, std::nullopt};
         if (window && *window > now) return PolicyDecision{true, "cooldown", *window, std::nullopt};
         return PolicyDecision{false, "", {}, now + 10min};
     };
@@ -92,6 +94,20 @@ TEST(HeldMatches, AnItemSeenAgainIsNeitherHeldNorAlertedTwice) {
     ASSERT_TRUE(again.has_value());
     EXPECT_EQ(again->held, 0u);
     EXPECT_EQ(*store.held_count(), 1u);
+}
+
+TEST(HeldMatches, AMatchAfterTheWindowButBeforeItsSummaryJoinsTheSummary) {
+    TempDir dir;
+    auto store = *Store::open(dir.path);
+    const auto feed = store.ensure_feed("http://x/a.rss")->id;
+    ASSERT_TRUE(store.record(burst(feed, {"seed"}, at(0))).has_value());
+    ASSERT_TRUE(store.record(burst(feed, {"a", "b"}, at(1))).has_value());
+    auto late = store.record(burst(feed, {"c"}, at(12)));  // window ended at 11, summary not out
+    ASSERT_TRUE(late.has_value());
+    EXPECT_TRUE(late->alerts.empty());
+    auto due = store.due_held(at(12));
+    ASSERT_EQ(due->size(), 2u);
+    EXPECT_EQ((*due)[1].due_at, at(11)) << "the same summary as b";
 }
 
 }  // namespace
