@@ -25,6 +25,7 @@
 #include "app/reload.h"
 #include "app/routes.h"
 #include "app/sinks.h"
+#include "core/duration.h"
 #include "core/time.h"
 #include "feed/parse.h"
 #include "http/daemon_metrics.h"
@@ -575,6 +576,13 @@ std::string Daemon::Impl::watchlists_json() const {
     for (const auto& w : watchlists_in_force)
         out.push_back({{"name", w.name}, {"query", w.query}, {"feeds", w.feeds}, {"enabled", w.enabled},
                        {"topic", alert_topic(w.name)}});
+    // Delivery policy, when set (docs/delivery-policy.md).
+    for (std::size_t i = 0; i < watchlists_in_force.size(); ++i) {
+        const auto& w = watchlists_in_force[i];
+        if (w.cooldown) out[i]["cooldown"] = format_duration(*w.cooldown);
+        if (w.digest) out[i]["digest_topic"] = "digest." + w.name;
+        if (w.priority == Priority::high) out[i]["priority"] = "high";
+    }
     return out.dump(2);
 }
 

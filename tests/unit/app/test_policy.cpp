@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "app/pipeline.h"
+#include "app/reload.h"
 #include "core/time.h"
 
 namespace ww::app {
@@ -127,6 +129,29 @@ TEST(RenderSummary, OneMatchIsSingular) {
     DueGroup g{"w", "cooldown", at("2026-11-27T10:10:00Z"), {{1, match_envelope("T", "http://l"), {}}}};
     const auto j = nlohmann::json::parse(render_summary(g, "", "x", 1, at("2026-11-27T10:10:00Z")));
     EXPECT_EQ(j["item"]["title"], "1 more match for w");
+}
+
+TEST(PolicyHook, OnlyWatchlistsWithAPolicyGetOne) {
+    config::WatchlistConfig plain, cooled, urgent;
+    plain.name = "plain";
+    plain.query = "tariffs";
+    cooled = plain;
+    cooled.name = "cooled";
+    cooled.cooldown = 10min;
+    urgent = cooled;
+    urgent.name = "urgent";
+    urgent.priority = Priority::high;
+    const auto compiled = compile_watchlists({plain, cooled, urgent}, {});
+    ASSERT_TRUE(compiled.problems.empty());
+    EXPECT_FALSE(policy_hook(compiled.snapshot, "plain"));
+    EXPECT_FALSE(policy_hook(compiled.snapshot, "urgent")) << "high priority never touches the store";
+    auto hook = policy_hook(compiled.snapshot, "cooled");
+    ASSERT_TRUE(hook);
+    const auto far = SysSeconds{} + std::chrono::hours(24 * 365 * 200);  // a window open past any clock
+    const auto d = hook(store::PolicyState{far, std::nullopt});
+    EXPECT_TRUE(d.hold);
+    EXPECT_EQ(d.kind, "cooldown");
+    EXPECT_EQ(d.due_at, far);
 }
 
 }  // namespace
