@@ -167,7 +167,9 @@ int feed_sinks(const BridgeConfig& c, const publish::CurveClientOptions& curve, 
     publish::ResumableOptions options;
     options.live = {c.endpoint, {}, true, curve};
     options.replay = {c.replay_endpoint, curve, 3000ms};
-    options.prefix = "alert.";
+    // Every topic, as the daemon's own sinks get them: alerts and digests (digest.<watchlist>,
+    // docs/delivery-policy.md); each sink routes by watchlist.
+    options.prefix = "";
     options.on_warning = [](const std::string& text) { spdlog::warn("bridge: {}", text); };
     const std::int64_t covered = host.lowest_cursor();
     auto sub = publish::ResumableSubscriber::start(std::move(options), covered);
