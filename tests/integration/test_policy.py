@@ -2,7 +2,7 @@
 a cooldown collapses a burst into one alert plus one summary, also across a restart; priority
 high bypasses it; a digest fires exactly once at its time across restarts (and once at start when
 it fell due while the daemon was down); quiet hours in a daemon-side webhook sink delay delivery
-and then deliver.
+and then deliver; a digest reaches a `wirewatch bridge` sink, after the bridge's quiet hours.
 
 Time is the daemon's policy clock (WW_CLOCK_FILE), which the test moves forward; every wait is
 for an observable event (a message, a served request, a log line, a process exit) with a deadline."""
@@ -18,7 +18,10 @@ import threading
 import time
 import unittest
 
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, failed
+import signal
+import subprocess
+
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, failed, toml_str
 
 PLUGIN_DIR = os.path.abspath(os.environ.get(
     "WW_PLUGIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "plugins")))
@@ -277,6 +280,57 @@ class PolicyTest(unittest.TestCase):
             receiver.close()
 
 
+    def test_a_digest_reaches_a_bridge_sink_after_its_quiet_hours(self):
+        """`wirewatch bridge` (a separate process, over ZeroMQ) gets digest.<w> topics, routes them
+        by watchlist, and honours quiet_hours from its own config."""
+        receiver = Receiver()
+        bridge = log = None
+        try:
+            self.clock.set(utc("2026-11-27T22:30:00Z"))  # 23:30 in Berlin
+            self.start('[[watchlist]]\nname = "china"\nquery = "china"\ndigest = "hourly"\n')
+            self.add_and_commit(FeedItem("n-1", "China night session"))
+            bridge_dir = os.path.join(self.dir, "bridge")
+            os.makedirs(bridge_dir)
+            config = os.path.join(bridge_dir, "bridge.toml")
+            with open(config, "w") as f:
+                f.write("\n".join([
+                    "[bridge]", f"endpoint = {toml_str(self.daemon.pub)}",
+                    f"replay_endpoint = {toml_str(self.daemon.replay)}",
+                    f"state_dir = {toml_str(os.path.join(bridge_dir, 'state'))}",
+                    f"plugin_dir = {toml_str(PLUGIN_DIR)}", 'log_level = "debug"',
+                    "[[sink]]", 'name = "hook"', 'plugin = "webhook"', f"url = {toml_str(receiver.url)}",
+                    'watchlists = ["china*"]', 'quiet_hours = "22:00-07:00 Europe/Berlin"']) + "\n")
+            log_path = os.path.join(bridge_dir, "bridge.log")
+            log = open(log_path, "ab")
+            bridge = subprocess.Popen([binary("wirewatch"), "bridge", "--config", config],
+                                      stdout=log, stderr=subprocess.STDOUT)
+
+            def bridge_log():
+                with open(log_path, "rb") as f:
+                    return f.read().decode(errors="replace")
+
+            self.clock.set(utc("2026-11-27T23:00:00Z"))  # the hourly digest; midnight in Berlin
+            self.sub.wait_alerts(lambda a: len(self.topic("digest.china")) == 1)
+            wait_until(lambda: "sink=hook seq=1 outcome=quiet until=2026-11-28T06:00:00Z" in bridge_log(),
+                       "the bridge's sink holding the digest for quiet hours")
+            self.assertEqual(receiver.bodies, [])
+            self.clock.set(utc("2026-11-28T06:00:00Z"))
+            receiver.wait(lambda b: len(b) == 1)
+            self.assertEqual(receiver.bodies[0]["item"]["title"], "Digest for china: 1 story, 1 match")
+            self.assertEqual(receiver.bodies[0]["summary"]["entries"][0]["title"], "China night session")
+        except Exception:
+            if bridge:
+                print(bridge_log()[-6000:], file=sys.stderr)
+            raise
+        finally:
+            if bridge and bridge.poll() is None:
+                os.kill(bridge.pid, signal.SIGTERM)
+                bridge.wait(20)
+            if log:
+                log.close()
+            receiver.close()
+
+
 class Receiver:
     """A webhook endpoint on loopback that records each envelope it is POSTed."""
 
@@ -315,6 +369,7 @@ class Receiver:
 
     def close(self):
         self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 if __name__ == "__main__":
