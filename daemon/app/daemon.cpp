@@ -20,6 +20,7 @@
 #include "app/feed_report.h"
 #include "app/notify.h"
 #include "app/pipeline.h"
+#include "app/policy_emit.h"
 #include "app/poll_policy.h"
 #include "app/reload.h"
 #include "app/routes.h"
@@ -27,6 +28,7 @@
 #include "app/websub.h"
 #include "app/stories.h"
 #include "app/backtest.h"
+#include "core/duration.h"
 #include "core/time.h"
 #include "feed/parse.h"
 #include "http/daemon_metrics.h"
@@ -223,9 +225,13 @@ struct Daemon::Impl {
     std::size_t once_remaining = 0;
     bool stopping = false;
     int exit_status = 0;
+    // Delivery policy: summaries and digests that fell due (docs/delivery-policy.md).
+    asio::steady_timer policy_timer{io};
     std::unique_ptr<WebSub> websub;  // null unless [websub] callback_base; destroyed first
 
     void start();
+    void emit_due_policy();
+    void arm_policy_timer();
     void poll(FeedRuntime& f);
     void on_fetched(FeedRuntime& f, Result<fetch::Response> r);
     void process_body(FeedRuntime& f, fetch::Response response);
@@ -279,6 +285,7 @@ void Daemon::Impl::start() {
     await_reload_signal();
     arm_heartbeat();
     apply_retention();
+    emit_due_policy();  // what fell due while the daemon was down goes out now, once
     const auto now = now_seconds();
     once_remaining = feeds.size();
     for (auto& f : feeds) {
@@ -558,8 +565,7 @@ void Daemon::Impl::publish(const std::vector<store::RecordedAlert>& alerts,
         alerts_today = 0;
     }
     for (const auto& a : alerts) {
-        // Sinks deliver alerts; story events are for subscribers that thread them (docs/protocol.md).
-        if (sinks && a.topic.starts_with("alert.")) sinks->offer({a.seq, a.topic, a.envelope});
+        if (sinks && for_sinks(a.topic)) sinks->offer({a.seq, a.topic, a.envelope});
         if (auto r = publisher.send(a.topic, a.envelope); !r) {
             spdlog::error("publish: send failed seq={} error=\"{}\"", a.seq, r.error().message);
         } else {
@@ -615,6 +621,13 @@ std::string Daemon::Impl::watchlists_json() const {
                        {"topic", alert_topic(w.name)}, {"story_topic", story_topic(w.name)},
                        {"story_window_s", w.story_window.count()}, {"story_threshold", w.story_threshold},
                        {"alert_on_update", w.alert_on_update}});
+    // Delivery policy, when set (docs/delivery-policy.md).
+    for (std::size_t i = 0; i < watchlists_in_force.size(); ++i) {
+        const auto& w = watchlists_in_force[i];
+        if (w.cooldown) out[i]["cooldown"] = format_duration(*w.cooldown);
+        if (w.digest) out[i]["digest_topic"] = "digest." + w.name;
+        if (w.priority == Priority::high) out[i]["priority"] = "high";
+    }
     return out.dump(2);
 }
 
@@ -732,6 +745,30 @@ void Daemon::Impl::apply_retention() {
     });
 }
 
+// Held matches whose summary or digest is due become alerts on the store thread, in the same
+// seq order as every other alert, and are published back here. Asked every second rather than
+// timed to the next due instant: the policy clock (core/time.h) may be steered by a test.
+void Daemon::Impl::emit_due_policy() {
+    asio::post(store_thread, [this, snapshot = watchlists.load()] {
+        auto emitted = emit_due(store, *snapshot, policy_now());
+        asio::post(io, [this, emitted = std::move(emitted)] {
+            if (!emitted)
+                spdlog::error("policy: cannot emit due summaries error=\"{}\"", emitted.error().message);
+            else if (!emitted->empty())
+                publish(*emitted, std::chrono::steady_clock::now());
+            arm_policy_timer();
+        });
+    });
+}
+
+void Daemon::Impl::arm_policy_timer() {
+    if (stopping) return;
+    policy_timer.expires_after(std::chrono::seconds(1));
+    policy_timer.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !stopping) emit_due_policy();
+    });
+}
+
 void Daemon::Impl::shutdown(std::string_view why) {
     if (stopping) return;
     stopping = true;
@@ -747,6 +784,7 @@ void Daemon::Impl::shutdown(std::string_view why) {
     reload_signal.cancel();
     heartbeat.cancel();
     retention_timer.cancel();
+    policy_timer.cancel();
     for (auto& f : feeds) f.timer.cancel();
     // Transfers are aborted; bodies already being parsed or recorded finish and publish.
     http.cancel_all();
@@ -1041,6 +1079,9 @@ int Daemon::run() {
     // The loop is done: let parsing and the last state writes finish before the store closes.
     impl_->workers.join();
     impl_->store_thread.join();
+    // A summary committed while the loop was stopping was not published live; the last heartbeat
+    // still announces it, so that subscribers replay it.
+    if (auto seq = impl_->store.last_seq()) impl_->last_seq = std::max(impl_->last_seq, *seq);
     // A last heartbeat after every alert: a subscriber that sees it knows it has them all. The
     // loop thread is gone, so this thread is now the socket's only user.
     (void)impl_->publisher.heartbeat(impl_->last_seq);

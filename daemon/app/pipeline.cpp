@@ -4,6 +4,7 @@
 
 #include "core/alert.h"
 #include "core/text.h"
+#include "core/time.h"
 
 namespace ww::app {
 
@@ -73,6 +74,16 @@ std::shared_ptr<const store::KeptText> kept_text(const Item& item, std::string_v
 
 }  // namespace
 
+std::function<store::PolicyDecision(const store::PolicyState&)> policy_hook(const MatchSnapshot& watchlists,
+                                                                           const std::string& watchlist) {
+    const auto p = watchlists.policies.find(watchlist);
+    if (p == watchlists.policies.end() || p->second.immediate()) return {};
+    return [policy = p->second](const store::PolicyState& state) {
+        auto d = decide(policy, state.window_until, policy_now(), state.pending_summary_due);
+        return store::PolicyDecision{d.hold, std::move(d.kind), d.due_at, d.window_until};
+    };
+}
+
 store::RecordRequest build_record_request(const FeedContext& feed, const Feed& parsed,
                                           const MatchSnapshot& watchlists, SysSeconds now) {
     return build_poll_record(feed, parsed, watchlists, now).request;
@@ -109,6 +120,7 @@ PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const 
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
             auto alert = std::make_shared<Alert>();
             record.alerts.push_back(pending_alert(alert, feed, feed_title, item, query, std::move(hit), now));
+            record.alerts.back().policy = policy_hook(watchlists, record.alerts.back().watchlist);
             shared.push_back(std::move(alert));
         }
         request.items.push_back(std::move(record));

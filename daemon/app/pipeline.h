@@ -1,11 +1,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "app/stories.h"
+#include "app/policy.h"
 #include "core/item.h"
 #include "match/matcher.h"
 #include "store/store.h"
@@ -32,7 +34,14 @@ struct MatchSnapshot {
     std::unordered_map<std::string, std::string> queries;  // watchlist name -> query text
     StorySettingsMap stories;  // watchlist name -> story settings (docs/stories.md)
     std::shared_ptr<const match::Stemming> stemming;  // the analyzer's stemming, for story sketches
+    // Delivery policies of the watchlists that have one (cooldown, digest, priority).
+    std::unordered_map<std::string, WatchlistPolicy> policies;
 };
+
+// The store's hook for one watchlist's policy: asked inside record()'s transaction, at the
+// policy clock's time (core/time.h policy_now()). Null when every match is sent now.
+std::function<store::PolicyDecision(const store::PolicyState&)> policy_hook(const MatchSnapshot& watchlists,
+                                                                           const std::string& watchlist);
 
 // A hash of what a reader sees of an item; a change means the item was edited.
 std::string content_hash(const Item& item);

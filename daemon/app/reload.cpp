@@ -13,7 +13,7 @@ namespace {
 MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
                           std::shared_ptr<const match::Index> index,
                           std::shared_ptr<const match::StemOverrides> stem_overrides) {
-    MatchSnapshot s{std::move(index), {}, {}, {}};
+    MatchSnapshot s{std::move(index), {}, {}, {}, {}};
     for (const auto& w : lists) {
         s.queries.emplace(w.name, w.query);
         s.stories.emplace(w.name, story_settings_of(w));
@@ -21,6 +21,14 @@ MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
     // Story sketches are stemmed like the items the index matched (docs/stories.md).
     s.stemming = std::make_shared<const match::Stemming>(stem_overrides ? std::move(stem_overrides)
                                                                         : match::default_stem_overrides());
+    for (const auto& w : lists) {
+        if (!w.cooldown && !w.digest && w.priority == Priority::normal) continue;
+        WatchlistPolicy p{w.cooldown, w.digest, nullptr, w.priority};
+        // The zone was loaded when the config was checked; the cache answers without I/O.
+        if (w.digest)
+            if (auto zone = load_zone(w.digest->zone)) p.digest_zone = *zone;
+        s.policies.emplace(w.name, std::move(p));
+    }
     return s;
 }
 

@@ -83,9 +83,10 @@ Result<std::unique_ptr<sink::SinkHost>> start_sinks(const config::Config& config
     // Owed alerts go first and in order: a sink ignores an offer below one it already has.
     constexpr std::size_t kBatch = 1000;
     for (std::int64_t after = (*host)->lowest_cursor();;) {
-        auto batch = log.alerts_after(after, "alert.", kBatch);  // story events are not for sinks
+        auto batch = log.alerts_after(after, "", kBatch);
         if (!batch) return std::unexpected(batch.error());
-        for (const auto& a : *batch) (*host)->offer({a.seq, a.topic, a.envelope});
+        for (const auto& a : *batch)
+            if (for_sinks(a.topic)) (*host)->offer({a.seq, a.topic, a.envelope});
         if (batch->size() < kBatch) break;
         // A long backlog stays in the database, not in memory: wait until the sinks drained
         // most of what they hold (start-up is not READY yet, so waiting here delays nothing).

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <vector>
 
 #include "config/config.h"
@@ -11,6 +12,12 @@
 #include "store/store.h"
 
 namespace ww::app {
+
+// What sinks deliver: alerts (summaries included) and digests. Story events (story.update,
+// item.updated) are for subscribers that thread them (docs/protocol.md).
+inline bool for_sinks(std::string_view topic) {
+    return topic.starts_with("alert.") || topic.starts_with("digest.");
+}
 
 // Sink cursors and failed-alert records in the daemon's state database. Sink threads call it
 // concurrently: one connection of its own, behind a mutex (writes are tiny and rare).

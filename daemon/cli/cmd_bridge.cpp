@@ -167,7 +167,10 @@ int feed_sinks(const BridgeConfig& c, const publish::CurveClientOptions& curve, 
     publish::ResumableOptions options;
     options.live = {c.endpoint, {}, true, curve};
     options.replay = {c.replay_endpoint, curve, 3000ms};
-    options.prefix = "alert.";
+    // Every topic, filtered as the daemon's own sinks are (app::for_sinks): alerts and digests
+    // (digest.<watchlist>, docs/delivery-policy.md), not story events; each sink routes by
+    // watchlist.
+    options.prefix = "";
     options.on_warning = [](const std::string& text) { spdlog::warn("bridge: {}", text); };
     const std::int64_t covered = host.lowest_cursor();
     auto sub = publish::ResumableSubscriber::start(std::move(options), covered);
@@ -185,7 +188,8 @@ int feed_sinks(const BridgeConfig& c, const publish::CurveClientOptions& curve, 
             spdlog::error("bridge: {}", batch.error().message);
             return 1;
         }
-        for (const auto& a : *batch) host.offer({a.seq, a.topic, a.envelope});
+        for (const auto& a : *batch)
+            if (app::for_sinks(a.topic)) host.offer({a.seq, a.topic, a.envelope});
     }
     return 0;
 }

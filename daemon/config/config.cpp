@@ -244,6 +244,41 @@ FeedConfig read_feed(Reader& r) {
     return f;
 }
 
+// cooldown, digest, priority: each bad value is reported at its own line.
+void read_delivery_policy(Reader& r, WatchlistConfig& w) {
+    seconds cooldown{0};
+    r.duration("cooldown", cooldown);
+    if (const auto* n = r.raw("cooldown"); n && n->is_string()) {
+        if (cooldown.count() >= 1)
+            w.cooldown = cooldown;
+        else if (parse_duration(*n->value<std::string>()))
+            r.report(*n, "cooldown must be at least 1s");
+    }
+    std::string text;
+    if (const auto* n = r.raw("digest")) {
+        r.string("digest", text);
+        if (n->is_string()) {
+            if (auto d = parse_digest(text); !d)
+                r.report(*n, "watchlist \"" + w.name + "\": " + d.error().message);
+            else
+                w.digest = *d;
+        }
+    }
+    if (const auto* n = r.raw("priority")) {
+        text.clear();
+        r.string("priority", text);
+        if (n->is_string()) {
+            if (auto p = parse_priority(text); !p)
+                r.report(*n, "watchlist \"" + w.name + "\": " + p.error().message);
+            else
+                w.priority = *p;
+        }
+    }
+    if (w.cooldown && w.digest)
+        r.report(*r.raw("digest"), "watchlist \"" + w.name + "\": cooldown and digest exclude each other "
+                                   "(a digest already sends at most one alert per period)");
+}
+
 WatchlistConfig read_watchlist(Reader& r) {
     WatchlistConfig w;
     w.where = r.here();
@@ -259,6 +294,7 @@ WatchlistConfig read_watchlist(Reader& r) {
     else if (!valid_name(w.name))
         r.report(*r.raw("name"), "watchlist name \"" + w.name + "\" must match [a-z0-9-]+");
     if (w.query.empty()) r.report_at(w.where, "watchlist \"" + w.name + "\" needs a query");
+    read_delivery_policy(r, w);
     return w;
 }
 
@@ -269,6 +305,16 @@ SinkConfig read_sink(Reader& r) {
     r.string("plugin", s.plugin);
     r.string("url", s.url);
     r.string_list("watchlists", s.watchlists);
+    // A host key (sink/sink_options.h) checked here too, so that a bad value names its line.
+    if (const auto* n = r.raw("quiet_hours")) {
+        std::string quiet;
+        r.string("quiet_hours", quiet);
+        if (n->is_string()) {
+            if (auto q = parse_quiet_hours(quiet); !q)
+                r.report(*n, "sink \"" + s.name + "\": " + q.error().message);
+            s.options["quiet_hours"] = quiet;
+        }
+    }
     r.rest_as_strings(s.options);
     if (s.name.empty()) r.report_at(s.where, "[[sink]] needs a name");
     if (s.plugin.empty() && s.url.empty())

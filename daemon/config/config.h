@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/delivery.h"
 #include "core/watchlist.h"
 
 namespace ww::config {
@@ -105,6 +106,11 @@ struct WatchlistConfig : Watchlist {
     seconds story_window{48 * 3600};
     double story_threshold = 0.4;
     bool alert_on_update = false;
+    // Delivery policy (docs/delivery-policy.md): at most one alert per cooldown period, or one
+    // digest at fixed times instead of alerts; priority "high" bypasses both.
+    std::optional<seconds> cooldown;
+    std::optional<DigestSpec> digest;
+    Priority priority = Priority::normal;
 };
 
 // A [[sink]] table: the host keys are parsed here, the plugin's own keys are passed through

@@ -2,6 +2,8 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
+#include <fstream>
 
 namespace ww {
 
@@ -68,6 +70,17 @@ std::optional<SysSeconds> parse_rfc3339(std::string_view s) {
     if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return std::nullopt;
     return SysSeconds{std::chrono::sys_days{ymd}} + std::chrono::hours(h) +
            std::chrono::minutes(mi - offset_minutes) + std::chrono::seconds(std::min(sec, 59));
+}
+
+SysSeconds policy_now() {
+    // Read once: production never sets it, and a test sets it before starting the process.
+    static const char* const file = std::getenv(kClockFileVariable);
+    if (file && *file) {
+        std::ifstream in(file);
+        long long unix_seconds = 0;
+        if (in >> unix_seconds) return SysSeconds{std::chrono::seconds{unix_seconds}};
+    }
+    return now_seconds();
 }
 
 }  // namespace ww

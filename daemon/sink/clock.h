@@ -7,6 +7,7 @@
 #include <stop_token>
 
 #include "core/item.h"
+#include "core/time.h"
 
 namespace ww::sink {
 
@@ -20,6 +21,8 @@ public:
     // Waits `d`; returns false early when `stop` is requested.
     virtual bool sleep_for(std::chrono::milliseconds d, std::stop_token stop) = 0;
     virtual double random01() = 0;  // jitter
+    // The delivery-policy clock (quiet hours): core/time.h policy_now(), which a test may steer.
+    virtual SysSeconds policy_now() { return ww::policy_now(); }
 };
 
 class SteadyClock final : public Clock {

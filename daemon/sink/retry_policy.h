@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 
+#include "core/delivery.h"
 #include "core/error.h"
 #include "core/item.h"
 
@@ -20,6 +22,10 @@ struct RetryPolicy {
     std::uint32_t max_attempts = 0;  // 0: retry forever (the cursor holds until delivered)
     milliseconds min_interval{0};  // rate limit: at least this long between two attempts
     milliseconds timeout{10'000};  // per HTTP request
+    // `quiet_hours`: no delivery inside this daily window; alerts wait, in order, and go out
+    // when it ends (docs/delivery-policy.md).
+    std::optional<QuietHours> quiet_hours;
+    std::shared_ptr<const ZoneRules> quiet_zone;
 };
 
 // Exponential backoff for the n-th retry (n >= 1): initial * 2^(n-1), capped at max, minus

@@ -1,5 +1,8 @@
 #include "sink/running_sink.h"
 
+#include <algorithm>
+
+#include "core/time.h"
 #include "sink/watchlist_glob.h"
 
 namespace ww::sink {
@@ -44,7 +47,7 @@ void RunningSink::stop() {
 }
 
 SinkCounters RunningSink::counters() const {
-    SinkCounters c{delivered_, retries_, failed_, skipped_, cursor_, 0};
+    SinkCounters c{delivered_, retries_, failed_, skipped_, cursor_, 0, quiet_holds_};
     std::lock_guard lock(mutex_);
     c.queued = queue_.size();
     return c;
@@ -83,6 +86,7 @@ void RunningSink::run(std::stop_token stop) {
 
 bool RunningSink::handle(const OfferedAlert& alert, std::stop_token stop) {
     const std::string seq = "seq=" + std::to_string(alert.seq);
+    if (!wait_out_quiet_hours(seq, stop)) return false;
     for (std::uint32_t attempt = 1;; ++attempt) {
         if (policy_.min_interval.count() > 0 && last_attempt_ != std::chrono::steady_clock::time_point{}) {
             const auto next = last_attempt_ + policy_.min_interval;
@@ -118,6 +122,30 @@ bool RunningSink::handle(const OfferedAlert& alert, std::stop_token stop) {
                                 std::to_string(delay.count()) + (d.retry_after ? " retry_after=true" : "") +
                                 " error=\"" + d.message + "\"");
         if (!clock_->sleep_for(delay, stop)) return false;
+    }
+}
+
+// Quiet hours hold delivery, never drop it: the alert stays first in line (the cursor before it,
+// so a restart offers it again) until the window ends.
+bool RunningSink::wait_out_quiet_hours(const std::string& seq, std::stop_token stop) {
+    if (!policy_.quiet_hours || !policy_.quiet_zone) return true;
+    bool counted = false;
+    for (;;) {
+        const auto now = clock_->policy_now();
+        const auto until = quiet_until(*policy_.quiet_hours, *policy_.quiet_zone, now);
+        if (!until) return true;
+        if (!counted) {
+            counted = true;
+            ++quiet_holds_;
+            log(LogLevel::info, seq + " outcome=quiet until=" + format_rfc3339(*until));
+        }
+        // In slices of at most a second: the policy clock may jump (a test steers it), and a
+        // stop must not wait for the morning.
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(*until - now);
+        if (!clock_->sleep_for(std::clamp<std::chrono::milliseconds>(left, std::chrono::milliseconds(1),
+                                                                      std::chrono::milliseconds(1000)),
+                               stop))
+            return false;
     }
 }
 

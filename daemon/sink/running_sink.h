@@ -27,6 +27,7 @@ struct SinkCounters {
     std::uint64_t skipped = 0;   // alerts for watchlists this sink does not route
     std::int64_t cursor = 0;     // last seq finished with, durable
     std::size_t queued = 0;
+    std::uint64_t quiet_holds = 0;  // alerts that waited for the end of quiet hours
 };
 
 // The host side of one sink (Telegraf's RunningOutput): its own thread and queue, retries with
@@ -63,6 +64,8 @@ private:
     void run(std::stop_token stop);
     // False when stopped before the alert was finished.
     bool handle(const OfferedAlert& alert, std::stop_token stop);
+    // Waits until the sink's quiet hours are over; false when stopped first.
+    bool wait_out_quiet_hours(const std::string& seq, std::stop_token stop);
     void finish(std::int64_t seq, bool durable_now);
     void log(LogLevel level, const std::string& line) const;
 
@@ -81,7 +84,7 @@ private:
     std::int64_t last_offered_ = 0;
     std::atomic<std::int64_t> cursor_{0};
     std::int64_t saved_cursor_ = 0;  // worker thread only
-    std::atomic<std::uint64_t> delivered_{0}, retries_{0}, failed_{0}, skipped_{0};
+    std::atomic<std::uint64_t> delivered_{0}, retries_{0}, failed_{0}, skipped_{0}, quiet_holds_{0};
     std::chrono::steady_clock::time_point last_attempt_{};
     std::jthread thread_;  // last: it stops and joins before the members it uses go away
 };

@@ -57,6 +57,13 @@ Result<void> take_host_key(const SinkSpec& spec, const std::string& key, const s
         if (!d) return bad("must be a duration such as 500ms, 2s or 5m");
         (key == "retry_initial" ? p.initial : key == "retry_max" ? p.max
                                         : key == "min_interval" ? p.min_interval : p.timeout) = *d;
+    } else if (key == "quiet_hours") {
+        auto q = parse_quiet_hours(value);
+        if (!q) return fail("config", "sink: " + q.error().message + " (" + where_of(spec) + ")");
+        auto zone = load_zone(q->zone);
+        if (!zone) return fail("config", "sink: " + zone.error().message + " (" + where_of(spec) + ")");
+        p.quiet_hours = *q;
+        p.quiet_zone = *zone;
     } else if (key == "max_attempts") {
         auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), p.max_attempts);
         if (ec != std::errc{} || ptr != value.data() + value.size()) return bad("must be a whole number");
@@ -72,7 +79,7 @@ Result<void> take_host_key(const SinkSpec& spec, const std::string& key, const s
 
 Result<ResolvedSink> resolve_sink(const SinkSpec& spec, const std::filesystem::path& creds) {
     static const std::set<std::string_view> host_keys{"retry_initial", "retry_max", "max_attempts",
-                                                      "jitter", "min_interval", "timeout"};
+                                                      "jitter", "min_interval", "timeout", "quiet_hours"};
     ResolvedSink r;
     r.name = spec.name;
     r.plugin = spec.plugin;

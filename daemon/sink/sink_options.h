@@ -22,7 +22,7 @@ struct ResolvedSink {
     std::vector<std::string> secrets;
 };
 
-// Host keys: retry_initial, retry_max, max_attempts, jitter, min_interval, timeout.
+// Host keys: retry_initial, retry_max, max_attempts, jitter, min_interval, timeout, quiet_hours.
 // `KEY_file = PATH` becomes `KEY = <content of PATH, trailing newline dropped>`; a PATH of the
 // form `credential:NAME` is read from `credentials_dir` (systemd's LoadCredential=). The
 // values of `*_file` keys and of keys named token/secret/password/access_token/bot_token/url are

@@ -31,8 +31,10 @@ bool routes_to(const std::vector<std::string>& globs, std::string_view watchlist
 }
 
 std::string_view watchlist_of_topic(std::string_view topic) {
-    constexpr std::string_view prefix = "alert.";
-    return topic.starts_with(prefix) ? topic.substr(prefix.size()) : topic;
+    // A digest (docs/delivery-policy.md) routes like its watchlist's alerts.
+    for (const std::string_view prefix : {std::string_view("alert."), std::string_view("digest.")})
+        if (topic.starts_with(prefix)) return topic.substr(prefix.size());
+    return topic;
 }
 
 }  // namespace ww::sink

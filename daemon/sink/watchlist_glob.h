@@ -13,7 +13,7 @@ bool glob_match(std::string_view pattern, std::string_view name);
 // A sink's routing: no globs means every watchlist.
 bool routes_to(const std::vector<std::string>& globs, std::string_view watchlist);
 
-// "alert.china-trade" -> "china-trade"; the topic itself when it lacks the prefix.
+// "alert.china-trade" and "digest.china-trade" -> "china-trade"; the topic itself otherwise.
 std::string_view watchlist_of_topic(std::string_view topic);
 
 }  // namespace ww::sink

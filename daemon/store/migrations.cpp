@@ -137,7 +137,28 @@ CREATE INDEX kept_items_updated_at ON kept_items(updated_at);
 CREATE INDEX kept_items_first_seen ON kept_items(first_seen);
 )sql";
 
-constexpr std::array<std::string_view, 5> kMigrations{kV1, kV2, kV3, kV4, kV5};
+// Delivery policy: matches held by a cooldown or a digest until their summary is due, and each
+// watchlist's open cooldown window; both survive restarts so that nothing held is lost or sent twice.
+constexpr std::string_view kV6 = R"sql(
+CREATE TABLE held_matches (
+    id        INTEGER PRIMARY KEY,
+    watchlist TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    due_at    INTEGER NOT NULL,
+    alert_id  TEXT NOT NULL UNIQUE,
+    feed_id   INTEGER NOT NULL,
+    item_key  TEXT NOT NULL,
+    envelope  TEXT NOT NULL,
+    held_at   INTEGER NOT NULL
+);
+CREATE INDEX held_matches_due ON held_matches(due_at);
+CREATE TABLE cooldown_windows (
+    watchlist TEXT PRIMARY KEY,
+    until     INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<std::string_view, 6> kMigrations{kV1, kV2, kV3, kV4, kV5, kV6};
 
 }  // namespace
 

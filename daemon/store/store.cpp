@@ -495,15 +495,90 @@ Result<std::vector<PendingAlert>> Store::Impl::decide_events(const RecordRequest
     return request.decide(facts);
 }
 
+namespace {
+
+// Delivery-policy steps of record() and emit_held(). Prepared per call: only watchlists with a
+// cooldown or a digest come here, and they are few.
+Result<std::optional<SysSeconds>> read_window(sql::Database& db, std::string_view watchlist) {
+    auto s = db.prepare("SELECT until FROM cooldown_windows WHERE watchlist = ?1");
+    if (!s) return propagate(s);
+    s->bind(1, watchlist);
+    auto row = s->step();
+    if (!row) return propagate(row);
+    if (!*row) return std::optional<SysSeconds>{};
+    return std::optional<SysSeconds>{SysSeconds{std::chrono::seconds{s->column_int(0)}}};
+}
+
+Result<void> write_window(sql::Database& db, std::string_view watchlist, SysSeconds until) {
+    auto s = db.prepare("INSERT INTO cooldown_windows (watchlist, until) VALUES (?1, ?2) "
+                        "ON CONFLICT(watchlist) DO UPDATE SET until = excluded.until");
+    if (!s) return propagate(s);
+    s->bind(1, watchlist).bind(2, std::int64_t(until.time_since_epoch().count()));
+    return s->run();
+}
+
+// True when the policy held the match (or it was already held or alerted: never twice);
+// false when it is to be alerted now, with the window it opens in `opens_window`.
+Result<bool> apply_policy(sql::Database& db, const PendingAlert& pending, std::int64_t feed_id,
+                          std::string_view item_key, std::int64_t now, std::optional<SysSeconds>& opens_window) {
+    auto window = read_window(db, pending.watchlist);
+    if (!window) return propagate(window);
+    auto waiting = db.prepare("SELECT min(due_at) FROM held_matches WHERE watchlist = ?1 AND kind = 'cooldown'");
+    if (!waiting) return propagate(waiting);
+    waiting->bind(1, pending.watchlist);
+    if (auto row = waiting->step(); !row) return propagate(row);
+    PolicyState state{*window, std::nullopt};
+    if (!waiting->column_is_null(0)) state.pending_summary_due = SysSeconds{std::chrono::seconds{waiting->column_int(0)}};
+    const PolicyDecision d = pending.policy(state);
+    if (!d.hold) {
+        opens_window = d.window_until;
+        return false;
+    }
+    auto s = db.prepare(
+        "INSERT INTO held_matches (watchlist, kind, due_at, alert_id, feed_id, item_key, envelope, held_at) "
+        "SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8 WHERE NOT EXISTS (SELECT 1 FROM alerts WHERE alert_id = ?4) "
+        "ON CONFLICT(alert_id) DO NOTHING");
+    if (!s) return propagate(s);
+    const std::string envelope = pending.render ? pending.render(0) : std::string("{}");
+    s->bind(1, pending.watchlist)
+        .bind(2, d.kind)
+        .bind(3, std::int64_t(d.due_at.time_since_epoch().count()))
+        .bind(4, pending.alert_id)
+        .bind(5, feed_id)
+        .bind(6, item_key)
+        .bind(7, envelope)
+        .bind(8, now);
+    if (auto r = s->run(); !r) return propagate(r);
+    return true;
+}
+
+}  // namespace
+
 Result<void> Store::Impl::write_events(std::span<const PendingAlert> events, std::int64_t feed_id,
                                        std::string_view item_key, std::int64_t now, std::int64_t& seq,
                                        RecordResult& result) {
     for (const auto& pending : events) {
+        // Delivery policy: a held match waits in held_matches for its summary or digest. The
+        // story it opens is stored with seq 0, so that a restart still knows the story and its
+        // next source is a story.update rather than a second alert.
+        std::optional<SysSeconds> opens_window;
+        if (pending.policy) {
+            auto held = apply_policy(db, pending, feed_id, item_key, now, opens_window);
+            if (!held) return std::unexpected(with_file(held.error()));
+            if (*held) {
+                ++result.held;
+                if (pending.story)
+                    if (auto r = add_source(0, *pending.story, feed_id, item_key, now); !r) return r;
+                continue;
+            }
+        }
         // The seq is taken only when the row goes in: a skipped duplicate leaves no gap.
         std::string envelope = pending.render ? pending.render(seq + 1) : std::string("{}");
         auto added = add_alert(seq + 1, pending, feed_id, item_key, now, envelope);
         if (!added) return propagate(added);
         if (!*added) continue;
+        if (opens_window)
+            if (auto r = write_window(db, pending.watchlist, *opens_window); !r) return propagate(r);
         ++seq;
         if (pending.story)
             if (auto r = add_source(seq, *pending.story, feed_id, item_key, now); !r) return r;
@@ -902,6 +977,71 @@ Result<void> Store::delete_subscription(std::int64_t feed_id) {
     s->bind(1, feed_id);
     if (auto r = s->run(); !r) return std::unexpected(impl_->with_file(r.error()));
     return {};
+}
+
+Result<std::vector<HeldMatch>> Store::due_held(SysSeconds now) {
+    auto s = impl_->db.prepare(
+        "SELECT id, watchlist, kind, due_at, envelope, held_at FROM held_matches WHERE due_at <= ?1 "
+        "ORDER BY watchlist, kind, due_at, id");
+    if (!s) return propagate(s);
+    s->bind(1, std::int64_t(now.time_since_epoch().count()));
+    std::vector<HeldMatch> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back({s->column_int(0), s->column_text(1), s->column_text(2),
+                       SysSeconds{std::chrono::seconds{s->column_int(3)}}, s->column_text(4),
+                       SysSeconds{std::chrono::seconds{s->column_int(5)}}});
+    }
+    return out;
+}
+
+Result<std::vector<RecordedAlert>> Store::emit_held(std::span<const HeldEmission> emissions, SysSeconds now) {
+    auto& m = *impl_;
+    auto tx = sql::Transaction::begin(m.db);
+    if (!tx) return std::unexpected(m.with_file(tx.error()));
+    auto seq = m.stored_last_seq();
+    if (!seq) return propagate(seq);
+    auto remove = m.db.prepare("DELETE FROM held_matches WHERE id = ?1");
+    if (!remove) return propagate(remove);
+    const std::int64_t t = now.time_since_epoch().count();
+    std::vector<RecordedAlert> out;
+    for (const auto& e : emissions) {
+        std::size_t removed = 0;
+        for (const auto id : e.held_ids) {
+            remove->bind(1, id);
+            if (auto r = remove->run(); !r) return std::unexpected(m.with_file(r.error()));
+            removed += std::size_t(m.db.changes());
+        }
+        if (removed == 0) continue;  // emitted before: its matches are gone
+        PendingAlert pending{e.watchlist, e.topic, e.alert_id, {}, {}};
+        std::string envelope = e.render ? e.render(*seq + 1) : std::string("{}");
+        auto added = m.add_alert(*seq + 1, pending, 0, "", t, envelope);
+        if (!added) return propagate(added);
+        if (!*added) continue;
+        ++*seq;
+        if (e.window_until)
+            if (auto r = write_window(m.db, e.watchlist, *e.window_until); !r) return propagate(r);
+        out.push_back({*seq, e.topic, std::move(envelope)});
+    }
+    auto write = m.cached(m.write_last_seq, "UPDATE sequence SET last_seq = ?1 WHERE id = 1");
+    if (!write) return propagate(write);
+    (*write)->bind(1, *seq);
+    if (auto r = (*write)->run(); !r) return propagate(r);
+    if (auto r = tx->commit(); !r) return std::unexpected(m.with_file(r.error()));
+    return out;
+}
+
+Result<std::optional<SysSeconds>> Store::cooldown_window(std::string_view watchlist) {
+    return read_window(impl_->db, watchlist);
+}
+
+Result<std::size_t> Store::held_count() {
+    auto s = impl_->db.prepare("SELECT count(*) FROM held_matches");
+    if (!s) return propagate(s);
+    if (auto row = s->step(); !row) return propagate(row);
+    return std::size_t(s->column_int(0));
 }
 
 }  // namespace ww::store

@@ -64,6 +64,20 @@ struct StorySource {
     bool opens = false;          // the first source: the alert
 };
 
+// The delivery policy's answer for one match (app/policy.h decides, the store records it).
+struct PolicyDecision {
+    bool hold = false;     // true: kept in held_matches until `due_at`, not alerted now
+    std::string kind;      // "cooldown" | "digest"
+    SysSeconds due_at{};
+    std::optional<SysSeconds> window_until;  // a cooldown window this alert opens
+};
+
+// What the store knows of a watchlist's policy state when it asks the policy.
+struct PolicyState {
+    std::optional<SysSeconds> window_until;         // its cooldown window's end, if one was opened
+    std::optional<SysSeconds> pending_summary_due;  // held cooldown matches still awaiting their summary
+};
+
 struct PendingAlert {
     std::string watchlist;
     std::string topic;  // "alert.<watchlist>" (or "story.<watchlist>" for story events)
@@ -71,6 +85,9 @@ struct PendingAlert {
     // Renders the envelope once the store has assigned the seq.
     std::function<std::string(std::int64_t seq)> render;
     std::optional<StorySource> story;  // the story source this row reports, if any
+    // The watchlist's delivery policy, asked inside record()'s transaction with the watchlist's
+    // state. Null: the alert is sent now.
+    std::function<PolicyDecision(const PolicyState& state)> policy;
 };
 
 // An item's text as it was matched, kept [store] keep_items for backtests.
@@ -174,6 +191,7 @@ struct AlertPage {
 struct RecordResult {
     bool first_fetch = false;
     std::size_t new_items = 0;
+    std::size_t held = 0;  // matches held by a delivery policy (cooldown, digest)
     std::vector<RecordedAlert> alerts;  // committed, in seq order
 };
 
@@ -189,6 +207,26 @@ struct StoreOptions {
     // SQLite's page cache per connection. The alert_id index takes random positions, so a
     // cache that holds it keeps a burst of alerts from re-reading index pages.
     int cache_kib = 16 * 1024;
+};
+
+// A match held by a delivery policy, waiting for its summary or digest.
+struct HeldMatch {
+    std::int64_t id = 0;
+    std::string watchlist;
+    std::string kind;  // "cooldown" | "digest"
+    SysSeconds due_at{};
+    std::string envelope;  // the match's envelope, rendered with seq 0
+    SysSeconds held_at{};
+};
+
+// One summary or digest alert that replaces held matches.
+struct HeldEmission {
+    std::string watchlist;
+    std::string topic;
+    std::string alert_id;  // stable per group: a second emission of the same group is a no-op
+    std::vector<std::int64_t> held_ids;
+    std::function<std::string(std::int64_t seq)> render;
+    std::optional<SysSeconds> window_until;  // the cooldown window the summary opens
 };
 
 struct SinkCursor {
@@ -280,6 +318,17 @@ public:
     // Retention: kept texts recorded before `items_before`, story sources added before
     // `stories_before`; returns how many rows went.
     Result<std::size_t> prune_kept(SysSeconds items_before, SysSeconds stories_before);
+
+    // Delivery policy (docs/delivery-policy.md). Held matches due at or before `now`, ordered by
+    // watchlist, kind, due time and arrival.
+    Result<std::vector<HeldMatch>> due_held(SysSeconds now);
+    // One transaction: each emission deletes its held matches and becomes an alert with the next
+    // seq; an emission whose matches are already gone (emitted before) is skipped. Returns the
+    // committed alerts in seq order.
+    Result<std::vector<RecordedAlert>> emit_held(std::span<const HeldEmission> emissions, SysSeconds now);
+    // The end of a watchlist's cooldown window, if one was ever opened.
+    Result<std::optional<SysSeconds>> cooldown_window(std::string_view watchlist);
+    Result<std::size_t> held_count();
 
     std::filesystem::path path() const;
 

@@ -192,6 +192,19 @@ class Bridge:
             return f.read().decode(errors="replace")
 
 
+def distinct_words(n, count=4):
+    """`count` made-up words that belong to item n alone."""
+    words = []
+    for k in range(count):
+        v = n * count + k + 26 ** 3
+        word = ""
+        while v:
+            word = chr(ord("a") + v % 26) + word
+            v //= 26
+        words.append(word)
+    return " ".join(words)
+
+
 class BridgeEndToEnd(unittest.TestCase):
     def test_every_alert_exactly_once_across_bridge_kills(self):
         workdir = tempfile.mkdtemp(prefix="ww-bridge-e2e-")
@@ -213,8 +226,10 @@ class BridgeEndToEnd(unittest.TestCase):
             bridge.start()
             added = 0
             for round_no, size in enumerate(batches):
-                items = [FeedItem(f"item-{added + i}", f"Tariffs on steel, round {round_no}, item {added + i}",
-                                  summary="Ставки пошлин & <тарифы> 关税")
+                # Each item is a story of its own (words no other item has): items that read
+                # alike would be one story, one alert and story.update events, which sinks skip.
+                items = [FeedItem(f"item-{added + i}", f"Tariffs on {distinct_words(added + i)}",
+                                  summary=f"<тарифы> & 关税 {distinct_words(added + i + 1000)}")
                          for i in range(size)]
                 # A non-matching item in each batch: the sink must not see it.
                 items.append(FeedItem(f"rain-{round_no}", f"Rain expected, round {round_no}"))

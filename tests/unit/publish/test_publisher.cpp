@@ -122,7 +122,9 @@ TEST(Publisher, CurveAllowlistAdmitsKnownClientsAndLogsRefusedOnes) {
         std::unique_lock lock(mutex);
         ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !refusals.empty(); }));
         EXPECT_EQ(refusals[0].socket, "pub");
-        EXPECT_EQ(refusals[0].address, "127.0.0.1");
+        // The monitor reads the peer's address when it sees ACCEPTED; under load libzmq may have
+        // closed a refused connection by then, and the address is reported unknown ("?").
+        EXPECT_TRUE(refusals[0].address == "127.0.0.1" || refusals[0].address == "?") << refusals[0].address;
         EXPECT_EQ(refusals[0].client_key, stranger.public_key);
         EXPECT_EQ(refusals[0].reason, "client key not in curve_allowed_clients");
     }
@@ -163,7 +165,9 @@ void expect_refused_before_zap(CurveClientOptions client_curve, std::vector<std:
         std::unique_lock lock(mutex);
         ASSERT_TRUE(changed.wait_for(lock, 10s, [&] { return !refusals.empty(); }));
         EXPECT_EQ(refusals[0].socket, "pub");
-        EXPECT_EQ(refusals[0].address, "127.0.0.1");
+        // The monitor reads the peer's address when it sees ACCEPTED; under load libzmq may have
+        // closed a refused connection by then, and the address is reported unknown ("?").
+        EXPECT_TRUE(refusals[0].address == "127.0.0.1" || refusals[0].address == "?") << refusals[0].address;
         EXPECT_TRUE(std::ranges::any_of(reasons, [&](const std::string& part) {
             return refusals[0].reason.find(part) != std::string::npos;
         })) << refusals[0].reason;

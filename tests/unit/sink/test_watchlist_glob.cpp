@@ -31,6 +31,7 @@ TEST(RoutesTo, EmptyMeansAllAndAnyGlobSuffices) {
 
 TEST(WatchlistOfTopic, StripsThePrefix) {
     EXPECT_EQ(watchlist_of_topic("alert.china-trade"), "china-trade");
+    EXPECT_EQ(watchlist_of_topic("digest.china-trade"), "china-trade");
     EXPECT_EQ(watchlist_of_topic("_hb"), "_hb");
 }
 
