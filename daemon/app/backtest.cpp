@@ -151,7 +151,7 @@ Result<BacktestResult> backtest(const config::Config& config, const BacktestRequ
                               std::move(hits.front().explanation),
                               0.0};
         const auto fp = for_watchlist(
-            fingerprint_of(t.title, t.summary, t.content, t.link, t.language, *snapshot.stemming),
+            fingerprint_of(t.title, t.summary, t.content, t.link, t.origin_link, t.language, *snapshot.stemming),
             source.match.terms, t.language, *snapshot.stemming);
         const auto placed = board.place(watchlist->name, settings, fp, source.alert_id, kept.feed_id, kept.first_seen);
         source.similarity = placed.similarity;

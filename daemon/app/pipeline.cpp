@@ -63,6 +63,7 @@ std::shared_ptr<const store::KeptText> kept_text(const Item& item, std::string_v
     k->feed_title = std::string(feed_title);
     k->title = item.title;
     k->link = item.link;
+    k->origin_link = item.origin_link;
     k->summary = item.summary;
     k->content = item.content;
     k->language = std::string(language);

@@ -36,11 +36,11 @@ std::vector<std::string> story_words(std::string_view text, std::string_view lan
 }
 
 story::Fingerprint fingerprint_of(std::string_view title, std::string_view summary, std::string_view content,
-                                  std::string_view link, std::string_view language,
-                                  const match::Stemming& stemming) {
+                                  std::string_view link, std::string_view origin_link,
+                                  std::string_view language, const match::Stemming& stemming) {
     const auto t = story_words(title, language, stemming);
     const auto x = story_words(summary.empty() ? content : summary, language, stemming);
-    return story::Fingerprint{story::canonical_link(link), story::sketch_of(t, x)};
+    return story::Fingerprint{story::canonical_link(link, origin_link), story::sketch_of(t, x)};
 }
 
 story::Fingerprint for_watchlist(const story::Fingerprint& item, std::span<const std::string> terms,
@@ -245,8 +245,9 @@ std::vector<store::PendingAlert> StoryDesk::decide(const store::RecordRequest& r
     const Item& first = shared.front()->item;  // the envelope's copy: content is not kept there
     const story::Fingerprint fp =
         item.kept ? fingerprint_of(item.kept->title, item.kept->summary, item.kept->content, item.kept->link,
-                                   item.kept->language, stemming)
-                  : fingerprint_of(first.title, first.summary, {}, first.link, first.language, stemming);
+                                   item.kept->origin_link, item.kept->language, stemming)
+                  : fingerprint_of(first.title, first.summary, {}, first.link, first.origin_link,
+                                   first.language, stemming);
     const std::string_view language = item.kept ? std::string_view(item.kept->language) : first.language;
     for (std::size_t k = 0; k < item.alerts.size(); ++k) {
         const auto& alert = shared[k];

@@ -47,11 +47,11 @@ StoryVerdict story_verdict(const story::Assignment& placed, bool feed_already_so
 std::vector<std::string> story_words(std::string_view text, std::string_view language,
                                      const match::Stemming& stemming);
 
-// An item's fingerprint: its canonical link and the sketch of its analysed title and lead
-// (summary, else content).
+// An item's fingerprint: its canonical link (the publisher's origin_link when the feed names
+// one) and the sketch of its analysed title and lead (summary, else content).
 story::Fingerprint fingerprint_of(std::string_view title, std::string_view summary, std::string_view content,
-                                  std::string_view link, std::string_view language,
-                                  const match::Stemming& stemming);
+                                  std::string_view link, std::string_view origin_link,
+                                  std::string_view language, const match::Stemming& stemming);
 
 // The fingerprint as one watchlist compares it: without the words of its query terms that
 // matched (every item the watchlist matched shares them; docs/stories.md).

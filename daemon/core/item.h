@@ -23,6 +23,9 @@ struct Item {
     std::string guid;
     std::string title;
     std::string link;
+    // The publisher's own address of the article when the feed names one besides `link`
+    // (feedburner:origLink, a rel="canonical" link): what stories compare links by.
+    std::string origin_link;
     std::optional<SysSeconds> published;
     std::optional<SysSeconds> updated;
     std::vector<std::string> authors;

@@ -108,6 +108,8 @@ Item read_atom_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const st
                     if (alternate.empty() || link.type == "text/html") alternate = href;
                 } else if (link.rel == "enclosure") {
                     item.enclosures.push_back({href, std::string(link.type), to_u64(attr(e, "length"))});
+                } else if (link.rel == "canonical") {
+                    if (item.origin_link.empty()) item.origin_link = href;
                 }
                 if (first_link.empty()) first_link = href;
             } else if (l == "published") published = ctx.text(e);
@@ -133,6 +135,9 @@ Item read_atom_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const st
                 auto d = l == "description" ? e : e.child("media:description");
                 if (d && !have_summary) item.summary = ctx.plain(ctx.text(d));
             }
+        } else if (n.ns == Ns::feedburner && l == "origLink") {
+            // FeedBurner rewrites the alternate link to its click tracker and keeps the article here.
+            if (item.origin_link.empty()) item.origin_link = resolve_url(base, trim(ctx.text(e)));
         } else if (n.ns == Ns::dc && l == "creator") {
             auto name = std::string(trim(ctx.text(e)));
             if (!name.empty()) item.authors.push_back(std::move(name));

@@ -20,7 +20,7 @@ void add_unique(std::vector<std::string>& list, std::string value) {
 // Views into the document (or the Context's storage): nothing is copied until chosen.
 struct ItemDraft {
     std::string_view title, dc_title, media_title;
-    std::string_view link, atom_link, guid_link;
+    std::string_view link, atom_link, guid_link, origin_link;
     std::string_view guid;
     std::string_view description, content, itunes_summary, media_description, dc_description;
     std::string_view pub_date, dc_date, updated;
@@ -124,6 +124,8 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
                     const auto rel = attr(e, "rel");
                     if (rel.empty() || rel == "alternate") {
                         if (d.atom_link.empty()) d.atom_link = trim(attr(e, "href"));
+                    } else if (rel == "canonical") {
+                        if (d.origin_link.empty()) d.origin_link = trim(attr(e, "href"));
                     } else if (rel == "enclosure") {
                         item.enclosures.push_back({resolve_url(base, attr(e, "href")),
                                                    std::string(attr(e, "type")),
@@ -138,6 +140,10 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
                 break;
             case Ns::media:
                 read_media(e, l, d, item, ctx, base);
+                break;
+            case Ns::feedburner:
+                // FeedBurner rewrites <link> to its click tracker and keeps the article here.
+                if (l == "origLink") d.origin_link = trim(ctx.text(e));
                 break;
             case Ns::itunes:
                 if (l == "author") add_unique(item.authors, author_name(ctx.text(e)));
@@ -155,6 +161,7 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
     item.title = ctx.html(title);
     const std::string_view link = !d.link.empty() ? d.link : !d.atom_link.empty() ? d.atom_link : d.guid_link;
     item.link = resolve_url(base, link);
+    if (!d.origin_link.empty()) item.origin_link = resolve_url(base, d.origin_link);
     const std::string_view summary = !d.description.empty()       ? d.description
                                  : !d.dc_description.empty()  ? d.dc_description
                                  : !d.itunes_summary.empty()  ? d.itunes_summary

@@ -158,7 +158,13 @@ CREATE TABLE cooldown_windows (
 );
 )sql";
 
-constexpr std::array<std::string_view, 6> kMigrations{kV1, kV2, kV3, kV4, kV5, kV6};
+// The publisher's own link of a kept item (feedburner:origLink, rel="canonical"), so that a
+// backtest compares stories by the same link as the live run.
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE kept_items ADD COLUMN origin_link TEXT NOT NULL DEFAULT '';
+)sql";
+
+constexpr std::array<std::string_view, 7> kMigrations{kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 
 }  // namespace
 

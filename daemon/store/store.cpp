@@ -430,18 +430,18 @@ Result<void> Store::Impl::keep(std::int64_t feed_id, const ItemRecord& item, std
     const auto& k = *item.kept;
     auto s = fresh ? cached(insert_kept,
                             "INSERT INTO kept_items (feed_id, item_key, first_seen, updated_at, feed_title, "
-                            "title, link, summary, content, language, categories, authors, published) "
-                            "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                            "title, link, summary, content, language, categories, authors, published, origin_link) "
+                            "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                             "ON CONFLICT(feed_id, item_key) DO NOTHING")
                    : cached(update_kept,
                             "INSERT INTO kept_items (feed_id, item_key, first_seen, updated_at, feed_title, "
-                            "title, link, summary, content, language, categories, authors, published) "
-                            "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+                            "title, link, summary, content, language, categories, authors, published, origin_link) "
+                            "VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
                             "ON CONFLICT(feed_id, item_key) DO UPDATE SET updated_at = excluded.updated_at, "
                             "feed_title = excluded.feed_title, title = excluded.title, link = excluded.link, "
                             "summary = excluded.summary, content = excluded.content, language = excluded.language, "
                             "categories = excluded.categories, authors = excluded.authors, "
-                            "published = excluded.published");
+                            "published = excluded.published, origin_link = excluded.origin_link");
     if (!s) return propagate(s);
     (*s)->bind(1, feed_id)
         .bind(2, item.key)
@@ -455,7 +455,8 @@ Result<void> Store::Impl::keep(std::int64_t feed_id, const ItemRecord& item, std
         .bind(10, join_list(k.categories))
         .bind(11, join_list(k.authors))
         .bind(12, k.published ? std::optional<std::int64_t>(k.published->time_since_epoch().count())
-                              : std::optional<std::int64_t>());
+                              : std::optional<std::int64_t>())
+        .bind(13, k.origin_link);
     if (auto r = (*s)->run(); !r) return std::unexpected(with_file(r.error()));
     return {};
 }
@@ -801,7 +802,8 @@ Result<std::vector<StorySourceRow>> Store::story_sources(std::string_view watchl
 Result<std::vector<KeptItem>> Store::kept_items(SysSeconds since) {
     auto s = impl_->db.prepare(
         "SELECT k.feed_id, coalesce(f.config_url, ''), k.item_key, k.first_seen, k.updated_at, k.feed_title, "
-        "k.title, k.link, k.summary, k.content, k.language, k.categories, k.authors, k.published "
+        "k.title, k.link, k.summary, k.content, k.language, k.categories, k.authors, k.published, "
+        "k.origin_link "
         "FROM kept_items AS k LEFT JOIN feeds AS f ON f.id = k.feed_id WHERE k.first_seen >= ?1 "
         "ORDER BY k.first_seen, k.rowid");
     if (!s) return propagate(s);
@@ -826,6 +828,7 @@ Result<std::vector<KeptItem>> Store::kept_items(SysSeconds since) {
         k.text.categories = split_list(s->column_text(11));
         k.text.authors = split_list(s->column_text(12));
         k.text.published = from_unix(s->column_optional_int(13));
+        k.text.origin_link = s->column_text(14);
         out.push_back(std::move(k));
     }
     return out;

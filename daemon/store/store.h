@@ -95,6 +95,7 @@ struct KeptText {
     std::string feed_title;
     std::string title;
     std::string link;
+    std::string origin_link;  // Item::origin_link
     std::string summary;
     std::string content;
     std::string language;

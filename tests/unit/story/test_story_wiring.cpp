@@ -73,7 +73,7 @@ const Item kOther = item("d-1", "Russia and China stage joint naval drills in th
                          "https://outlet-d.example/drills");
 
 story::Fingerprint fp(const Item& i) {
-    return fingerprint_of(i.title, i.summary, i.content, i.link, "en", stemming());
+    return fingerprint_of(i.title, i.summary, i.content, i.link, i.origin_link, "en", stemming());
 }
 
 TEST(StoryVerdict, Table) {
@@ -145,6 +145,28 @@ TEST(StoryBoard, TheWatchlistsOwnTermsDoNotMakeAStory) {
     const auto plural = for_watchlist(fp(warns), std::vector<std::string>{"securities"}, "en", stemming());
     EXPECT_EQ(plural.sketch.words.size() + 1, fp(warns).sketch.words.size());
     EXPECT_EQ(plural.sketch.features + 1, fp(warns).sketch.features);
+}
+
+TEST(StoryBoard, ThePublishersOwnLinkJoinsItemsWhoseLinksAndWordsDiffer) {
+    // Two aggregators rewrite the article's link to their click trackers and retell it in
+    // words too different to join by text; feedburner:origLink / rel=canonical names it.
+    Item first = item("x-1", "Budget vote delayed again", "Parliament postponed the vote until spring.",
+                      "https://feeds.example/click/111");
+    Item second = item("y-1", "Lawmakers push back fiscal decision", "No date was set by the speaker.",
+                       "https://news.aggregator.example/r?id=999");
+    StoryBoard board;
+    const StorySettings s;
+    ASSERT_EQ(board.place("w", s, fp(first), "id-x", 1, at(0)).verdict, StoryVerdict::alert);
+    // Without the origin link, they are two stories ...
+    EXPECT_EQ(board.place("w", s, fp(second), "id-y", 2, at(1)).verdict, StoryVerdict::alert);
+    // ... with it, one story.
+    first.origin_link = "https://parliament-news.example/budget-vote?utm_source=feedburner";
+    second.origin_link = "https://parliament-news.example/budget-vote";
+    StoryBoard linked;
+    ASSERT_EQ(linked.place("w", s, fp(first), "id-x", 1, at(0)).verdict, StoryVerdict::alert);
+    const auto joined = linked.place("w", s, fp(second), "id-y", 2, at(1));
+    EXPECT_EQ(joined.verdict, StoryVerdict::story_update);
+    EXPECT_EQ(joined.story_id, "id-x");
 }
 
 TEST(StoryBoard, ThresholdIsPerWatchlist) {
