@@ -305,6 +305,10 @@ class Subscriber:
         return topic
 
     def wait_ready(self, timeout=30):
+        # What is queued already may come from a daemon that has stopped since (a restart): take
+        # it first (alerts are kept), then wait for a heartbeat that arrives from now on.
+        while self._recv(0) is not None:
+            pass
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self._recv(deadline - time.monotonic()) == b"_hb":
