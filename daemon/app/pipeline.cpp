@@ -110,12 +110,14 @@ PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const 
         record.content_hash = content_hash(item);
         record.published = item.published ? item.published : item.updated;
         const std::string_view language = !item.language.empty() ? std::string_view(item.language) : feed_language;
-        record.kept = kept_text(item, feed_title, language);
         auto& shared = poll.alerts.emplace_back();
         if (!feed.match) {
+            // A first fetch's catch-up alerts nothing live, so a backtest must not count it
+            // either, and not keeping its texts is a third of a cold start's CPU (BENCHMARKS.md).
             request.items.push_back(std::move(record));
             continue;
         }
+        record.kept = kept_text(item, feed_title, language);
         for (auto& hit : watchlists.index->match(view_of(item, feed, language))) {
             const auto q = watchlists.queries.find(hit.watchlist);
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
