@@ -45,10 +45,15 @@ test-sanitize: deps
 	WW_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) -LE soak $(CTEST_ARGS)
 
+# ThreadSanitizer on the tests labelled `threads` (tests/tsan/threads.cmake): only their
+# executables are built. tests/tsan.supp says what it suppresses and why.
+TSAN_TARGETS ?= wirewatchd wirewatch ww_fake_daemon test_publish sink_running_sink_test \
+  test_http_server test_http_metrics test_http_client ww_plugin_webhook
 test-tsan: deps
-	cmake -S . -B $(BUILD)-tsan -G Ninja -DWW_TSAN=ON -DWW_BENCH=OFF $(CMAKE_ARGS)
-	cmake --build $(BUILD)-tsan -j $(JOBS)
-	ctest --test-dir $(BUILD)-tsan --output-on-failure -j $(JOBS) -L threads
+	cmake -S . -B $(BUILD)-tsan -G Ninja -DWW_TSAN=ON $(SAN_CMAKE) $(LAUNCH) $(CMAKE_ARGS)
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target $(TSAN_TARGETS)
+	WW_SANITIZED=1 TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --test-dir $(BUILD)-tsan --output-on-failure -j $(JOBS) -L threads $(CTEST_ARGS)
 
 # Each libFuzzer target runs FUZZ_SECONDS, one after the other (FUZZ_TARGETS: only those);
 # FUZZ_SEED=N repeats libFuzzer's choices. Only the fuzz targets and the modules they link are
