@@ -13,6 +13,12 @@ seconds=${2:-60}
 shift 2 || true
 top=$(cd "$(dirname "$0")/.." && pwd)
 seed=${FUZZ_SEED:-0}
+# Without an explicit path the sanitizer runtime fails to start llvm-symbolizer, and a crash's
+# stack would be bare addresses.
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ]; then
+  sym=$(command -v llvm-symbolizer-16 || command -v llvm-symbolizer || true)
+  [ -n "$sym" ] && export ASAN_SYMBOLIZER_PATH=$sym
+fi
 
 seeds_of() {
   echo "$top/tests/fixtures/fuzz/$1"
