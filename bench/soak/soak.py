@@ -58,12 +58,18 @@ class ChangingFeed(FeedDoc):
         return super().render()
 
 
-def vm_rss_kib(pid):
+def rss_of(pid):
+    """VmRSS and its parts (KiB): anonymous memory (heap, arenas, SQLite's page cache) versus
+    file and shared mappings (the WAL index), which tell an allocator step from a cache."""
+    out = {}
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for pid {pid}")
+            key = line.split(":")[0]
+            if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                out[key] = int(line.split()[1])
+    if "VmRSS" not in out:
+        raise RuntimeError(f"no VmRSS for pid {pid}")
+    return out
 
 
 def metric(port, name):
@@ -132,7 +138,8 @@ def run(bin_dir=None, feeds=30, interval="1s", keep=5, measure_requests=None, me
                  "fetches": metric(daemon.http_port, "wirewatch_fetches_total"),
                  "items_new": metric(daemon.http_port, "wirewatch_items_new_total"),
                  "db_bytes": os.path.getsize(db) if os.path.exists(db) else 0,
-                 "rss_kib": vm_rss_kib(daemon.proc.pid)}
+                 **{k: v for k, v in rss_of(daemon.proc.pid).items() if k != "VmRSS"},
+                 "rss_kib": rss_of(daemon.proc.pid)["VmRSS"]}
             s["warm"] = measure_from is not None
             samples.append(s)
             if len(samples) % 10 == 1:
@@ -190,10 +197,11 @@ def main():
             measure_seconds=args.minutes * 60, sample_every=max(60, args.feeds * 10))
     if args.csv:
         with open(args.csv, "w") as f:
-            f.write("t_s,requests,fetches,items_new,db_bytes,rss_kib,warm\n")
+            f.write("t_s,requests,fetches,items_new,db_bytes,rss_kib,rss_anon_kib,rss_file_kib,rss_shmem_kib,warm\n")
             for s in r["samples"]:
                 f.write(f"{s['t']},{s['requests']},{s['fetches']:.0f},{s['items_new']:.0f},"
-                        f"{s['db_bytes']},{s['rss_kib']},{int(s['warm'])}\n")
+                        f"{s['db_bytes']},{s['rss_kib']},{s.get('RssAnon', '')},{s.get('RssFile', '')},"
+                        f"{s.get('RssShmem', '')},{int(s['warm'])}\n")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(r, f, indent=1)
