@@ -3,6 +3,8 @@ BUILD      ?= build
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 CONFIG     ?= config/wirewatch.toml
+# ccache, when installed, makes a second build of any tree (CI re-runs, the sanitizer trees) cheap.
+LAUNCH     := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
 .PHONY: all deps configure build run test demo test-sanitize test-tsan fuzz bench deb install clean
 
@@ -13,7 +15,7 @@ deps:
 
 # Benchmarks are built by `make bench` only: `make test` stays within CI's time.
 $(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja -DWW_BENCH=OFF $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD) -G Ninja -DWW_BENCH=OFF $(LAUNCH) $(CMAKE_ARGS)
 
 configure: deps $(BUILD)/build.ninja
 
@@ -30,25 +32,45 @@ test: build
 demo: build
 	/usr/bin/python3 scripts/demo.py --bin-dir $(BUILD)/bin
 
+# Sanitizer trees are built at -O1 with line tables only: a report still names file and line,
+# and the build takes much less of CI's time than -O2 -g. The soak test is left out: ASan's
+# quarantine and shadow memory make resident memory meaningless there.
+SAN_FLAGS ?= -O1 -g1 -DNDEBUG
+SAN_CMAKE  = -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWW_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(SAN_FLAGS)" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$(SAN_FLAGS)"
+
 test-sanitize: deps
-	cmake -S . -B $(BUILD)-asan -G Ninja -DWW_SANITIZE=ON -DWW_BENCH=OFF $(CMAKE_ARGS)
+	cmake -S . -B $(BUILD)-asan -G Ninja -DWW_SANITIZE=ON $(SAN_CMAKE) $(LAUNCH) $(CMAKE_ARGS)
 	cmake --build $(BUILD)-asan -j $(JOBS)
 	WW_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) $(CTEST_ARGS)
+	  ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) -LE soak $(CTEST_ARGS)
 
+# ThreadSanitizer on the tests labelled `threads` (tests/tsan/threads.cmake): only their
+# executables are built. tests/tsan.supp says what it suppresses and why.
+TSAN_TARGETS ?= wirewatchd wirewatch ww_fake_daemon test_publish sink_running_sink_test \
+  test_http_server test_http_metrics test_http_client ww_plugin_webhook
 test-tsan: deps
-	cmake -S . -B $(BUILD)-tsan -G Ninja -DWW_TSAN=ON -DWW_BENCH=OFF $(CMAKE_ARGS)
-	cmake --build $(BUILD)-tsan -j $(JOBS)
-	ctest --test-dir $(BUILD)-tsan --output-on-failure -j $(JOBS) -L threads
+	cmake -S . -B $(BUILD)-tsan -G Ninja -DWW_TSAN=ON $(SAN_CMAKE) $(LAUNCH) $(CMAKE_ARGS)
+	cmake --build $(BUILD)-tsan -j $(JOBS) --target $(TSAN_TARGETS)
+	WW_SANITIZED=1 TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --test-dir $(BUILD)-tsan --output-on-failure -j $(JOBS) -L threads $(CTEST_ARGS)
 
+# Each libFuzzer target runs FUZZ_SECONDS, one after the other (FUZZ_TARGETS: only those);
+# FUZZ_SEED=N repeats libFuzzer's choices. Only the fuzz targets and the modules they link are
+# built, at -O1 with line tables (libFuzzer's advice: fast to build, fast enough to fuzz).
 FUZZ_SECONDS ?= 60
+FUZZ_SEED    ?= 0
+FUZZ_TARGETS ?=
+FUZZ_FLAGS   ?= -O1 -gline-tables-only -DNDEBUG
 fuzz: deps
 	# clang 16: clang 14 cannot compile libstdc++ 12's <expected>; the define tells libstdc++
 	# that clang 16's concepts are complete enough (they are, for <expected>).
 	CC=clang-16 CXX=clang++-16 cmake -S . -B $(BUILD)-fuzz -G Ninja -DWW_FUZZ=ON -DWW_TESTS=OFF -DWW_BENCH=OFF \
-	  -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS="-D__cpp_concepts=202002L -Wno-builtin-macro-redefined" $(CMAKE_ARGS)
-	cmake --build $(BUILD)-fuzz -j $(JOBS)
-	bash scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(FUZZ_FLAGS)" \
+	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="$(FUZZ_FLAGS)" \
+	  -DCMAKE_CXX_FLAGS="-D__cpp_concepts=202002L -Wno-builtin-macro-redefined" $(LAUNCH) $(CMAKE_ARGS)
+	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzzers
+	FUZZ_SEED=$(FUZZ_SEED) bash scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: configure
 	cmake -S . -B $(BUILD) -DWW_BENCH=ON

@@ -7,6 +7,7 @@
 
 #include <toml++/toml.h>
 
+#include "config/toml_guard.h"
 #include "core/duration.h"
 
 namespace ww::config {
@@ -365,6 +366,11 @@ void section(const toml::table& root, std::string_view key, const std::string& f
 
 std::optional<toml::table> parse_toml(std::string_view text, const std::string& file,
                                       std::vector<Problem>& problems) {
+    // toml++ 3.3 has undefined behaviour on some characters (toml_guard.h): refuse them first.
+    if (auto unsafe = find_unsafe_toml_character(text, file)) {
+        problems.push_back(std::move(*unsafe));
+        return std::nullopt;
+    }
     try {
         return toml::parse(text, file);
     } catch (const toml::parse_error& e) {

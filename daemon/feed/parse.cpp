@@ -126,8 +126,10 @@ struct MarkupScan {
 // XML does not define. pugixml keeps such references as text (html_to_text decodes the HTML
 // ones) but the document was not well-formed: bozo. CDATA and comments are skipped.
 // Cloned for CPUs with POPCNT (nearly all x86-64 since 2008): the bit counts below are one
-// instruction there and a libgcc call or a dozen instructions elsewhere.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// instruction there and a libgcc call or a dozen instructions elsewhere. Not under
+// ThreadSanitizer: the clone's resolver runs while the dynamic loader relocates, before TSan's
+// runtime is set up, and its instrumented code crashes there (the binary dies before main).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
 MarkupScan scan_markup(std::string_view s) {
