@@ -799,6 +799,15 @@ void Daemon::Impl::await_reload_signal() {
     });
 }
 
+// The index anchors by rarity measured on the kept texts of the last two days (at most
+// [store] keep_items); none kept yet = the length guess. Off the loop, like the build.
+static std::shared_ptr<const match::TermFrequencies> frequencies_for(
+    const config::Config& config, const std::filesystem::path& state_dir,
+    std::shared_ptr<const match::StemOverrides> stems) {
+    const auto window = std::min<std::chrono::seconds>(config.store.keep_items, std::chrono::hours(48));
+    return recent_term_frequencies(state_dir, window, now_seconds(), std::move(stems));
+}
+
 // SIGHUP: the config is read and the watchlists compiled off the loop; the loop then applies the
 // difference. Sockets, state and in-flight polls are untouched; items already being matched
 // finish on the snapshot they started with.
@@ -831,7 +840,8 @@ void Daemon::Impl::reload() {
             });
             return;
         }
-        auto compiled = compile_watchlists(next->watchlists, previous, *stems);
+        auto compiled = compile_watchlists(next->watchlists, previous, *stems,
+                                           frequencies_for(*next, state_dir, *stems));
         asio::post(io, [this, next = std::move(*next), compiled = std::move(compiled)]() mutable {
             apply_reload(std::move(next), std::move(compiled));
         });
@@ -1009,7 +1019,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     if (!store) return std::unexpected(store.error());
     auto stems = stem_overrides_for(cfg);
     if (!stems) return std::unexpected(stems.error());
-    auto watchlists = compile_watchlists(cfg.watchlists, {}, *stems);
+    auto watchlists = compile_watchlists(cfg.watchlists, {}, *stems, frequencies_for(cfg, cfg.daemon.state_dir, *stems));
     for (const auto& n : watchlists.notices) spdlog::info("match: {}", n);
     if (!watchlists.problems.empty()) {
         std::string message;

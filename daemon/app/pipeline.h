@@ -43,6 +43,9 @@ struct MatchSnapshot {
 std::function<store::PolicyDecision(const store::PolicyState&)> policy_hook(const MatchSnapshot& watchlists,
                                                                            const std::string& watchlist);
 
+// What the matcher sees of a kept text (backtests, measured term frequencies).
+match::ItemView view_of(const store::KeptText& kept, std::string_view feed_name = {});
+
 // A hash of what a reader sees of an item; a change means the item was edited.
 std::string content_hash(const Item& item);
 

@@ -98,5 +98,47 @@ TEST(ContentHash, ChangesWithTheTextOnly) {
     EXPECT_NE(content_hash(a), content_hash(c));
 }
 
+TEST(BuildRecordRequest, EnvelopesCarryTheSameExplanationsAsIndexMatch) {
+    // The pipeline asks for hit numbers, then explains the hits: every envelope must carry what
+    // Index::match (which explains as it goes) says, in the same watchlist order.
+    std::vector<config::WatchlistConfig> lists;
+    for (const auto& [name, query] : std::vector<std::pair<std::string, std::string>>{
+             {"a", "China Russia security"}, {"b", "\"security co-operation\""}, {"c", "cup -football"},
+             {"d", "Beijing OR Moscow"}, {"e", "title:russia NEAR/3 china"}, {"f", "tariffs"}}) {
+        config::WatchlistConfig w;
+        w.name = name;
+        w.query = query;
+        lists.push_back(w);
+    }
+    const auto compiled = compile_watchlists(lists, {});
+    ASSERT_TRUE(compiled.problems.empty());
+    const FeedContext ctx{7, "World Desk", "World Desk", "http://feeds/world", "", 0};
+    const Feed feed = two_items();
+    const auto req = build_record_request(ctx, feed, compiled.snapshot, {});
+    ASSERT_EQ(req.items.size(), feed.items.size());
+    std::size_t alerts = 0;
+    for (std::size_t i = 0; i < feed.items.size(); ++i) {
+        const Item& item = feed.items[i];
+        const auto hits = compiled.snapshot.index->match(match::ItemView{.title = item.title,
+                                                                          .summary = item.summary,
+                                                                          .content = item.content,
+                                                                          .link = item.link,
+                                                                          .categories = item.categories,
+                                                                          .authors = item.authors,
+                                                                          .feed_name = ctx.name});
+        ASSERT_EQ(req.items[i].alerts.size(), hits.size()) << "item " << i;
+        for (std::size_t k = 0; k < hits.size(); ++k) {
+            const auto envelope = nlohmann::json::parse(req.items[i].alerts[k].render(1));
+            EXPECT_EQ(envelope["watchlist"]["name"], hits[k].watchlist);
+            EXPECT_EQ(envelope["match"]["terms"], hits[k].explanation.terms) << hits[k].watchlist;
+            EXPECT_EQ(envelope["match"]["fields"], hits[k].explanation.fields) << hits[k].watchlist;
+            EXPECT_EQ(envelope["match"]["snippet"], hits[k].explanation.snippet) << hits[k].watchlist;
+            EXPECT_FALSE(hits[k].explanation.terms.empty());
+            ++alerts;
+        }
+    }
+    EXPECT_EQ(alerts, 5u);  // a, b, d, e on the first item, c on the second
+}
+
 }  // namespace
 }  // namespace ww::app
