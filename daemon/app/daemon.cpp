@@ -352,6 +352,7 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
     const std::string title = f.cfg.name != f.cfg.url ? f.cfg.name : "";
     FeedContext ctx{f.state.id, f.cfg.name, title, f.cfg.url, f.cfg.language, f.cfg.backfill};
     ctx.match = f.state.initialised || f.cfg.backfill > 0;  // the store re-checks (store_stale)
+    ctx.defer_explanations = true;  // explained on the store thread, for new items only
     // Parse and match off the loop; record on the store thread; publish back on the loop.
     asio::post(workers, [this, &f, ctx = std::move(ctx), response = std::move(response),
                          snapshot = watchlists.load(),
@@ -381,6 +382,7 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
 // the store, which holds the truth.
 Result<store::RecordResult> Daemon::Impl::record_with_stories(PollRecord& poll, const MatchSnapshot& snapshot) {
     stories.attach(poll.request, poll.alerts, snapshot.stories, *snapshot.stemming);
+    explain_before_deciding(poll);  // stories read the hits' terms
     poll.request.keep_texts = cfg.store.keep_items.count() > 0;
     auto result = store.record(poll.request);
     if (!result)
