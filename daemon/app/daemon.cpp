@@ -352,6 +352,7 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
     const std::string title = f.cfg.name != f.cfg.url ? f.cfg.name : "";
     FeedContext ctx{f.state.id, f.cfg.name, title, f.cfg.url, f.cfg.language, f.cfg.backfill};
     ctx.match = f.state.initialised || f.cfg.backfill > 0;  // the store re-checks (store_stale)
+    ctx.defer_explanations = true;  // explained on the store thread, for new items only
     // Parse and match off the loop; record on the store thread; publish back on the loop.
     asio::post(workers, [this, &f, ctx = std::move(ctx), response = std::move(response),
                          snapshot = watchlists.load(),
@@ -381,6 +382,7 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
 // the store, which holds the truth.
 Result<store::RecordResult> Daemon::Impl::record_with_stories(PollRecord& poll, const MatchSnapshot& snapshot) {
     stories.attach(poll.request, poll.alerts, snapshot.stories, *snapshot.stemming);
+    explain_before_deciding(poll);  // stories read the hits' terms
     poll.request.keep_texts = cfg.store.keep_items.count() > 0;
     auto result = store.record(poll.request);
     if (!result)
@@ -799,6 +801,15 @@ void Daemon::Impl::await_reload_signal() {
     });
 }
 
+// The index anchors by rarity measured on the kept texts of the last two days (at most
+// [store] keep_items); none kept yet = the length guess. Off the loop, like the build.
+static std::shared_ptr<const match::TermFrequencies> frequencies_for(
+    const config::Config& config, const std::filesystem::path& state_dir,
+    std::shared_ptr<const match::StemOverrides> stems) {
+    const auto window = std::min<std::chrono::seconds>(config.store.keep_items, std::chrono::hours(48));
+    return recent_term_frequencies(state_dir, window, now_seconds(), std::move(stems));
+}
+
 // SIGHUP: the config is read and the watchlists compiled off the loop; the loop then applies the
 // difference. Sockets, state and in-flight polls are untouched; items already being matched
 // finish on the snapshot they started with.
@@ -831,7 +842,8 @@ void Daemon::Impl::reload() {
             });
             return;
         }
-        auto compiled = compile_watchlists(next->watchlists, previous, *stems);
+        auto compiled = compile_watchlists(next->watchlists, previous, *stems,
+                                           frequencies_for(*next, state_dir, *stems));
         asio::post(io, [this, next = std::move(*next), compiled = std::move(compiled)]() mutable {
             apply_reload(std::move(next), std::move(compiled));
         });
@@ -961,6 +973,7 @@ bool Daemon::Impl::on_push(std::int64_t feed_id, std::string body, std::string c
     if (polls_in_progress >= max_polls) return false;
     const std::string title = f->cfg.name != f->cfg.url ? f->cfg.name : "";
     FeedContext ctx{f->state.id, f->cfg.name, title, f->cfg.url, f->cfg.language, f->cfg.backfill};
+    ctx.defer_explanations = true;  // explained on the store thread, for new items only
     ++polls_in_progress;
     asio::post(workers, [this, ctx = std::move(ctx), body = std::move(body), type = std::move(content_type),
                          url = f->state.url, snapshot = watchlists.load(),
@@ -970,10 +983,11 @@ bool Daemon::Impl::on_push(std::int64_t feed_id, std::string body, std::string c
             asio::post(io, [this, id = ctx.feed_id, e = parsed.error()] { on_push_recorded(id, Result<store::RecordResult>(std::unexpected(e)), 0, {}); });
             return;
         }
-        auto request = build_record_request(ctx, *parsed, *snapshot, now_seconds());
-        asio::post(store_thread, [this, id = ctx.feed_id, request = std::move(request), items = parsed->items.size(),
-                                  detected] {
-            auto result = store.record(request);
+        // The same path as a poll's body: stories, delivery policy and explanations included.
+        auto poll = build_poll_record(ctx, *parsed, *snapshot, now_seconds());
+        asio::post(store_thread, [this, id = ctx.feed_id, poll = std::move(poll), items = parsed->items.size(),
+                                  detected, snapshot]() mutable {
+            auto result = record_with_stories(poll, *snapshot);
             asio::post(io, [this, id, result = std::move(result), items, detected] {
                 on_push_recorded(id, result, items, detected);
             });
@@ -1009,7 +1023,7 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     if (!store) return std::unexpected(store.error());
     auto stems = stem_overrides_for(cfg);
     if (!stems) return std::unexpected(stems.error());
-    auto watchlists = compile_watchlists(cfg.watchlists, {}, *stems);
+    auto watchlists = compile_watchlists(cfg.watchlists, {}, *stems, frequencies_for(cfg, cfg.daemon.state_dir, *stems));
     for (const auto& n : watchlists.notices) spdlog::info("match: {}", n);
     if (!watchlists.problems.empty()) {
         std::string message;

@@ -1,6 +1,7 @@
 #include "app/pipeline.h"
 
 #include <memory>
+#include <mutex>
 
 #include "core/alert.h"
 #include "core/text.h"
@@ -16,6 +17,37 @@ std::string content_hash(const Item& item) {
     h = fnv1a64(item.content, h);
     return hex64(h);
 }
+
+match::ItemView view_of(const store::KeptText& t, std::string_view feed_name) {
+    return match::ItemView{
+        .title = t.title,
+        .summary = t.summary,
+        .content = t.content,
+        .link = t.link,
+        .language = t.language,
+        .categories = t.categories,
+        .authors = t.authors,
+        .feed_name = feed_name,
+    };
+}
+
+// The hits of one item, explained on first need: the item is matched again (on the thread
+// that needs them, against the same index, so the same hits) and each hit explained.
+struct PendingExplanations {
+    std::shared_ptr<const match::Index> index;
+    std::shared_ptr<const store::KeptText> text;  // the item as matched (language resolved)
+    std::string feed_name;
+    std::vector<std::pair<std::uint32_t, std::shared_ptr<Alert>>> hits;
+    std::once_flag once;
+
+    void fill() {
+        std::call_once(once, [this] {
+            match::MatchStats stats;
+            index->match_ids(view_of(*text, feed_name), stats);
+            for (auto& [id, alert] : hits) alert->match = index->explain_last(id);
+        });
+    }
+};
 
 namespace {
 
@@ -34,23 +66,25 @@ match::ItemView view_of(const Item& item, const FeedContext& feed, std::string_v
 
 store::PendingAlert pending_alert(const std::shared_ptr<Alert>& alert, const FeedContext& feed,
                                   std::string_view feed_title, const Item& item, std::string_view query,
-                                  match::Hit hit, SysSeconds now) {
+                                  std::string_view watchlist, MatchExplanation explanation, SysSeconds now,
+                                  std::shared_ptr<PendingExplanations> deferred) {
     // The alert is rendered later, on the store thread, once its seq is known: keep one shared
     // copy of everything it needs rather than references into the parsed feed.
-    alert->alert_id = make_alert_id(hit.watchlist, feed.url, item.key);
+    alert->alert_id = make_alert_id(watchlist, feed.url, item.key);
     alert->detected_at = now;
-    alert->watchlist = hit.watchlist;
+    alert->watchlist = std::string(watchlist);
     alert->query = std::string(query);
     alert->feed = {feed.feed_id, std::string(feed_title), feed.url};
     alert->item = item;
     alert->item.content.clear();  // not part of the envelope
     alert->item.enclosures.clear();
-    alert->match = std::move(hit.explanation);
+    alert->match = std::move(explanation);
     store::PendingAlert pending;
     pending.watchlist = alert->watchlist;
     pending.topic = alert_topic(alert->watchlist);
     pending.alert_id = alert->alert_id;
-    pending.render = [alert](std::int64_t seq) {
+    pending.render = [alert, deferred = std::move(deferred)](std::int64_t seq) {
+        if (deferred) deferred->fill();
         alert->seq = seq;
         return to_envelope_json(*alert);
     };
@@ -118,17 +152,47 @@ PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const 
             continue;
         }
         record.kept = kept_text(item, feed_title, language);
-        for (auto& hit : watchlists.index->match(view_of(item, feed, language))) {
-            const auto q = watchlists.queries.find(hit.watchlist);
+        // The hot path of the benchmarks (match_ids), then an explanation for each hit only:
+        // the same hits and explanations as Index::match, without its vector of copies.
+        match::MatchStats stats;
+        const auto& index = *watchlists.index;
+        const auto ids = index.match_ids(view_of(item, feed, language), stats);
+        std::shared_ptr<PendingExplanations> deferred;
+        if (feed.defer_explanations && !ids.empty()) {
+            deferred = std::make_shared<PendingExplanations>();
+            deferred->index = watchlists.index;
+            deferred->text = record.kept;
+            deferred->feed_name = feed.name;
+        }
+        for (const auto id : ids) {
+            const std::string& watchlist = index.watchlist_name(id);
+            const auto q = watchlists.queries.find(watchlist);
             const std::string_view query = q == watchlists.queries.end() ? "" : std::string_view(q->second);
             auto alert = std::make_shared<Alert>();
-            record.alerts.push_back(pending_alert(alert, feed, feed_title, item, query, std::move(hit), now));
+            if (deferred) deferred->hits.emplace_back(id, alert);
+            record.alerts.push_back(pending_alert(alert, feed, feed_title, item, query, watchlist,
+                                                  deferred ? MatchExplanation{} : index.explain_last(id), now,
+                                                  deferred));
             record.alerts.back().policy = policy_hook(watchlists, record.alerts.back().watchlist);
             shared.push_back(std::move(alert));
         }
         request.items.push_back(std::move(record));
+        if (deferred) {
+            poll.explanations.resize(request.items.size());
+            poll.explanations.back() = std::move(deferred);
+        }
     }
+    if (!poll.explanations.empty()) poll.explanations.resize(request.items.size());
     return poll;
+}
+
+void explain_before_deciding(PollRecord& poll) {
+    if (!poll.request.decide || poll.explanations.empty()) return;
+    poll.request.decide = [inner = std::move(poll.request.decide),
+                           pending = poll.explanations](const store::ItemSeen& seen) {
+        if (seen.index < pending.size() && pending[seen.index]) pending[seen.index]->fill();
+        return inner(seen);
+    };
 }
 
 }  // namespace ww::app

@@ -25,6 +25,11 @@ struct FeedContext {
     // false on a catch-up that alerts nothing (first fetch, no backfill): matching every item
     // would be thrown away, and it is most of the CPU of a cold start.
     bool match = true;
+    // true: the hits' explanations (terms, fields, snippet) are computed only for the items the
+    // store finds fresh or edited, when it renders them or asks RecordRequest::decide (wrapped
+    // by explain_before_deciding); a poll mostly sees items it already knows, and at 100,000
+    // watchlists explaining every hit costs as much as matching. false: explained at once.
+    bool defer_explanations = false;
 };
 
 // The watchlists in force: the compiled index and each watchlist's query text, swapped whole
@@ -43,6 +48,9 @@ struct MatchSnapshot {
 std::function<store::PolicyDecision(const store::PolicyState&)> policy_hook(const MatchSnapshot& watchlists,
                                                                            const std::string& watchlist);
 
+// What the matcher sees of a kept text (backtests, measured term frequencies).
+match::ItemView view_of(const store::KeptText& kept, std::string_view feed_name = {});
+
 // A hash of what a reader sees of an item; a change means the item was edited.
 std::string content_hash(const Item& item);
 
@@ -54,11 +62,19 @@ store::RecordRequest build_record_request(const FeedContext& feed, const Feed& p
 
 // The same, with what story clustering needs beside it: the shared Alert of each would-be alert
 // (by item, in the order of ItemRecord::alerts). Every item's text is attached for backtests.
+struct PendingExplanations;
 struct PollRecord {
     store::RecordRequest request;
     ItemAlerts alerts;
+    // Per item, with defer_explanations: what explains its hits when first needed (null when it
+    // has none or they were explained at once).
+    std::vector<std::shared_ptr<PendingExplanations>> explanations = {};
 };
 PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const MatchSnapshot& watchlists,
                              SysSeconds now);
+
+// Wraps poll.request.decide (set it first, e.g. StoryDesk::attach) so that the hits of an item
+// are explained before the decider reads them: it is told only of fresh and edited items.
+void explain_before_deciding(PollRecord& poll);
 
 }  // namespace ww::app

@@ -5,6 +5,8 @@
 #include <map>
 #include <tuple>
 
+#include <spdlog/spdlog.h>
+
 #include "match/stemmer.h"
 
 namespace ww::app {
@@ -51,13 +53,15 @@ StorySettings story_settings_of(const config::WatchlistConfig& w) {
 
 CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
                                       const std::vector<config::WatchlistConfig>& previous,
-                                      std::shared_ptr<const match::StemOverrides> stem_overrides) {
+                                      std::shared_ptr<const match::StemOverrides> stem_overrides,
+                                      std::shared_ptr<const match::TermFrequencies> frequencies) {
     const auto wanted_plain = plain(wanted);
     const auto previous_plain = plain(previous);
     // The index itself keeps the previous version of a watchlist whose new query is invalid;
     // here we keep the matching bookkeeping (query texts, locations) for the next reload.
     auto built = match::build_index(wanted_plain, {.stem_overrides = stem_overrides,
-                                                   .previous = previous_plain});
+                                                   .previous = previous_plain,
+                                                   .frequencies = std::move(frequencies)});
     CompiledWatchlists out;
     for (const auto& n : built.notices) out.notices.push_back(n.message);
     std::map<std::string, const match::WatchlistError*> failed;
@@ -76,6 +80,33 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
     }
     out.snapshot = snapshot_of(out.in_force, std::move(built.index), std::move(stem_overrides));
     return out;
+}
+
+std::shared_ptr<const match::TermFrequencies> term_frequencies_of(std::span<const store::KeptItem> items,
+                                                                  std::shared_ptr<const match::StemOverrides> stem_overrides,
+                                                                  std::size_t limit) {
+    if (items.empty() || limit == 0) return nullptr;
+    // The newest items say best what the feeds write about now (kept_items is oldest first).
+    const auto recent = items.subspan(items.size() - std::min(limit, items.size()));
+    auto counts = std::make_shared<match::TermFrequencies>(std::move(stem_overrides));
+    for (const auto& kept : recent) counts->add(view_of(kept.text));
+    return counts;
+}
+
+std::shared_ptr<const match::TermFrequencies> recent_term_frequencies(const std::filesystem::path& state_dir,
+                                                                      std::chrono::seconds window, SysSeconds now,
+                                                                      std::shared_ptr<const match::StemOverrides> stem_overrides,
+                                                                      std::size_t minimum) {
+    if (window.count() <= 0) return nullptr;  // texts are not kept: nothing to count
+    auto store = store::Store::open(state_dir, store::Mode::read_only);
+    if (!store) return nullptr;  // no database yet: a first start guesses
+    auto items = store->kept_items(now - window);
+    if (!items) {
+        spdlog::warn("match: anchors by word length, kept items unreadable error=\"{}\"", items.error().message);
+        return nullptr;
+    }
+    if (items->size() < minimum) return nullptr;
+    return term_frequencies_of(*items, std::move(stem_overrides));
 }
 
 Result<std::shared_ptr<const match::StemOverrides>> stem_overrides_for(const config::Config& config) {

@@ -1,10 +1,15 @@
 #pragma once
 
+#include <chrono>
+#include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "app/pipeline.h"
 #include "config/config.h"
+#include "match/frequencies.h"
+#include "store/store.h"
 
 namespace ww::app {
 
@@ -18,9 +23,32 @@ struct CompiledWatchlists {
 
 // Compiles `wanted`; a watchlist whose new query does not compile keeps its version from
 // `previous` (when it had one) so that a typo in one watchlist never silences it.
+// `frequencies` (term_frequencies_of): anchors by measured rarity; null = the word-length guess.
 CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
                                       const std::vector<config::WatchlistConfig>& previous,
-                                      std::shared_ptr<const match::StemOverrides> stem_overrides = nullptr);
+                                      std::shared_ptr<const match::StemOverrides> stem_overrides = nullptr,
+                                      std::shared_ptr<const match::TermFrequencies> frequencies = nullptr);
+
+inline constexpr std::size_t kFrequencySample = 5000;
+// Document frequencies counted on the most recent `limit` of `items` (the store's kept texts:
+// the feeds actually watched), analysed with the same stem overrides as the index. Null when
+// there are none, so that a fresh daemon anchors by the length guess. Costs one analysis per
+// item (about 10 us for a 2 KB item): call it off the loop, like the build.
+std::shared_ptr<const match::TermFrequencies> term_frequencies_of(std::span<const store::KeptItem> items,
+                                                                  std::shared_ptr<const match::StemOverrides> stem_overrides,
+                                                                  std::size_t limit = kFrequencySample);
+
+// Fewer kept items than this say little: most watched terms would count 0 and tie, and the
+// length guess breaks those ties better than chance.
+inline constexpr std::size_t kFrequencyMinimum = 200;
+// term_frequencies_of over the kept texts of the last `window` in the store of `state_dir`,
+// read over a read-only connection (safe beside the store thread). Null when there are fewer
+// than `minimum`, or (with a warning logged) when the store cannot be read: the build then
+// guesses, which is never wrong, only slower.
+std::shared_ptr<const match::TermFrequencies> recent_term_frequencies(const std::filesystem::path& state_dir,
+                                                                      std::chrono::seconds window, SysSeconds now,
+                                                                      std::shared_ptr<const match::StemOverrides> stem_overrides,
+                                                                      std::size_t minimum = kFrequencyMinimum);
 
 // A watchlist's story settings as configured.
 StorySettings story_settings_of(const config::WatchlistConfig& watchlist);

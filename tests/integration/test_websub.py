@@ -182,7 +182,11 @@ class WebSubCase(unittest.TestCase):
         return [a["item"]["title"] for _, a in self.sub.alerts]
 
     def wait_title(self, title):
-        self.sub.wait_alerts(lambda alerts: any(a["item"]["title"] == title for _, a in alerts))
+        alerts = self.sub.wait_alerts(lambda alerts: any(a["item"]["title"] == title for _, a in alerts))
+        alert = next(a for _, a in alerts if a["item"]["title"] == title)
+        # A push takes the polls' path: story clustering (the alert opens a story) and explanations.
+        self.assertEqual(alert.get("story", {}).get("sources"), 1, alert)
+        self.assertTrue(alert["match"]["terms"], alert)
 
     def api_feed(self, url):
         with urllib.request.urlopen(f"http://{self.daemon.http}/api/feeds", timeout=10) as r:
