@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/pipeline.h"
 #include "app/reload.h"
 #include "app/stories.h"
 #include "core/duration.h"
@@ -130,14 +131,9 @@ Result<BacktestResult> backtest(const config::Config& config, const BacktestRequ
     for (const auto& kept : items) {
         const auto& t = kept.text;
         const auto name = feed_names.find(kept.feed_url);
-        const match::ItemView view{.title = t.title,
-                                   .summary = t.summary,
-                                   .content = t.content,
-                                   .link = t.link,
-                                   .language = t.language,
-                                   .categories = t.categories,
-                                   .authors = t.authors,
-                                   .feed_name = name != feed_names.end() ? name->second : kept.feed_url};
+        // The view the live pipeline matched (app/pipeline.h), so both agree by construction.
+        const auto view = view_of(t, name != feed_names.end() ? std::string_view(name->second)
+                                                               : std::string_view(kept.feed_url));
         auto hits = snapshot.index->match(view);
         if (hits.empty()) continue;
         ++result.matches;

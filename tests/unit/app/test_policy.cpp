@@ -54,7 +54,9 @@ TEST(Decide, Table) {
         const auto d = decide(c.policy, c.window, now, c.pending);
         EXPECT_EQ(d.hold, c.hold) << c.name;
         EXPECT_EQ(d.kind, c.kind) << c.name;
-        if (c.due) EXPECT_EQ(d.due_at, *c.due) << c.name;
+        if (c.due) {
+            EXPECT_EQ(d.due_at, *c.due) << c.name;
+        }
         EXPECT_EQ(d.window_until, c.opens) << c.name;
     }
 }
