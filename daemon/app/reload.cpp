@@ -27,8 +27,12 @@ MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
         if (!w.cooldown && !w.digest && w.priority == Priority::normal) continue;
         WatchlistPolicy p{w.cooldown, w.digest, nullptr, w.priority};
         // The zone was loaded when the config was checked; the cache answers without I/O.
-        if (w.digest)
+        if (w.digest) {
             if (auto zone = load_zone(w.digest->zone)) p.digest_zone = *zone;
+            else
+                spdlog::warn("app: digest zone unavailable, digest times in UTC watchlist=\"{}\" zone=\"{}\" "
+                             "error=\"{}\"", w.name, w.digest->zone, zone.error().message);
+        }
         s.policies.emplace(w.name, std::move(p));
     }
     return s;

@@ -326,7 +326,10 @@ Result<bool> Store::Impl::first_fetch(std::int64_t feed_id) {
     (*s)->bind(1, feed_id);
     auto row = (*s)->step();
     if (!row) return propagate(row);
-    if (!*row) return fail("store", "store: record: no feed with id " + std::to_string(feed_id));
+    if (!*row) {
+        (*s)->reset();  // a cached statement left stepped could not be bound again
+        return fail("store", "store: record: no feed with id " + std::to_string(feed_id));
+    }
     const bool first = (*s)->column_int(0) == 0;
     (*s)->reset();
     return first;
@@ -465,7 +468,10 @@ Result<void> Store::Impl::add_source(std::int64_t seq, const StorySource& source
                                      std::string_view item_key, std::int64_t now) {
     auto s = cached(insert_source,
                     "INSERT INTO story_sources (watchlist, story_id, seq, feed_id, item_key, title, link, "
-                    "canonical_link, sketch, opens, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+                    "canonical_link, sketch, opens, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+                    // A held opener (seq 0) held again after its seen-mark was pruned is the
+                    // same source: keep the first row rather than fail the feed's every record.
+                    "ON CONFLICT DO NOTHING");
     if (!s) return propagate(s);
     (*s)->bind(1, source.watchlist)
         .bind(2, source.story_id)
@@ -1022,7 +1028,10 @@ Result<std::vector<RecordedAlert>> Store::emit_held(std::span<const HeldEmission
         std::string envelope = e.render ? e.render(*seq + 1) : std::string("{}");
         auto added = m.add_alert(*seq + 1, pending, 0, "", t, envelope);
         if (!added) return propagate(added);
-        if (!*added) continue;
+        // An id already taken would drop the held matches deleted above: keep them instead.
+        if (!*added)
+            return fail("store", "store: emit_held: alert " + e.alert_id + " of watchlist " + e.watchlist +
+                                     " exists already; its held matches are kept");
         ++*seq;
         if (e.window_until)
             if (auto r = write_window(m.db, e.watchlist, *e.window_until); !r) return propagate(r);

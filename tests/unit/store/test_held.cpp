@@ -96,6 +96,50 @@ TEST(HeldMatches, AnItemSeenAgainIsNeitherHeldNorAlertedTwice) {
     EXPECT_EQ(*store.held_count(), 1u);
 }
 
+TEST(HeldMatches, AHeldStoryOpenerHeldAgainAfterItsSeenMarkWasPrunedIsRecorded) {
+    // The story of a held opener is stored with seq 0; should the same item come back once its
+    // seen-mark is pruned and be held again, that row exists already: the record must still go in.
+    TempDir dir;
+    auto store = *Store::open(dir.path);
+    const auto feed = store.ensure_feed("http://x/a.rss")->id;
+    ASSERT_TRUE(store.record(burst(feed, {"seed"}, at(0))).has_value());
+    auto with_story = [&](SysSeconds now) {
+        auto r = burst(feed, {"a", "b"}, now);
+        r.items[1].alerts[0].story = StorySource{"wl", "wl/b", "B", "http://x/b", "http://x/b", "00", true};
+        return r;
+    };
+    ASSERT_TRUE(store.record(with_story(at(1))).has_value());
+    auto due = store.due_held(at(11));
+    ASSERT_EQ(due->size(), 1u);
+    HeldEmission e{"wl", "alert.wl", "summary-1", {(*due)[0].id},
+                   [](std::int64_t seq) { return "summary " + std::to_string(seq); }, at(21)};
+    ASSERT_EQ(store.emit_held(std::span(&e, 1), at(11))->size(), 1u);
+    // A later fetch without them, then retention: "a" and "b" are forgotten, "c" is held.
+    ASSERT_TRUE(store.record(burst(feed, {"c"}, at(12))).has_value());
+    ASSERT_EQ(*store.prune_seen(at(15)), 3u);  // seed, a, b
+    auto again = store.record(with_story(at(15)));
+    ASSERT_TRUE(again.has_value()) << again.error().message;
+    EXPECT_EQ(again->new_items, 2u);
+    EXPECT_TRUE(again->alerts.empty());  // "a" alerted at 1 is not alerted again: its id exists
+    EXPECT_EQ(*store.held_count(), 2u);  // "c", and "b" held once more
+    EXPECT_EQ(store.story_sources("wl", "wl/b")->size(), 1u);
+}
+
+TEST(HeldMatches, AnEmissionWhoseIdIsTakenKeepsItsHeldMatches) {
+    TempDir dir;
+    auto store = *Store::open(dir.path);
+    const auto feed = store.ensure_feed("http://x/a.rss")->id;
+    ASSERT_TRUE(store.record(burst(feed, {"seed"}, at(0))).has_value());
+    ASSERT_TRUE(store.record(burst(feed, {"a", "b"}, at(1))).has_value());  // "a" alerted: id wl/a
+    auto due = store.due_held(at(11));
+    ASSERT_EQ(due->size(), 1u);
+    HeldEmission clash{"wl", "alert.wl", "wl/a", {(*due)[0].id},
+                       [](std::int64_t seq) { return "summary " + std::to_string(seq); }, at(21)};
+    EXPECT_FALSE(store.emit_held(std::span(&clash, 1), at(11)).has_value());
+    EXPECT_EQ(*store.held_count(), 1u);
+    EXPECT_EQ(*store.last_seq(), 1);
+}
+
 TEST(HeldMatches, AMatchAfterTheWindowButBeforeItsSummaryJoinsTheSummary) {
     TempDir dir;
     auto store = *Store::open(dir.path);
