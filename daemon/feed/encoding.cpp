@@ -116,6 +116,7 @@ bool is_utf8(std::string_view s) {
             if (_mm_movemask_epi8(any)) break;
             p += 64;
         }
+        if (p == end) break;  // the input was a multiple of 64 ASCII bytes
 #endif
         if (end - p >= 16) {
             std::uint64_t a, b;

@@ -63,6 +63,16 @@ INSTANTIATE_TEST_SUITE_P(
                     ChoiceCase{"default_utf8", "", "", "", "utf-8", "default"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+TEST(IsUtf8, NeverReadsPastTheEndOfWholeAsciiBlocks) {
+    // A view of 64 or 128 ASCII bytes followed, outside the view, by a byte that is never UTF-8:
+    // found by fuzz_parse, the 64-byte ASCII step once left the reader at the end and read on.
+    for (const std::size_t n : {16u, 64u, 128u, 192u}) {
+        std::string buffer(n, 'a');
+        buffer += '\xFF';
+        EXPECT_TRUE(is_utf8(std::string_view(buffer.data(), n))) << n;
+    }
+}
+
 TEST(IsUtf8, RejectsMalformed) {
     EXPECT_TRUE(is_utf8("plain ascii text that is longer than sixteen bytes"));
     EXPECT_TRUE(is_utf8("\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xE4\xB8\xAD \xF0\x9F\x98\x80"));
