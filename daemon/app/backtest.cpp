@@ -10,35 +10,13 @@
 #include "app/reload.h"
 #include "app/stories.h"
 #include "core/duration.h"
+#include "core/text.h"
 #include "core/time.h"
 #include "match/matcher.h"
 #include "match/stemmer.h"
 
 namespace ww::app {
 namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string form_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out.push_back(' ');
-        } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
-}
 
 // The configured watchlist, or one made of the query alone.
 Result<config::WatchlistConfig> watchlist_for(const config::Config& config, const BacktestRequest& request) {
@@ -82,13 +60,7 @@ std::string joined(const std::vector<std::string>& v) {
 
 Result<BacktestRequest> parse_backtest_query(std::string_view query_string) {
     BacktestRequest request;
-    while (!query_string.empty()) {
-        const auto amp = query_string.find('&');
-        const auto pair = query_string.substr(0, amp);
-        query_string = amp == std::string_view::npos ? std::string_view() : query_string.substr(amp + 1);
-        const auto eq = pair.find('=');
-        const auto name = form_decode(pair.substr(0, eq));
-        const auto value = eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1));
+    for (const auto& [name, value] : parse_query_string(query_string)) {
         if (name == "watchlist") {
             request.watchlist = value;
         } else if (name == "query") {

@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ww {
 
@@ -16,5 +18,10 @@ bool utf8_valid(std::string_view s);
 // 64-bit FNV-1a; stable across platforms and releases (it names stored things).
 std::uint64_t fnv1a64(std::string_view s, std::uint64_t seed = 14695981039346656037ull);
 std::string hex64(std::uint64_t v);
+
+// An application/x-www-form-urlencoded string (an HTTP query or form body) as its name/value
+// pairs in order: '+' is a space, valid %XX escapes are decoded, anything else is kept as is.
+using QueryParams = std::vector<std::pair<std::string, std::string>>;
+QueryParams parse_query_string(std::string_view query);
 
 }  // namespace ww

@@ -6,29 +6,6 @@ namespace ww::websub {
 
 namespace {
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-std::string decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '+') {
-            out += ' ';
-        } else if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(s[i + 1]) << 4 | hex_value(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
 std::string encode(std::string_view s) {
     static constexpr char kDigits[] = "0123456789ABCDEF";
     std::string out;
@@ -54,20 +31,6 @@ VerificationAnswer refuse(std::string reason) {
 }
 
 }  // namespace
-
-Params parse_query(std::string_view query) {
-    Params out;
-    while (!query.empty()) {
-        const auto amp = query.find('&');
-        const auto pair = query.substr(0, amp);
-        query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-        if (pair.empty()) continue;
-        const auto eq = pair.find('=');
-        out.emplace_back(decode(pair.substr(0, eq)),
-                         eq == std::string_view::npos ? std::string() : decode(pair.substr(eq + 1)));
-    }
-    return out;
-}
 
 std::string form_encode(const Params& params) {
     std::string out;

@@ -7,12 +7,14 @@
 #include <utility>
 #include <vector>
 
+#include "core/text.h"
+
 namespace ww::websub {
 
 // application/x-www-form-urlencoded, both ways ('+' is a space; %XX decoded; a bad escape is
 // kept as written). Pure.
-using Params = std::vector<std::pair<std::string, std::string>>;
-Params parse_query(std::string_view query);
+using Params = QueryParams;
+inline Params parse_query(std::string_view query) { return parse_query_string(query); }
 std::string form_encode(const Params& params);
 std::string_view param(const Params& params, std::string_view name);  // "" when absent
 
