@@ -329,6 +329,56 @@ class Subscriber:
         self.sock.close()
 
 
+class WebhookReceiver:
+    """A webhook endpoint on loopback. `bodies` holds one (envelope, X-Wirewatch-Signature, raw
+    body, refused) per POST; `refuse(envelope)` true answers 400."""
+
+    def __init__(self, refuse=lambda envelope: False):
+        self.bodies = []
+        self.cond = threading.Condition()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                envelope = json.loads(body)
+                refused = refuse(envelope)
+                with outer.cond:
+                    outer.bodies.append((envelope, self.headers.get("X-Wirewatch-Signature"), body, refused))
+                    outer.cond.notify_all()
+                self.send_response(400 if refused else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
+
+    @property
+    def envelopes(self):
+        with self.cond:
+            return [e for e, *_ in self.bodies]
+
+    def wait(self, predicate, timeout=30):
+        """Waits until predicate(bodies) is true."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while not predicate(self.bodies):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"receiver got seqs {[b[0].get('seq') for b in self.bodies]}")
+                self.cond.wait(left)
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
 def failed(test_case):
     """In tearDown: whether the test that just ran failed (to print the daemon's log then).
     unittest records the failure on its result before tearDown runs."""

@@ -4,59 +4,12 @@ sink, and the sink moves on."""
 
 import hashlib
 import hmac
-import http.server
-import json
 import os
 import sqlite3
 import sys
-import threading
-import time
 import unittest
 
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber
-
-
-class Receiver:
-    """A webhook endpoint: records each POSTed envelope; answers 400 to titles containing
-    'REFUSE'."""
-
-    def __init__(self):
-        self.bodies = []
-        self.cond = threading.Condition()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                envelope = json.loads(body)
-                refuse = "REFUSE" in envelope["item"]["title"]
-                with outer.cond:
-                    outer.bodies.append((envelope, self.headers.get("X-Wirewatch-Signature"), body, refuse))
-                    outer.cond.notify_all()
-                self.send_response(400 if refuse else 200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-
-    def wait(self, predicate, timeout=30):
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while not predicate(self.bodies):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"receiver got {[b[0]['seq'] for b in self.bodies]}")
-                self.cond.wait(left)
-
-    def close(self):
-        self.httpd.shutdown()
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, WebhookReceiver
 
 
 class DaemonSinks(unittest.TestCase):
@@ -65,7 +18,7 @@ class DaemonSinks(unittest.TestCase):
         doc = FeedDoc("Wire")
         doc.add(FeedItem("w-0", "Tariffs debate from last week"))
         url = server.add_feed("/wire.rss", doc)
-        receiver = Receiver()
+        receiver = WebhookReceiver(refuse=lambda envelope: "REFUSE" in envelope["item"]["title"])
         secret_dir = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"ww-sink-{os.getpid()}")
         os.makedirs(secret_dir, exist_ok=True)
         secret_file = os.path.join(secret_dir, "webhook.secret")

@@ -8,7 +8,6 @@ Time is the daemon's policy clock (WW_CLOCK_FILE), which the test moves forward;
 for an observable event (a message, a served request, a log line, a process exit) with a deadline."""
 
 import calendar
-import http.server
 import json
 import os
 import sqlite3
@@ -21,7 +20,7 @@ import unittest
 import signal
 import subprocess
 
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, failed, toml_str
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, WebhookReceiver, binary, failed, toml_str
 
 PLUGIN_DIR = os.path.abspath(os.environ.get(
     "WW_PLUGIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "plugins")))
@@ -257,7 +256,7 @@ class PolicyTest(unittest.TestCase):
         self.assertEqual(self.db("SELECT count(*) FROM held_matches"), [(0,)])
 
     def test_quiet_hours_in_a_sink_delay_then_deliver(self):
-        receiver = Receiver()
+        receiver = WebhookReceiver()
         try:
             self.clock.set(utc("2026-11-27T22:30:00Z"))  # 23:30 in Berlin
             self.start('[[watchlist]]\nname = "tariffs"\nquery = "tariffs"\n',
@@ -267,13 +266,13 @@ class PolicyTest(unittest.TestCase):
             self.sub.wait_alerts(lambda a: len(a) == 1)
             wait_until(lambda: "sink=night seq=1 outcome=quiet until=2026-11-28T06:00:00Z" in self.daemon.logs(),
                        "the sink holding seq 1 for quiet hours")
-            self.assertEqual(receiver.bodies, [], "nothing is delivered during quiet hours")
+            self.assertEqual(receiver.envelopes, [], "nothing is delivered during quiet hours")
 
             # A restart during quiet hours loses nothing: the cursor is still before the alert.
             self.restart()
             self.clock.set(utc("2026-11-28T06:00:01Z"))
             receiver.wait(lambda b: len(b) == 1)
-            self.assertEqual(receiver.bodies[0]["item"]["title"], "Tariffs at midnight")
+            self.assertEqual(receiver.envelopes[0]["item"]["title"], "Tariffs at midnight")
             self.assertEqual(self.daemon.stop(), 0)
             self.assertEqual(self.db("SELECT last_seq FROM sink_cursors WHERE sink = 'night'"), [(1,)])
         finally:
@@ -283,7 +282,7 @@ class PolicyTest(unittest.TestCase):
     def test_a_digest_reaches_a_bridge_sink_after_its_quiet_hours(self):
         """`wirewatch bridge` (a separate process, over ZeroMQ) gets digest.<w> topics, routes them
         by watchlist, and honours quiet_hours from its own config."""
-        receiver = Receiver()
+        receiver = WebhookReceiver()
         bridge = log = None
         try:
             self.clock.set(utc("2026-11-27T22:30:00Z"))  # 23:30 in Berlin
@@ -313,11 +312,11 @@ class PolicyTest(unittest.TestCase):
             self.sub.wait_alerts(lambda a: len(self.topic("digest.china")) == 1)
             wait_until(lambda: "sink=hook seq=1 outcome=quiet until=2026-11-28T06:00:00Z" in bridge_log(),
                        "the bridge's sink holding the digest for quiet hours")
-            self.assertEqual(receiver.bodies, [])
+            self.assertEqual(receiver.envelopes, [])
             self.clock.set(utc("2026-11-28T06:00:00Z"))
             receiver.wait(lambda b: len(b) == 1)
-            self.assertEqual(receiver.bodies[0]["item"]["title"], "Digest for china: 1 story, 1 match")
-            self.assertEqual(receiver.bodies[0]["summary"]["entries"][0]["title"], "China night session")
+            self.assertEqual(receiver.envelopes[0]["item"]["title"], "Digest for china: 1 story, 1 match")
+            self.assertEqual(receiver.envelopes[0]["summary"]["entries"][0]["title"], "China night session")
         except Exception:
             if bridge:
                 print(bridge_log()[-6000:], file=sys.stderr)
@@ -330,46 +329,6 @@ class PolicyTest(unittest.TestCase):
                 log.close()
             receiver.close()
 
-
-class Receiver:
-    """A webhook endpoint on loopback that records each envelope it is POSTed."""
-
-    def __init__(self):
-        self.bodies = []
-        self.cond = threading.Condition()
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *a):
-                pass
-
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                with outer.cond:
-                    outer.bodies.append(json.loads(body))
-                    outer.cond.notify_all()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/hook"
-
-    def wait(self, predicate, timeout=30):
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while not predicate(self.bodies):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"receiver got {len(self.bodies)} alerts")
-                self.cond.wait(left)
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 if __name__ == "__main__":
