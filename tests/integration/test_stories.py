@@ -14,7 +14,7 @@ import subprocess
 import unittest
 import urllib.request
 
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, failed, toml_str
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, WebhookReceiver, binary, failed, toml_str
 
 WATCHLISTS = """
 [[watchlist]]
@@ -218,8 +218,7 @@ class Stories(unittest.TestCase):
 
 
     def test_sinks_get_alerts_not_story_events(self):
-        from test_daemon_sinks import Receiver  # the webhook receiver of the sink tests
-        receiver = Receiver()
+        receiver = WebhookReceiver()
         plugin_dir = os.environ.get("WW_PLUGIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build",
                                                                   "plugins"))
         with open(self.daemon.config) as f:
