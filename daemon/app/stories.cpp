@@ -1,6 +1,7 @@
 #include "app/stories.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "core/text.h"
 #include "match/analyzer.h"
@@ -77,6 +78,12 @@ StoryBoard::Shelf& StoryBoard::shelf_for(std::string_view watchlist, const Story
     return shelf;
 }
 
+void StoryBoard::drop_closed_books(Shelf& shelf) {
+    std::unordered_set<std::string> open;
+    for (auto& state : shelf.index.export_state()) open.insert(std::move(state.story_id));
+    std::erase_if(shelf.books, [&](const auto& b) { return !open.contains(b.first); });
+}
+
 StoryBoard::Placement StoryBoard::place(std::string_view watchlist, const StorySettings& settings,
                                         const story::Fingerprint& fp, std::string_view alert_id,
                                         std::int64_t feed_id, SysSeconds now) {
@@ -84,6 +91,9 @@ StoryBoard::Placement StoryBoard::place(std::string_view watchlist, const StoryS
     const auto a = shelf.index.assign(watchlist, fp, alert_id, now);
     if (a.is_new) {
         shelf.books[a.story_id] = Book{1, {feed_id}, now};
+        // The index closes its oldest stories early past max_open_stories; their books must go
+        // too, or a busy watchlist's books would grow for a whole window. Checked rarely.
+        if (shelf.books.size() > 2 * shelf.index.open_stories(watchlist) + 64) drop_closed_books(shelf);
         return {StoryVerdict::alert, a.story_id, 1, 0.0};
     }
     auto& book = shelf.books[a.story_id];
@@ -92,7 +102,9 @@ StoryBoard::Placement StoryBoard::place(std::string_view watchlist, const StoryS
     const auto verdict = story_verdict(a, known_feed);
     if (verdict == StoryVerdict::story_update) {
         ++book.sources;
-        book.feeds.push_back(feed_id);
+        // A set of feeds, not a log of updates: a feed that keeps retelling a story (a live
+        // blog) must not grow the book with every item.
+        if (!known_feed) book.feeds.push_back(feed_id);
     }
     return {verdict, a.story_id, book.sources, a.similarity};
 }
@@ -151,6 +163,15 @@ void StoryBoard::expire(SysSeconds now) {
         shelf.index.expire(now);
         std::erase_if(shelf.books, [&](const auto& b) { return now - b.second.opened > shelf.settings.window; });
     }
+}
+
+StoryBoard::Footprint StoryBoard::footprint() const {
+    Footprint f;
+    for (const auto& [name, shelf] : shelves_) {
+        f.books += shelf.books.size();
+        for (const auto& [id, book] : shelf.books) f.feed_entries += book.feeds.size();
+    }
+    return f;
 }
 
 std::size_t StoryBoard::open_stories() const {

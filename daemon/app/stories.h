@@ -85,6 +85,12 @@ public:
     // Closes stories whose window passed (their source books go too).
     void expire(SysSeconds now);
     std::size_t open_stories() const;
+    // What the board holds besides the index (metrics, and the tests that bound it).
+    struct Footprint {
+        std::size_t books = 0;         // stories with a source book
+        std::size_t feed_entries = 0;  // feeds remembered across all books
+    };
+    Footprint footprint() const;
 
 private:
     struct Book {
@@ -98,6 +104,7 @@ private:
         std::unordered_map<std::string, Book> books;
     };
     Shelf& shelf_for(std::string_view watchlist, const StorySettings& settings, SysSeconds now);
+    static void drop_closed_books(Shelf& shelf);
     std::map<std::string, Shelf, std::less<>> shelves_;
 };
 

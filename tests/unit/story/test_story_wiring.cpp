@@ -169,6 +169,35 @@ TEST(StoryBoard, ThePublishersOwnLinkJoinsItemsWhoseLinksAndWordsDiffer) {
     EXPECT_EQ(joined.story_id, "id-x");
 }
 
+TEST(StoryBoard, AFeedRetellingAStoryDoesNotGrowItsBook) {
+    // A live blog re-telling one story item after item: sources count, the feed is remembered once.
+    StoryBoard board;
+    const StorySettings s;
+    ASSERT_EQ(board.place("w", s, fp(kA), "id-a", 1, at(0)).verdict, StoryVerdict::alert);
+    for (int i = 0; i < 1000; ++i) {
+        auto retold = kB;
+        retold.link = "https://outlet-b.example/live/" + std::to_string(i);
+        board.place("w", s, fp(retold), "id-b" + std::to_string(i), 2, at(1));
+    }
+    EXPECT_EQ(board.footprint().books, 1u);
+    EXPECT_EQ(board.footprint().feed_entries, 2u);
+}
+
+TEST(StoryBoard, BooksOfStoriesTheIndexClosedEarlyGo) {
+    // Past max_open_stories the index closes its oldest stories; their books must go too.
+    StoryBoard board;
+    const StorySettings s;
+    const std::size_t cap = story::StoryOptions{}.max_open_stories;
+    for (std::size_t i = 0; i < 3 * cap; ++i) {
+        std::vector<std::string> words;
+        for (int k = 0; k < 6; ++k) words.push_back("w" + std::to_string(i) + "x" + std::to_string(k));
+        const story::Fingerprint f{"https://distinct.example/" + std::to_string(i), story::sketch_of(words, {})};
+        ASSERT_EQ(board.place("w", s, f, "id-" + std::to_string(i), 1, at(0)).verdict, StoryVerdict::alert);
+    }
+    EXPECT_EQ(board.open_stories(), cap);
+    EXPECT_LE(board.footprint().books, 2 * cap + 64);
+}
+
 TEST(StoryBoard, ThresholdIsPerWatchlist) {
     StoryBoard board;
     const StorySettings strict{std::chrono::hours(48), 0.95, false};
