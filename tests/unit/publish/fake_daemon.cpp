@@ -9,6 +9,8 @@
 //   quit                  exit
 // It prints "READY <pub endpoint> <replay endpoint> <last_seq>" first.
 #include <poll.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -63,6 +65,9 @@ int fail_with(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // stdout carries the command protocol: the modules' warnings (a replay cut short when a
+    // killed subscriber stops reading) must not land between its answers.
+    spdlog::set_default_logger(spdlog::stderr_color_mt("fake_daemon"));
     Args args;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string key = argv[i];
