@@ -65,8 +65,14 @@ std::optional<SysSeconds> build(const Fields& f) {
                              day(static_cast<unsigned>(f.day))};
     if (!ymd.ok() || f.hour > 24 || f.minute > 59 || f.second > 60) return std::nullopt;
     if (f.hour == 24 && (f.minute || f.second)) return std::nullopt;
-    return SysSeconds{sys_days{ymd}} + hours(f.hour) + minutes(f.minute - f.offset) +
-           seconds(f.second == 60 ? 59 : f.second);
+    const auto t = SysSeconds{sys_days{ymd}} + hours(f.hour) + minutes(f.minute - f.offset) +
+                   seconds(f.second == 60 ? 59 : f.second);
+    // RFC 3339 writes years 0001-9999 only: "0000-01-01T00:30+01:00" falls in year -1 and
+    // "9999-12-31T23:30-01:00" in year 10000, dates no feed means and no reader could re-read.
+    static constexpr auto kFirst = sys_days{year{1} / January / 1};
+    static constexpr auto kEnd = sys_days{year{10000} / January / 1};
+    if (t < kFirst || t >= kEnd) return std::nullopt;
+    return t;
 }
 
 // Reads n digits at s[pos]; advances pos.

@@ -60,7 +60,13 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"bad_day", "Mon, 32 Jan 2006 15:04:05 GMT", nullptr},
         Case{"bad_month", "2006-13-02T15:04:05Z", nullptr},
         Case{"bad_hour", "2006-01-02T25:04:05Z", nullptr},
-        Case{"unknown_zone", "Mon, 02 Jan 2006 15:04:05 XYZT", nullptr}),
+        Case{"unknown_zone", "Mon, 02 Jan 2006 15:04:05 XYZT", nullptr},
+        // Found by fuzz_dates: an offset pushes these out of the years RFC 3339 can write.
+        Case{"before_year_1", "0000-01-01T00:30+01:00", nullptr},
+        Case{"before_year_1_rfc822", "1 Jan 0000 00:30 +0100", nullptr},
+        Case{"after_year_9999", "9999-12-31T23:30-01:00", nullptr},
+        Case{"last_writable_second", "9999-12-31T23:59:59Z", "9999-12-31T23:59:59Z"},
+        Case{"first_writable_day", "0001-01-01", "0001-01-01T00:00:00Z"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(ZoneOffset, KnowsNewsZones) {
