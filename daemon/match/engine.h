@@ -126,6 +126,9 @@ inline constexpr std::uint8_t kHostField = 7;  // no query field bit: a host nev
 class Occurrences {
 public:
     static constexpr std::uint32_t kHostToken = 0xFFFFFFFFu;
+    // Words whose terms are cached per thread before the cache starts afresh: bounded for the
+    // same reason as Stemming::kCacheWords (about 3 MiB of slots and key bytes).
+    static constexpr std::size_t kCacheWords = std::size_t{1} << 16;
     void build(const AnalyzedItem& item, const TermDictionary& dict, const Stemming& stemming);
     std::span<const std::uint32_t> of(std::uint32_t term) const;
     // The same occurrences with their positions inline (Program::run reads these).
@@ -135,6 +138,7 @@ public:
     bool present(std::uint32_t term) const { return (bits_[term >> 6] >> (term & 63)) & 1U; }
     // The stem term of a token in its own language (kNoTerm when no query uses it).
     std::uint32_t stem_of(std::uint32_t token) const { return token_stem_[token]; }
+    std::size_t cached_words() const { return word_cache_.size(); }
 
 private:
     // What a (language, word) resolves to in one dictionary, cached per thread: most words of

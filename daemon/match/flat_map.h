@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -76,9 +77,11 @@ public:
     }
     std::size_t size() const { return size_; }
     bool empty() const { return size_ == 0; }
-    std::size_t arena_bytes() const { return arena_.size(); }
+    // Empties the map but keeps its table and arena: a cache that starts afresh at its bound
+    // refills to the same size, and giving the table back only to grow it again moved resident
+    // memory up and down by megabytes on every cycle.
     void clear() {
-        slots_.clear();
+        std::fill(slots_.begin(), slots_.end(), Slot{});
         arena_.clear();
         size_ = 0;
     }

@@ -60,9 +60,14 @@ struct ThreadStemmers {
     std::size_t cached = 0;
 };
 
-ThreadStemmers& thread_stemmers(std::uint64_t owner) {
+ThreadStemmers& this_thread_stemmers() {
     thread_local ThreadStemmers t;
-    if (t.owner != owner || t.cached > 500'000) {
+    return t;
+}
+
+ThreadStemmers& thread_stemmers(std::uint64_t owner) {
+    auto& t = this_thread_stemmers();
+    if (t.owner != owner || t.cached >= Stemming::kCacheWords) {
         for (auto& c : t.cache) c.clear();
         t.cached = 0;
         t.owner = owner;
@@ -185,6 +190,12 @@ std::string Stemming::stem(std::size_t language, std::string_view word) const {
     cache.emplace(std::string(word), result);
     ++t.cached;
     return result;
+}
+
+std::size_t Stemming::cached_on_this_thread() {
+    std::size_t n = 0;
+    for (const auto& c : this_thread_stemmers().cache) n += c.size();
+    return n;
 }
 
 std::vector<std::pair<std::size_t, std::string>> Stemming::query_stems(std::string_view word,

@@ -73,7 +73,7 @@ const Occurrences::WordTerms& Occurrences::terms_of(const Token& t, std::uint64_
 }
 
 void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, const Stemming& stemming) {
-    if (cache_generation_ != dict.generation() || word_cache_.arena_bytes() > (64u << 20)) {
+    if (cache_generation_ != dict.generation() || word_cache_.size() >= kCacheWords) {
         word_cache_.clear();
         cache_generation_ = dict.generation();
     }

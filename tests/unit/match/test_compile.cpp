@@ -129,5 +129,28 @@ TEST(Compile, AnchorsByMeasuredFrequency) {
     EXPECT_EQ(dict.term(required_of(q, dict)[0].ids[0]), "government");
 }
 
+// The per-thread word cache of Occurrences is bounded: items bringing new words for ever (the
+// daemon's lot) restart it at Occurrences::kCacheWords, and terms are still found after that.
+TEST(Occurrences, WordCacheIsBoundedAndStillFindsTerms) {
+    TermDictionary dict;
+    const Stemming stemming(nullptr);
+    const auto tariff = dict.intern(Ns::stem, stemming.stem(stem_language_of("en"), "tariffs"));
+    constexpr std::size_t kWordsPerItem = 1000;
+    Occurrences occ;
+    AnalyzedItem item;
+    std::size_t most = 0;
+    for (std::size_t n = 0; n * kWordsPerItem < Occurrences::kCacheWords + 3 * kWordsPerItem; ++n) {
+        std::string title = "tariffs";
+        for (std::size_t k = 0; k < kWordsPerItem; ++k) title += " w" + std::to_string(n * kWordsPerItem + k);
+        analyze_item(ItemView{.title = title, .language = "en"}, false, item);
+        occ.build(item, dict, stemming);
+        ASSERT_TRUE(occ.present(tariff)) << "item " << n;
+        most = std::max(most, occ.cached_words());
+    }
+    EXPECT_LE(most, Occurrences::kCacheWords + kWordsPerItem + 1);
+    EXPECT_GE(most, Occurrences::kCacheWords);
+    EXPECT_LT(occ.cached_words(), Occurrences::kCacheWords);  // it started afresh
+}
+
 }  // namespace
 }  // namespace ww::match

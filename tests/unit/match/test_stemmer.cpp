@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <string>
 
 namespace ww::match {
 namespace {
@@ -72,6 +73,23 @@ TEST(Stemmer, QueryStemsCoverTheScriptsLanguages) {
     EXPECT_GT(stems.size(), 10u);
     const auto ru = s.query_stems("россия", Script::cyrillic);
     EXPECT_EQ(ru.size(), 2u);
+}
+
+// A daemon meets new words for ever (names, numbers): the per-thread cache starts afresh at its
+// bound instead of growing with them, and stems stay right across the fresh start.
+TEST(Stemmer, CacheIsBoundedAndStaysRight) {
+    const Stemming s(nullptr);
+    const auto en = stem_language_of("en");
+    EXPECT_EQ(s.stem(en, "securities"), "secur");
+    std::size_t most = 0;
+    for (std::size_t i = 0; i < Stemming::kCacheWords + 1000; ++i) {
+        EXPECT_EQ(s.stem(en, "x" + std::to_string(i)), "x" + std::to_string(i));
+        most = std::max(most, Stemming::cached_on_this_thread());
+    }
+    EXPECT_LE(most, Stemming::kCacheWords);
+    EXPECT_GE(most, Stemming::kCacheWords - 1);  // it does cache up to the bound
+    EXPECT_LT(Stemming::cached_on_this_thread(), 2000u);  // and started afresh there
+    EXPECT_EQ(s.stem(en, "securities"), "secur");
 }
 
 }  // namespace
