@@ -9,7 +9,8 @@ Every feed adds one new item each time it is served, so every poll is a 200 with
 parse, identify, match, record and publish (most items match several watchlists); the oldest
 items roll off the feed. Samples are taken on observed events, each time the feeds have been
 requested another `sample_every` times in total (no sleeps). The warm-up lasts until the state
-database has outgrown SQLite's page cache (WARMUP_DB_BYTES); after it, a least-squares line
+database has outgrown SQLite's page cache (WARMUP_DB_BYTES) and the matcher's word caches have
+reached their bound (WARMUP_REQUESTS); after it, a least-squares line
 through RSS gives the growth per 1000 polls and per minute. Figures: docs/robustness.md."""
 
 import argparse
@@ -37,6 +38,15 @@ WATCHLISTS = [("quakes", "earthquake OR flood"), ("economy", "inflation AND bank
               ("health", "vaccine OR outbreak"), ("space", '"satellite launch"')]
 
 
+# Words never seen before that every item brings, beyond its number: real feeds bring new names,
+# figures and typos for ever, and the matcher's per-thread word and stem caches must stay bounded
+# (match::Occurrences::kCacheWords, match::Stemming::kCacheWords: 65,536 words each) instead of
+# growing with them. At this rate every thread's caches reach their bound within the warm-up.
+NEW_WORDS_PER_ITEM = 200
+CACHE_WORDS = 65536
+WORKERS = 2  # [daemon] workers, the default
+
+
 class ChangingFeed(FeedDoc):
     """A feed that gains a new item every time it is rendered (once per request) and keeps the
     newest `keep`, so that each poll brings new text and drops an old item. Items carry about
@@ -50,6 +60,7 @@ class ChangingFeed(FeedDoc):
     def render(self):
         self.n += 1
         paragraphs = [" ".join(self.rng.choice(WORDS) for _ in range(40)) for _ in range(40)]
+        paragraphs.append(" ".join(f"k{self.rng.getrandbits(48):x}" for _ in range(NEW_WORDS_PER_ITEM)))
         # A number unique to the item: real feeds keep bringing words never seen before.
         self.add(FeedItem(f"{self.name}-{self.n}", f"{self.name} story {self.n}: {paragraphs[0][:80]}",
                           summary=f"Report {self.n * 7919} {paragraphs[1]}",
@@ -105,6 +116,11 @@ def wait_requests(server, total, deadline):
 # until the database outgrows it. The warm-up ends on that observable event, whatever the pace
 # (with a margin: the cache holds index pages and the schema too).
 WARMUP_DB_BYTES = 20 << 20
+# ... and until every worker's match caches have filled and started afresh twice, with as much
+# again for margin (each worker analyses about 1/WORKERS of the items), so that what follows is
+# their steady state: 2,620 polls, about a minute and a half.
+POLLS_PER_CACHE_FILL = WORKERS * CACHE_WORDS // NEW_WORDS_PER_ITEM
+WARMUP_REQUESTS = 4 * POLLS_PER_CACHE_FILL
 
 
 def run(bin_dir=None, feeds=30, interval="1s", keep=5, measure_requests=None, measure_seconds=None,
@@ -146,7 +162,7 @@ def run(bin_dir=None, feeds=30, interval="1s", keep=5, measure_requests=None, me
                 log(f"soak: t={s['t']:.0f}s requests={target} fetches={s['fetches']:.0f} "
                     f"new items={s['items_new']:.0f} db={s['db_bytes'] >> 20} MiB rss={s['rss_kib']} KiB")
             if measure_from is None:
-                if s["db_bytes"] >= WARMUP_DB_BYTES:
+                if s["db_bytes"] >= WARMUP_DB_BYTES and target >= WARMUP_REQUESTS:
                     measure_from = s
                 continue
             if measure_requests and target - measure_from["requests"] >= measure_requests:
