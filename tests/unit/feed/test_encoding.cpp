@@ -83,6 +83,37 @@ TEST(IsUtf8, RejectsMalformed) {
     EXPECT_FALSE(is_utf8("\xFF"));
 }
 
+TEST(CopyIfUtf8, CopiesAndAgreesWithIsUtf8WhereverTheSequenceFalls) {
+    // A multi-byte sequence, good or broken, at every offset around the 64-byte stretches the
+    // copy validates in, into a buffer that held something longer and then something short.
+    const std::string_view pieces[] = {"\xD0\x9F", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xC0\xAF",
+                                       "\xED\xA0\x80", "\xE2\x82", "\xFF", "\xF4\x90\x80\x80"};
+    std::string out(300, '#');
+    for (const auto piece : pieces) {
+        for (std::size_t at = 0; at < 140; ++at) {
+            for (const std::size_t tail : {0u, 1u, 70u}) {
+                const std::string s = std::string(at, 'a') + std::string(piece) + std::string(tail, 'b');
+                EXPECT_EQ(copy_if_utf8(s, out), is_utf8(s)) << at << " " << tail;
+                EXPECT_EQ(out, s) << at << " " << tail;
+            }
+        }
+    }
+    EXPECT_TRUE(copy_if_utf8("", out));
+    EXPECT_EQ(out, "");
+    std::string small;  // growing out of the small-string buffer
+    EXPECT_TRUE(copy_if_utf8(R"({"hello": "world"})", small));
+    EXPECT_EQ(small, R"({"hello": "world"})");
+}
+
+TEST(Decode, ReusedBufferHoldsOnlyTheNewText) {
+    Decoded d;
+    decode_to_utf8(std::string(5000, 'x'), "", d);
+    decode_to_utf8("<rss/>", "", d);
+    EXPECT_EQ(d.text, "<rss/>");
+    decode_to_utf8("<rss>\xE9</rss>", "", d);  // not UTF-8: windows-1252
+    EXPECT_EQ(d.text, "<rss>\xC3\xA9</rss>");
+}
+
 TEST(Decode, Koi8rByDeclaration) {
     const auto d = decode_to_utf8(fixture("rss_koi8r.xml"), "");
     EXPECT_EQ(d.encoding, "koi8-r");
