@@ -218,8 +218,17 @@ std::size_t through_bang(Scanner& sc, BlockCounters& c, std::size_t i, std::size
 // Thirty-two bytes per load where the CPU has AVX2 (checked at run time): the blocks without
 // '<', '&' or '/' (text) are skipped twice as fast, and the masks of the others are built
 // once for both halves. Returns where it stopped (fewer than 33 bytes before the end).
-__attribute__((target("avx2,popcnt"))) std::size_t scan_blocks_avx2(Scanner& sc, BlockCounters& c,
+__attribute__((target("avx2,popcnt"))) std::size_t scan_blocks_avx2(Scanner& sc, BlockCounters& counters,
                                                                       std::size_t i) {
+    // A local copy whose address never escapes, so that the counters stay in registers
+    // across the calls of check_reference; written back at the end and around through_bang.
+    BlockCounters c = counters;
+    auto bang_at = [&](std::size_t from, std::size_t stop) {
+        counters = c;
+        const std::size_t next = through_bang(sc, counters, from, stop);
+        c = counters;
+        return next;
+    };
     const std::string_view s = sc.s;
     const std::size_t n = s.size();
     // No lambdas here: they would not inherit the function's target and could not use AVX2.
@@ -244,13 +253,13 @@ __attribute__((target("avx2,popcnt"))) std::size_t scan_blocks_avx2(Scanner& sc,
         const unsigned m_empty = WW_BITS(_mm256_and_si256(is_slash, _mm256_cmpeq_epi8(nx, gt)));
         const unsigned low_bang = m_bang & 0xFFFFu;
         if (low_bang) {
-            i = through_bang(sc, c, i, i + static_cast<std::size_t>(std::countr_zero(low_bang)));
+            i = bang_at(i, i + static_cast<std::size_t>(std::countr_zero(low_bang)));
             continue;
         }
         count_block(sc, c, i, m_lt & 0xFFFFu, m_amp & 0xFFFFu, m_close & 0xFFFFu, m_open & 0xFFFFu,
                     m_empty & 0xFFFFu);
         if (m_bang) {
-            i = through_bang(sc, c, i + 16, i + static_cast<std::size_t>(std::countr_zero(m_bang)));
+            i = bang_at(i + 16, i + static_cast<std::size_t>(std::countr_zero(m_bang)));
             continue;
         }
         count_block(sc, c, i + 16, m_lt >> 16, m_amp >> 16, m_close >> 16, m_open >> 16, m_empty >> 16);
@@ -258,6 +267,7 @@ __attribute__((target("avx2,popcnt"))) std::size_t scan_blocks_avx2(Scanner& sc,
     }
 #undef WW_BITS
 #undef WW_LOAD
+    counters = c;
     return i;
 }
 
@@ -285,10 +295,11 @@ MarkupScan scan_markup(std::string_view s) {
 #if defined(__SSE2__)
     // Sixteen bytes at a time (after the AVX2 loop where it ran); a block with "<!" (CDATA,
     // comment) goes through the byte-wise path up to it so that its content is skipped.
-    BlockCounters c;
+    BlockCounters counters;
 #if defined(WW_SCAN_AVX2)
-    if (has_avx2()) i = scan_blocks_avx2(sc, c, i);
+    if (has_avx2()) i = scan_blocks_avx2(sc, counters, i);
 #endif
+    BlockCounters c = counters;  // in registers: see scan_blocks_avx2
     const auto set = [](char ch) { return _mm_set1_epi8(ch); };
     const __m128i lt = set('<'), amp = set('&'), gt = set('>'), slash = set('/'), bang = set('!'), q = set('?');
     auto bits = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
@@ -304,7 +315,9 @@ MarkupScan scan_markup(std::string_view s) {
         const unsigned m_lt = bits(is_lt);
         const unsigned m_bang = m_lt & bits(_mm_cmpeq_epi8(nx, bang));
         if (m_bang) {
-            i = through_bang(sc, c, i, i + static_cast<std::size_t>(std::countr_zero(m_bang)));
+            counters = c;
+            i = through_bang(sc, counters, i, i + static_cast<std::size_t>(std::countr_zero(m_bang)));
+            c = counters;
             continue;
         }
         const unsigned m_close = m_lt & bits(_mm_cmpeq_epi8(nx, slash));
