@@ -182,6 +182,49 @@ bool is_utf8(std::string_view s) {
 namespace {
 
 // dst = s (s.size() bytes of room); true when s is well-formed UTF-8.
+#if defined(__SSE2__)
+// Bit i set where byte i of the 64 at p is a continuation byte (80-BF), a two-byte lead
+// (C2-DF), a three-byte lead that constrains nothing but its continuations (E1-EC, EE-EF), or
+// any other non-ASCII byte.
+struct HighBytes {
+    std::uint64_t cont = 0, lead2 = 0, lead3 = 0, other = 0;
+};
+
+HighBytes classify_high(const __m128i (&v)[4]) {
+    HighBytes h;
+    // As signed bytes: 80-BF are -128..-65, C2-DF -62..-33, E1-EF -31..-17 (ED is -19).
+    const __m128i cont_end = _mm_set1_epi8(-64), lead2_start = _mm_set1_epi8(-63);
+    const __m128i lead2_end = _mm_set1_epi8(-32), lead3_end = _mm_set1_epi8(-16);
+    const __m128i ed = _mm_set1_epi8(static_cast<char>(0xED));
+    for (int k = 0; k < 4; ++k) {
+        auto bits = [](__m128i m) { return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))); };
+        const __m128i x = v[k];
+        const std::uint64_t high = bits(x);
+        const std::uint64_t cont = bits(_mm_cmplt_epi8(x, cont_end));
+        const std::uint64_t lead2 = bits(_mm_and_si128(_mm_cmpgt_epi8(x, lead2_start), _mm_cmplt_epi8(x, lead2_end)));
+        const std::uint64_t lead3 = bits(_mm_andnot_si128(
+            _mm_cmpeq_epi8(x, ed), _mm_and_si128(_mm_cmpgt_epi8(x, lead2_end), _mm_cmplt_epi8(x, lead3_end))));
+        h.cont |= cont << (16 * k);
+        h.lead2 |= lead2 << (16 * k);
+        h.lead3 |= lead3 << (16 * k);
+        h.other |= (high & ~cont & ~lead2 & ~lead3) << (16 * k);
+    }
+    return h;
+}
+
+// True when the 64 bytes are certainly well-formed from the masks alone: every lead is a
+// two-byte one or an unconstrained three-byte one, each lead's continuations are inside the 64
+// bytes, and the continuation bytes are exactly those the leads call for (bytes before `from`
+// were validated already and are left out). Anything else (four-byte sequences, E0 and ED,
+// a sequence across the end) is for utf8_validate to judge, so this never refuses.
+bool plainly_utf8(const HighBytes& h, unsigned from) {
+    if (h.other || (h.lead2 >> 63) || (h.lead3 >> 62)) return false;
+    const std::uint64_t done = from >= 64 ? ~0ull : (1ull << from) - 1;
+    if ((h.lead2 | h.lead3) & done) return false;
+    return (h.cont & ~done) == ((h.lead2 << 1) | (h.lead3 << 1) | (h.lead3 << 2));
+}
+#endif
+
 bool copy_and_validate(std::string_view s, unsigned char* dst) {
     const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
     const auto* const end = begin + s.size();
@@ -198,6 +241,14 @@ bool copy_and_validate(std::string_view s, unsigned char* dst) {
         _mm_storeu_si128(w + 2, c);
         _mm_storeu_si128(w + 3, d);
         if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))) {
+            // Text in Cyrillic, Greek, accented Latin, or English with typographic quotes and
+            // dashes (E2 80 xx) is settled from bit masks; the rest sequence by sequence.
+            const __m128i block[4] = {a, b, c, d};
+            const unsigned from = checked > p ? static_cast<unsigned>(checked - p) : 0;
+            if (plainly_utf8(classify_high(block), from)) {
+                checked = p + 64;
+                continue;
+            }
             checked = utf8_validate(std::max(checked, p), p + 64, end);
             if (!checked) {
                 // Not UTF-8: the caller replaces the copy, but it is finished so that out

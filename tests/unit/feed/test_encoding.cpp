@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <random>
 
 #include "feed/parse.h"
 
@@ -103,6 +104,33 @@ TEST(CopyIfUtf8, CopiesAndAgreesWithIsUtf8WhereverTheSequenceFalls) {
     std::string small;  // growing out of the small-string buffer
     EXPECT_TRUE(copy_if_utf8(R"({"hello": "world"})", small));
     EXPECT_EQ(small, R"({"hello": "world"})");
+}
+
+TEST(CopyIfUtf8, AgreesWithIsUtf8OnMixedText) {
+    // The copy settles common 64-byte stretches (two-byte and plain three-byte sequences) from
+    // bit masks and leaves the rest to the sequence-by-sequence check that is_utf8 uses:
+    // both must answer the same for text mixing them with broken and four-byte sequences.
+    const std::string_view pieces[] = {"a", "bc", " ", "\xD0\xBF", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
+                                       "\xE0\xA4\x95", "\xED\x9F\xBF", "\xF0\x9F\x98\x80", "\x80", "\xBF",
+                                       "\xC2", "\xE2\x80", "\xC0\x80", "\xED\xA0\x80", "\xE0\x80\x80", "\xF8",
+                                       "\xDF\xBF", "\xEF\xBF\xBF", "\xC1\xBF"};
+    std::mt19937 rng(20261127);
+    std::string out;
+    int valid = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        const bool mostly_good = round % 2 == 0;  // else any piece at all
+        for (int k = static_cast<int>(rng() % 120); k > 0; --k) {
+            const auto pick = rng() % (mostly_good ? 8 : std::size(pieces));
+            s += pieces[mostly_good && rng() % 50 == 0 ? rng() % std::size(pieces) : pick];
+        }
+        const bool expected = is_utf8(s);
+        valid += expected;
+        ASSERT_EQ(copy_if_utf8(s, out), expected) << testing::PrintToString(s);
+        ASSERT_EQ(out, s);
+    }
+    EXPECT_GT(valid, 5000);   // both answers were exercised
+    EXPECT_LT(valid, 19000);
 }
 
 TEST(Decode, ReusedBufferHoldsOnlyTheNewText) {
