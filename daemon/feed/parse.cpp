@@ -163,6 +163,28 @@ struct Scanner {
     }
 };
 
+// The five references XML defines, as little-endian words: the block loops test each '&'
+// against them inline and call check_reference only for the rest (numeric references and
+// the bad ones), so that the common case is not a call that spills the loop's registers.
+constexpr std::uint64_t packed_le(std::string_view k) {
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < k.size(); ++i) v |= std::uint64_t(static_cast<unsigned char>(k[i])) << (8 * i);
+    return v;
+}
+
+[[gnu::always_inline]] inline bool is_xml_escape(std::string_view s, std::size_t pos) {
+    if constexpr (std::endian::native != std::endian::little) {
+        return false;
+    } else {
+        if (pos + 8 > s.size()) return false;
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + pos, 8);
+        const auto low4 = w & 0xFFFFFFFFull, low5 = w & 0xFFFFFFFFFFull, low6 = w & 0xFFFFFFFFFFFFull;
+        return low4 == packed_le("&lt;") || low4 == packed_le("&gt;") || low5 == packed_le("&amp;") ||
+               low6 == packed_le("&quot;") || low6 == packed_le("&apos;");
+    }
+}
+
 #if defined(__SSE2__)
 // Register copies of the scan's counters for the block loops; synced around the rare calls
 // of the byte-wise path.
@@ -203,8 +225,10 @@ std::size_t through_bang(Scanner& sc, BlockCounters& c, std::size_t i, std::size
 [[gnu::always_inline]] inline void count_block(Scanner& sc, BlockCounters& c, std::size_t i, unsigned m_lt,
                                                unsigned m_amp, unsigned m_close, unsigned m_open,
                                                unsigned m_empty) {
-    for (unsigned m = m_amp; m && sc.scan.bad_reference.empty(); m &= m - 1)
-        sc.scan.bad_reference = check_reference(sc.s, i + static_cast<std::size_t>(std::countr_zero(m)));
+    for (unsigned m = m_amp; m && sc.scan.bad_reference.empty(); m &= m - 1) {
+        const std::size_t at = i + static_cast<std::size_t>(std::countr_zero(m));
+        if (!is_xml_escape(sc.s, at)) sc.scan.bad_reference = check_reference(sc.s, at);
+    }
     auto count = [](unsigned x) { return static_cast<std::ptrdiff_t>(__builtin_popcount(x)); };
     c.tags += static_cast<std::size_t>(count(m_lt));
     c.d += count(m_open);
