@@ -2,7 +2,9 @@
 
 #include <iconv.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #if defined(__SSE2__)
@@ -101,14 +103,66 @@ bool has_high_bytes(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// The byte at p starts a non-ASCII sequence: the position after it, or nullptr when it is not
+// well-formed UTF-8 (overlongs, surrogates and code points past U+10FFFF are not).
+const unsigned char* utf8_sequence(const unsigned char* p, const unsigned char* end) {
+    const unsigned char c = *p;
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (end - p < 2 || (p[1] & 0xC0) != 0x80) return nullptr;
+        return p + 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return nullptr;
+        if (c == 0xE0 && p[1] < 0xA0) return nullptr;  // overlong
+        if (c == 0xED && p[1] >= 0xA0) return nullptr;  // surrogate
+        return p + 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
+            return nullptr;
+        if (c == 0xF0 && p[1] < 0x90) return nullptr;  // overlong
+        if (c == 0xF4 && p[1] >= 0x90) return nullptr;  // > U+10FFFF
+        return p + 4;
+    }
+    return nullptr;
+}
+
+// Validates the sequences that start in [p, stop) (the last may run on up to `end`): the
+// position after the last of them, or nullptr at the first malformed one.
+const unsigned char* utf8_validate(const unsigned char* p, const unsigned char* stop,
+                                   const unsigned char* end) {
+    while (p < stop) {
+        if (stop - p >= 16) {
+            std::uint64_t a, b;
+            std::memcpy(&a, p, 8);
+            std::memcpy(&b, p + 8, 8);
+            if (((a | b) & 0x8080808080808080ull) == 0) {
+                p += 16;
+                continue;
+            }
+        }
+        if (*p < 0x80) {
+            ++p;
+            continue;
+        }
+        p = utf8_sequence(p, end);
+        if (!p) return nullptr;
+    }
+    return p;
+}
+
+}  // namespace
+
 bool is_utf8(std::string_view s) {
-    // Sixteen bytes at a time while they are ASCII (most of any feed, even a Cyrillic one:
-    // markup), one sequence at a time otherwise. Rejects overlongs, surrogates, > U+10FFFF.
+    // 64 bytes at a time while they are ASCII (most of any feed, even a Cyrillic one: markup),
+    // one sequence at a time otherwise.
     const auto* p = reinterpret_cast<const unsigned char*>(s.data());
     const auto* const end = p + s.size();
     while (p < end) {
 #if defined(__SSE2__)
-        // 64 bytes per test while they are ASCII: one OR of four loads, one movemask.
+        // One OR of four loads, one movemask.
         while (end - p >= 64) {
             const auto* v = reinterpret_cast<const __m128i*>(p);
             const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
@@ -118,39 +172,111 @@ bool is_utf8(std::string_view s) {
         }
         if (p == end) break;  // the input was a multiple of 64 ASCII bytes
 #endif
-        if (end - p >= 16) {
-            std::uint64_t a, b;
-            std::memcpy(&a, p, 8);
-            std::memcpy(&b, p + 8, 8);
-            if (((a | b) & 0x8080808080808080ull) == 0) {
-                p += 16;
-                continue;
-            }
-        }
-        const unsigned char c = *p;
-        if (c < 0x80) {
-            ++p;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            if (end - p < 2 || (p[1] & 0xC0) != 0x80) return false;
-            p += 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            if (end - p < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return false;
-            if (c == 0xE0 && p[1] < 0xA0) return false;  // overlong
-            if (c == 0xED && p[1] >= 0xA0) return false;  // surrogate
-            p += 3;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            if (end - p < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80)
-                return false;
-            if (c == 0xF0 && p[1] < 0x90) return false;  // overlong
-            if (c == 0xF4 && p[1] >= 0x90) return false;  // > U+10FFFF
-            p += 4;
-        } else {
-            return false;
-        }
+        // Up to the end of this 64-byte stretch, then back to the wide test.
+        p = utf8_validate(p, std::min(end, p + 64), end);
+        if (!p) return false;
     }
     return true;
+}
+
+namespace {
+
+// dst = s (s.size() bytes of room); true when s is well-formed UTF-8.
+#if defined(__SSE2__)
+// Bit i set where byte i of the 64 at p is a continuation byte (80-BF), a two-byte lead
+// (C2-DF), a three-byte lead that constrains nothing but its continuations (E1-EC, EE-EF), or
+// any other non-ASCII byte.
+struct HighBytes {
+    std::uint64_t cont = 0, lead2 = 0, lead3 = 0, other = 0;
+};
+
+HighBytes classify_high(const __m128i (&v)[4]) {
+    HighBytes h;
+    // As signed bytes: 80-BF are -128..-65, C2-DF -62..-33, E1-EF -31..-17 (ED is -19).
+    const __m128i cont_end = _mm_set1_epi8(-64), lead2_start = _mm_set1_epi8(-63);
+    const __m128i lead2_end = _mm_set1_epi8(-32), lead3_end = _mm_set1_epi8(-16);
+    const __m128i ed = _mm_set1_epi8(static_cast<char>(0xED));
+    for (int k = 0; k < 4; ++k) {
+        auto bits = [](__m128i m) { return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(m))); };
+        const __m128i x = v[k];
+        const std::uint64_t high = bits(x);
+        const std::uint64_t cont = bits(_mm_cmplt_epi8(x, cont_end));
+        const std::uint64_t lead2 = bits(_mm_and_si128(_mm_cmpgt_epi8(x, lead2_start), _mm_cmplt_epi8(x, lead2_end)));
+        const std::uint64_t lead3 = bits(_mm_andnot_si128(
+            _mm_cmpeq_epi8(x, ed), _mm_and_si128(_mm_cmpgt_epi8(x, lead2_end), _mm_cmplt_epi8(x, lead3_end))));
+        h.cont |= cont << (16 * k);
+        h.lead2 |= lead2 << (16 * k);
+        h.lead3 |= lead3 << (16 * k);
+        h.other |= (high & ~cont & ~lead2 & ~lead3) << (16 * k);
+    }
+    return h;
+}
+
+// True when the 64 bytes are certainly well-formed from the masks alone: every lead is a
+// two-byte one or an unconstrained three-byte one, each lead's continuations are inside the 64
+// bytes, and the continuation bytes are exactly those the leads call for (bytes before `from`
+// were validated already and are left out). Anything else (four-byte sequences, E0 and ED,
+// a sequence across the end) is for utf8_validate to judge, so this never refuses.
+bool plainly_utf8(const HighBytes& h, unsigned from) {
+    if (h.other || (h.lead2 >> 63) || (h.lead3 >> 62)) return false;
+    const std::uint64_t done = from >= 64 ? ~0ull : (1ull << from) - 1;
+    if ((h.lead2 | h.lead3) & done) return false;
+    return (h.cont & ~done) == ((h.lead2 << 1) | (h.lead3 << 1) | (h.lead3 << 2));
+}
+#endif
+
+bool copy_and_validate(std::string_view s, unsigned char* dst) {
+    const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* const end = begin + s.size();
+    const unsigned char* checked = begin;  // sequences before this one are known good
+    const unsigned char* p = begin;
+#if defined(__SSE2__)
+    for (; end - p >= 64; p += 64, dst += 64) {
+        const auto* v = reinterpret_cast<const __m128i*>(p);
+        auto* w = reinterpret_cast<__m128i*>(dst);
+        const __m128i a = _mm_loadu_si128(v), b = _mm_loadu_si128(v + 1);
+        const __m128i c = _mm_loadu_si128(v + 2), d = _mm_loadu_si128(v + 3);
+        _mm_storeu_si128(w, a);
+        _mm_storeu_si128(w + 1, b);
+        _mm_storeu_si128(w + 2, c);
+        _mm_storeu_si128(w + 3, d);
+        if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))) {
+            // Text in Cyrillic, Greek, accented Latin, or English with typographic quotes and
+            // dashes (E2 80 xx) is settled from bit masks; the rest sequence by sequence.
+            const __m128i block[4] = {a, b, c, d};
+            const unsigned from = checked > p ? static_cast<unsigned>(checked - p) : 0;
+            if (plainly_utf8(classify_high(block), from)) {
+                checked = p + 64;
+                continue;
+            }
+            checked = utf8_validate(std::max(checked, p), p + 64, end);
+            if (!checked) {
+                // Not UTF-8: the caller replaces the copy, but it is finished so that out
+                // never holds uninitialised bytes.
+                std::memcpy(dst + 64, p + 64, static_cast<std::size_t>(end - p - 64));
+                return false;
+            }
+        } else if (checked < p + 64) {
+            // A sequence of the previous stretch may have ended inside this one; every byte
+            // here is ASCII, so it did not (it would have been refused) and none starts here.
+            checked = p + 64;
+        }
+    }
+#endif
+    std::memcpy(dst, p, static_cast<std::size_t>(end - p));
+    return utf8_validate(std::max(checked, p), end, end) != nullptr;
+}
+
+}  // namespace
+
+bool copy_if_utf8(std::string_view s, std::string& out) {
+    // The copy pugixml will parse in place is made anyway: validating the bytes while they
+    // pass through registers saves reading them a second time. out keeps its old bytes up to
+    // here (the caller does not clear it) so that resize zero-fills only what it grows by.
+    // (Not resize_and_overwrite: libstdc++ 12 sets the wrong size when it leaves the small
+    // string buffer.)
+    out.resize(s.size());
+    return copy_and_validate(s, reinterpret_cast<unsigned char*>(out.data()));
 }
 
 Bom detect_bom(std::string_view b) {
@@ -263,7 +389,8 @@ Decoded decode_to_utf8(std::string_view body, std::string_view content_type) {
 }
 
 void decode_to_utf8(std::string_view body, std::string_view content_type, Decoded& out) {
-    out.text.clear();
+    // out.text is not cleared: every path below overwrites all of it, and copy_if_utf8 is
+    // cheaper over a buffer that already has the size.
     out.encoding.clear();
     out.lenient.clear();
     const Bom bom = detect_bom(body);
@@ -290,7 +417,13 @@ void decode_to_utf8(std::string_view body, std::string_view content_type, Decode
     const bool looks_wide = !bom.charset.empty() ? is_wide(bom.charset) : !wide.empty();
     const std::string& label = choice.charset;
     if (is_utf8_label(label) && !looks_wide) {
-        if (utf8_ok()) return take_utf8({});
+        // The common case: one pass that copies and validates. When the bytes are not UTF-8,
+        // every path below overwrites out.text.
+        valid = copy_if_utf8(bytes, out.text);
+        if (*valid) {
+            out.encoding = "utf-8";
+            return;
+        }
         // Undeclared or declared UTF-8 but not UTF-8: the XML declaration may tell the truth
         // when HTTP lied, else the old default of the web.
         const std::string fallback = choice.source == "http" && !xml.empty() && !is_utf8_label(xml)

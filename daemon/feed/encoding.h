@@ -49,5 +49,8 @@ void decode_to_utf8(std::string_view body, std::string_view content_type, Decode
 
 // True when s is well-formed UTF-8 (fast path for ASCII).
 bool is_utf8(std::string_view s);
+// out = s (resized, capacity reused); true when s is well-formed UTF-8. The same answer as
+// is_utf8, in the pass that makes the copy.
+bool copy_if_utf8(std::string_view s, std::string& out);
 
 }  // namespace ww::feed

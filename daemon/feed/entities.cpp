@@ -103,6 +103,23 @@ bool is_alnum(char c) {
 }  // namespace
 
 char32_t named_entity(std::string_view name) {
+    // The names escaped HTML is made of, before the search over the whole table.
+    switch (name.size()) {
+        case 2:
+            if (name == "lt") return 60;
+            if (name == "gt") return 62;
+            break;
+        case 3:
+            if (name == "amp") return 38;
+            break;
+        case 4:
+            if (name == "quot") return 34;
+            if (name == "nbsp") return 160;
+            if (name == "apos") return 39;
+            break;
+        default:
+            break;
+    }
     const auto& t = sorted_table();
     const auto it = std::ranges::lower_bound(t, name, {}, &Entity::name);
     return it != t.end() && it->name == name ? it->cp : 0;

@@ -52,9 +52,28 @@ std::size_t plain_run_end(std::string_view s, std::size_t i,
                             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, c2)),
                                          _mm_cmpeq_epi8(v, del)));
     };
+    auto load = [&](std::size_t k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + k)); };
+    auto bits = [](__m128i m) { return static_cast<unsigned>(_mm_movemask_epi8(m)); };
+    // Each block's special bytes are classified once: the next block's mask, computed for the
+    // following step anyway, supplies the byte after the last one.
+    if (i + 32 <= n) {
+        __m128i v = load(i);
+        unsigned cur = bits(special(v));
+        do {
+            const __m128i after = load(i + 16);
+            const unsigned next = bits(special(after));
+            const unsigned special_after = (cur >> 1) | ((next << 15) & 0xFFFFu);
+            const unsigned lone_space = bits(_mm_cmpeq_epi8(v, space)) & ~special_after;
+            const unsigned stop = cur & ~lone_space;
+            if (stop) return i + static_cast<std::size_t>(std::countr_zero(stop));
+            v = after;
+            cur = next;
+            i += 16;
+        } while (i + 32 <= n);
+    }
     while (i + 17 <= n) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
-        const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i + 1));
+        const __m128i v = load(i);
+        const __m128i next = load(i + 1);
         const __m128i lone_space = _mm_andnot_si128(special(next), _mm_cmpeq_epi8(v, space));
         const __m128i stop = _mm_andnot_si128(lone_space, special(v));
         const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(stop));
@@ -116,11 +135,6 @@ constexpr TagKey key_of(std::string_view name) {
     return k;
 }
 
-struct TagEntry {
-    TagKey key;
-    TagKind kind;
-};
-
 constexpr std::pair<std::string_view, TagKind> kTagNames[] = {
     {"address", TagKind::block}, {"article", TagKind::block}, {"aside", TagKind::block},
     {"audio", TagKind::block}, {"blockquote", TagKind::block}, {"body", TagKind::block},
@@ -144,24 +158,36 @@ constexpr std::pair<std::string_view, TagKind> kTagNames[] = {
     {"tr", TagKind::block}, {"ul", TagKind::block}, {"video", TagKind::block},
 };
 
+// An open-addressed table, indexed by a multiplicative hash of the key: the lookup runs for
+// every tag of every item, and a binary search there was mostly mispredicted branches.
+struct TagSlot {
+    TagKey key;
+    TagKind kind = TagKind::inl;
+    bool used = false;
+};
+constexpr std::size_t kTagSlots = 256;  // a power of two, about four times the names
+
+constexpr std::size_t slot_of(const TagKey& k) {
+    return static_cast<std::size_t>(((k.packed ^ k.length) * 0x9E3779B97F4A7C15ull) >> 56) & (kTagSlots - 1);
+}
+
 constexpr auto kTags = [] {
-    std::array<TagEntry, std::size(kTagNames)> t{};
-    for (std::size_t i = 0; i < t.size(); ++i) t[i] = {key_of(kTagNames[i].first), kTagNames[i].second};
-    // Insertion sort: constexpr-friendly and the table is small.
-    for (std::size_t i = 1; i < t.size(); ++i)
-        for (std::size_t k = i; k > 0 && t[k].key < t[k - 1].key; --k) std::swap(t[k], t[k - 1]);
+    std::array<TagSlot, kTagSlots> t{};
+    for (const auto& [name, kind] : kTagNames) {
+        const TagKey key = key_of(name);
+        std::size_t s = slot_of(key);
+        while (t[s].used) s = (s + 1) & (kTagSlots - 1);
+        t[s] = {key, kind, true};
+    }
     return t;
 }();
 
 TagKind kind_of(std::string_view name) {
     const TagKey key = key_of(name);
-    std::size_t lo = 0, hi = kTags.size();
-    while (lo < hi) {
-        const std::size_t mid = (lo + hi) / 2;
-        if (kTags[mid].key < key) lo = mid + 1;
-        else hi = mid;
+    for (std::size_t s = slot_of(key);; s = (s + 1) & (kTagSlots - 1)) {
+        if (!kTags[s].used) return TagKind::inl;
+        if (kTags[s].key == key) return kTags[s].kind;
     }
-    return lo < kTags.size() && kTags[lo].key == key ? kTags[lo].kind : TagKind::inl;
 }
 
 // End of the tag whose '<' is at i: the index after its '>' (quotes respected), or npos.
@@ -281,8 +307,11 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
         }
         switch (classes[static_cast<unsigned char>(s[i])]) {
             case kSpace:
+                // A run of white space (indented markup) folds to one: skipped here rather
+                // than one dispatch per byte.
                 w.space();
                 ++i;
+                while (i < n && classes[static_cast<unsigned char>(s[i])] == kSpace) ++i;
                 break;
             case kC2:
                 if (i + 1 < n && s[i + 1] == '\xA0') {

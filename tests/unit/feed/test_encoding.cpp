@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <random>
 
 #include "feed/parse.h"
 
@@ -81,6 +82,64 @@ TEST(IsUtf8, RejectsMalformed) {
     EXPECT_FALSE(is_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
     EXPECT_FALSE(is_utf8("abc\xE2\x82"));       // truncated
     EXPECT_FALSE(is_utf8("\xFF"));
+}
+
+TEST(CopyIfUtf8, CopiesAndAgreesWithIsUtf8WhereverTheSequenceFalls) {
+    // A multi-byte sequence, good or broken, at every offset around the 64-byte stretches the
+    // copy validates in, into a buffer that held something longer and then something short.
+    const std::string_view pieces[] = {"\xD0\x9F", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\xC0\xAF",
+                                       "\xED\xA0\x80", "\xE2\x82", "\xFF", "\xF4\x90\x80\x80"};
+    std::string out(300, '#');
+    for (const auto piece : pieces) {
+        for (std::size_t at = 0; at < 140; ++at) {
+            for (const std::size_t tail : {0u, 1u, 70u}) {
+                const std::string s = std::string(at, 'a') + std::string(piece) + std::string(tail, 'b');
+                EXPECT_EQ(copy_if_utf8(s, out), is_utf8(s)) << at << " " << tail;
+                EXPECT_EQ(out, s) << at << " " << tail;
+            }
+        }
+    }
+    EXPECT_TRUE(copy_if_utf8("", out));
+    EXPECT_EQ(out, "");
+    std::string small;  // growing out of the small-string buffer
+    EXPECT_TRUE(copy_if_utf8(R"({"hello": "world"})", small));
+    EXPECT_EQ(small, R"({"hello": "world"})");
+}
+
+TEST(CopyIfUtf8, AgreesWithIsUtf8OnMixedText) {
+    // The copy settles common 64-byte stretches (two-byte and plain three-byte sequences) from
+    // bit masks and leaves the rest to the sequence-by-sequence check that is_utf8 uses:
+    // both must answer the same for text mixing them with broken and four-byte sequences.
+    const std::string_view pieces[] = {"a", "bc", " ", "\xD0\xBF", "\xC3\xA9", "\xE2\x80\x99", "\xE4\xB8\xAD",
+                                       "\xE0\xA4\x95", "\xED\x9F\xBF", "\xF0\x9F\x98\x80", "\x80", "\xBF",
+                                       "\xC2", "\xE2\x80", "\xC0\x80", "\xED\xA0\x80", "\xE0\x80\x80", "\xF8",
+                                       "\xDF\xBF", "\xEF\xBF\xBF", "\xC1\xBF"};
+    std::mt19937 rng(20261127);
+    std::string out;
+    int valid = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string s;
+        const bool mostly_good = round % 2 == 0;  // else any piece at all
+        for (int k = static_cast<int>(rng() % 120); k > 0; --k) {
+            const auto pick = rng() % (mostly_good ? 8 : std::size(pieces));
+            s += pieces[mostly_good && rng() % 50 == 0 ? rng() % std::size(pieces) : pick];
+        }
+        const bool expected = is_utf8(s);
+        valid += expected;
+        ASSERT_EQ(copy_if_utf8(s, out), expected) << testing::PrintToString(s);
+        ASSERT_EQ(out, s);
+    }
+    EXPECT_GT(valid, 5000);   // both answers were exercised
+    EXPECT_LT(valid, 19000);
+}
+
+TEST(Decode, ReusedBufferHoldsOnlyTheNewText) {
+    Decoded d;
+    decode_to_utf8(std::string(5000, 'x'), "", d);
+    decode_to_utf8("<rss/>", "", d);
+    EXPECT_EQ(d.text, "<rss/>");
+    decode_to_utf8("<rss>\xE9</rss>", "", d);  // not UTF-8: windows-1252
+    EXPECT_EQ(d.text, "<rss>\xC3\xA9</rss>");
 }
 
 TEST(Decode, Koi8rByDeclaration) {
