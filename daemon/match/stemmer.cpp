@@ -9,6 +9,8 @@
 #include <atomic>
 #include <sstream>
 
+#include "match/flat_map.h"
+
 namespace ww::match {
 
 std::size_t StringHash::operator()(std::string_view s) const noexcept {
@@ -53,10 +55,19 @@ std::size_t default_for_script(Script s) {
 
 // Per thread: one Snowball stemmer per language and a cache of stems. The cache belongs to one
 // override table; a different table (a reload with a new file) starts a fresh cache.
+// Where a cached stem lies in ThreadStemmers::stems.
+struct StemRef {
+    std::uint32_t off = 0, len = 0;
+};
+
 struct ThreadStemmers {
     std::uint64_t owner = 0;
     std::array<std::unique_ptr<SnowballStemmer>, kLanguages.size()> stemmers;
-    std::array<StringMap<std::string>, kLanguages.size()> cache;
+    // Per language, word -> stem, with the stems' bytes in one arena: no allocation per word,
+    // and when the cache starts afresh it keeps its memory instead of freeing 65,536 nodes to
+    // allocate them again (which fragmented the heap of the store thread).
+    std::array<FlatStringMap<StemRef>, kLanguages.size()> cache;
+    std::string stems;
     std::size_t cached = 0;
 };
 
@@ -69,6 +80,7 @@ ThreadStemmers& thread_stemmers(std::uint64_t owner) {
     auto& t = this_thread_stemmers();
     if (t.owner != owner || t.cached >= Stemming::kCacheWords) {
         for (auto& c : t.cache) c.clear();
+        t.stems.clear();
         t.cached = 0;
         t.owner = owner;
     }
@@ -178,7 +190,7 @@ std::string Stemming::stem(std::size_t language, std::string_view word) const {
     if (language == 0 || language >= kLanguages.size()) return std::string(word);
     auto& t = thread_stemmers(overrides_->generation());
     auto& cache = t.cache[language];
-    if (const auto it = cache.find(word); it != cache.end()) return it->second;
+    if (const auto* hit = cache.find(word)) return t.stems.substr(hit->off, hit->len);
     std::string result;
     if (const auto* o = overrides_->find(language, word)) {
         result = *o;
@@ -187,7 +199,9 @@ std::string Stemming::stem(std::size_t language, std::string_view word) const {
         if (!s) s = std::make_unique<SnowballStemmer>(kLanguages[language].code);
         result = s->valid() ? std::string(s->stem(word)) : std::string(word);
     }
-    cache.emplace(std::string(word), result);
+    cache.insert(word, StemRef{static_cast<std::uint32_t>(t.stems.size()),
+                               static_cast<std::uint32_t>(result.size())});
+    t.stems += result;
     ++t.cached;
     return result;
 }
