@@ -57,7 +57,10 @@ struct Scratch {
     // query << 32 | offset of its program: sorted by query, and the program found without
     // reading an array as long as the index.
     std::vector<std::uint64_t> candidates;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;  // posting lists to read
+    struct Range {
+        std::uint32_t term, begin, end;
+    };
+    std::vector<Range> ranges;  // posting lists to read
     struct Filtered {
         std::uint64_t candidate;
         std::uint32_t filters;  // the program whose filter block to check
@@ -127,15 +130,26 @@ public:
             const auto lines = std::min<std::uint32_t>(end, begin + 8);
             for (auto p = begin; p < lines; p += 64 / sizeof(Posting)) __builtin_prefetch(&postings_[p]);
             __builtin_prefetch(&postings_[lines - 1]);
-            s.ranges.emplace_back(begin, end);
+            s.ranges.push_back({term, begin, end});
         }
         // Same for the filter sets out of line: the postings that pass their inline set wait
         // in `filtered` while their sets load.
         s.filtered.clear();
-        for (const auto& [begin, end] : s.ranges) {
+        s.hits.clear();
+        std::size_t words = 0;
+        for (const auto& [term, begin, end] : s.ranges) {
             stats.postings += end - begin;
+            const auto occurrences = s.occ.entries(term);
             for (auto p = begin; p < end; ++p) {
                 const Posting& posting = postings_[p];
+                if (posting.query & kSingleWord) {
+                    // One word: verified here from the term's occurrences, no program read.
+                    ++words;
+                    const auto q = posting.query & kQueryMask;
+                    if (admits(q, item) && word_occurs(occurrences, term, word_check_of(posting)))
+                        s.hits.push_back(q);
+                    continue;
+                }
                 if (!passes_inline(posting, s.occ)) continue;
                 const std::uint64_t candidate = std::uint64_t{posting.query & kQueryMask} << 32 | posting.code;
                 if (!(posting.query & kFilterBlock)) {
@@ -152,8 +166,7 @@ public:
         for (const auto& f : s.filtered)
             if (passes_filters(f.filters, s.occ)) s.candidates.push_back(f.candidate);
         for (const auto q : unanchored_) s.candidates.push_back(std::uint64_t{q} << 32 | code_at_[q]);
-        stats.candidates = s.candidates.size();
-        s.hits.clear();
+        stats.candidates = s.candidates.size() + words;
         RunContext ctx{s.occ, s.spans};
         // One miss per candidate for its program: started a few candidates ahead.
         constexpr std::size_t kAhead = 6;
@@ -225,7 +238,7 @@ public:
         auto root = compile_watchlist(w, dict_, stemming_, notice);
         if (!root) return std::unexpected(root.error());
         const auto q = static_cast<std::uint32_t>(queries_.size());
-        if (q > kQueryMask) return std::unexpected("match: watchlist \"" + w.name + "\": more than 2^30 watchlists");
+        if (q >= kQueryMask) return std::unexpected("match: watchlist \"" + w.name + "\": more than 2^29 watchlists");
         std::vector<Anchor> required;
         if (w.enabled) required = required_of(*root, dict_);
         // Up to three more required sets: the first inline in the posting when it has at most
@@ -258,7 +271,11 @@ public:
         posting.code = code_at_[q];
         if (w.enabled) {
             if (!required.empty()) {
-                for (const auto id : required[0].ids) pending_.emplace_back(id, posting);
+                for (const auto id : required[0].ids) {
+                    const auto check = required.size() == 1 ? single_word_check(code_.data() + posting.code, id)
+                                                            : std::nullopt;
+                    pending_.emplace_back(id, check ? single_word_posting(posting, *check) : posting);
+                }
             } else {
                 unanchored_.push_back(q);
             }
@@ -308,17 +325,29 @@ public:
 private:
     // 16 bytes, four to a cache line: an item at 100,000 watchlists reads ~370 of them from
     // lists spread over megabytes.
+    static constexpr std::uint32_t kSingleWord = 1U << 29;   // `first` holds a WordCheck
     static constexpr std::uint32_t kInlineSet = 1U << 30;    // `first` holds a filter set
     static constexpr std::uint32_t kFilterBlock = 1U << 31;  // more sets before the program
-    static constexpr std::uint32_t kQueryMask = kInlineSet - 1;
+    static constexpr std::uint32_t kQueryMask = kSingleWord - 1;
     struct Posting {
-        std::uint32_t query;  // watchlist number | kInlineSet | kFilterBlock
+        std::uint32_t query;  // watchlist number | kSingleWord | kInlineSet | kFilterBlock
         std::uint32_t code;   // offset of the query's program in code_
         // The first filter set, when it has at most four terms, as their low 16 bits
         // (Occurrences::maybe_present): most candidates fail it, and it is read with the
-        // posting instead of from elsewhere in memory.
+        // posting instead of from elsewhere in memory. With kSingleWord: the WordCheck of
+        // the posting's term (languages in [0] and [1], fields in [2]).
         std::array<std::uint16_t, 4> first;
     };
+
+    static Posting single_word_posting(Posting p, WordCheck check) {
+        p.query |= kSingleWord;
+        p.first = {static_cast<std::uint16_t>(check.languages), static_cast<std::uint16_t>(check.languages >> 16),
+                   check.fields, 0};
+        return p;
+    }
+    static WordCheck word_check_of(const Posting& p) {
+        return {p.first[0] | std::uint32_t{p.first[1]} << 16, static_cast<std::uint8_t>(p.first[2])};
+    }
 
     static bool passes_inline(const Posting& p, const Occurrences& occ) {
         if (!(p.query & kInlineSet)) return true;
