@@ -161,14 +161,24 @@ private:
         std::uint32_t term = kNoTerm, begin = 0, count = 0, fill = 0;
     };
     std::uint32_t home(std::uint32_t term) const;
-    const Slot* find_slot(std::uint32_t term) const;
-    std::vector<Slot> slots_;
+    // The term's run, grouping a word's exact form on first use (hence mutable: the table,
+    // runs and their reset list grow from const lookups, on this thread's scratch only).
+    const Slot* run_of(std::uint32_t term) const;
+    Occ occ_of(std::uint32_t token) const;
+    void mark(std::uint32_t term) {
+        bits_[term >> 6] |= std::uint64_t{1} << (term & 63);
+        low_bits_[(term & 0xFFFF) >> 6] |= std::uint64_t{1} << (term & 63);
+    }
+    const AnalyzedItem* item_ = nullptr;
+    mutable std::vector<Slot> slots_;
     std::uint32_t slot_mask_ = 0;
-    std::vector<std::uint32_t> occ_, touched_, token_stem_;
+    mutable std::vector<std::uint32_t> occ_;
+    std::vector<std::uint32_t> touched_, token_stem_, token_exact_;
     // Per pair its slot, per touched term its slot: the fill pass and the next item's reset
     // reuse them instead of probing again.
-    std::vector<std::uint32_t> pair_slot_, touched_slot_;
-    std::vector<Occ> entries_;
+    std::vector<std::uint32_t> pair_slot_;
+    mutable std::vector<std::uint32_t> touched_slot_;
+    mutable std::vector<Occ> entries_;
     std::vector<std::uint64_t> bits_;
     std::vector<std::uint64_t> low_bits_ = std::vector<std::uint64_t>(1024);  // 65,536 bits
 };

@@ -139,12 +139,13 @@ public:
         std::size_t words = 0;
         for (const auto& [term, begin, end] : s.ranges) {
             stats.postings += end - begin;
-            const auto occurrences = s.occ.entries(term);
+            std::span<const Occ> occurrences;  // found for the list's first one-word posting
             for (auto p = begin; p < end; ++p) {
                 const Posting& posting = postings_[p];
                 if (posting.query & kSingleWord) {
                     // One word: verified here from the term's occurrences, no program read.
                     ++words;
+                    if (occurrences.empty()) occurrences = s.occ.entries(term);
                     const auto q = posting.query & kQueryMask;
                     if (admits(q, item) && word_occurs(occurrences, term, word_check_of(posting)))
                         s.hits.push_back(q);
