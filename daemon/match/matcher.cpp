@@ -31,6 +31,24 @@ std::expected<CNode, std::string> compile_watchlist(const Watchlist& w, TermDict
     return std::move(*compiled);
 }
 
+// Ascending order for watchlist numbers below `bound`: LSD radix, 8 bits a pass over the bits
+// such a number can have. The 63 hits per item at 100,000 watchlists take three passes over
+// them, where introsort's mispredicted compares cost a microsecond.
+void sort_ids(std::vector<std::uint32_t>& ids, std::vector<std::uint32_t>& tmp, std::size_t bound) {
+    if (ids.size() <= 16) {
+        std::ranges::sort(ids);
+        return;
+    }
+    tmp.resize(ids.size());
+    for (unsigned shift = 0; shift < 32 && (bound >> shift) != 0; shift += 8) {
+        std::array<std::uint32_t, 257> start{};
+        for (const auto id : ids) ++start[((id >> shift) & 0xFF) + 1];
+        for (std::size_t d = 1; d < start.size(); ++d) start[d] += start[d - 1];
+        for (const auto id : ids) tmp[start[(id >> shift) & 0xFF]++] = id;
+        ids.swap(tmp);
+    }
+}
+
 // Per-thread scratch of match(): reused across items so that matching allocates nothing once
 // warm.
 struct Scratch {
@@ -39,13 +57,17 @@ struct Scratch {
     // query << 32 | offset of its program: sorted by query, and the program found without
     // reading an array as long as the index.
     std::vector<std::uint64_t> candidates;
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges;  // posting lists to read
+    struct Range {
+        std::uint32_t term, begin, end;
+    };
+    std::vector<Range> ranges;  // posting lists to read
     struct Filtered {
         std::uint64_t candidate;
-        std::uint32_t filters;
+        std::uint32_t filters;  // the program whose filter block to check
     };
     std::vector<Filtered> filtered;
     std::vector<std::uint32_t> hits;
+    std::vector<std::uint32_t> sorting;  // sort_ids' other buffer
     std::vector<ProgramSpan> spans;
     const Index* owner = nullptr;  // the index the item was last analysed against
 };
@@ -94,7 +116,13 @@ public:
         // The posting lists of the item's terms lie apart in memory: find them all and start
         // loading them first, so that their misses overlap instead of following one another.
         s.ranges.clear();
-        for (const auto term : s.occ.touched()) {
+        // post_begin_ is as long as the dictionary (47,000 terms at 100,000 watchlists) and
+        // the item's terms are spread over it: one pass of prefetches so that those misses
+        // overlap too.
+        const auto touched = s.occ.touched();
+        for (const auto term : touched)
+            if (term + 1 < post_begin_.size()) __builtin_prefetch(&post_begin_[term]);
+        for (const auto term : touched) {
             if (term + 1 >= post_begin_.size()) continue;
             const auto begin = post_begin_[term], end = post_begin_[term + 1];
             if (begin == end) continue;
@@ -102,44 +130,65 @@ public:
             const auto lines = std::min<std::uint32_t>(end, begin + 8);
             for (auto p = begin; p < lines; p += 64 / sizeof(Posting)) __builtin_prefetch(&postings_[p]);
             __builtin_prefetch(&postings_[lines - 1]);
-            s.ranges.emplace_back(begin, end);
+            s.ranges.push_back({term, begin, end});
         }
         // Same for the filter sets out of line: the postings that pass their inline set wait
         // in `filtered` while their sets load.
         s.filtered.clear();
-        for (const auto& [begin, end] : s.ranges) {
+        s.hits.clear();
+        std::size_t words = 0;
+        for (const auto& [term, begin, end] : s.ranges) {
             stats.postings += end - begin;
+            std::span<const Occ> occurrences;  // found for the list's first one-word posting
             for (auto p = begin; p < end; ++p) {
                 const Posting& posting = postings_[p];
+                if (posting.query & kSingleWord) {
+                    // One word: verified here from the term's occurrences, no program read.
+                    ++words;
+                    if (occurrences.empty()) occurrences = s.occ.entries(term);
+                    const auto q = posting.query & kQueryMask;
+                    if (admits(q, item) && word_occurs(occurrences, term, word_check_of(posting)))
+                        s.hits.push_back(q);
+                    continue;
+                }
                 if (!passes_inline(posting, s.occ)) continue;
-                const std::uint64_t candidate = std::uint64_t{posting.query} << 32 | posting.code;
-                if (posting.filters == kNoTerm) {
+                const std::uint64_t candidate = std::uint64_t{posting.query & kQueryMask} << 32 | posting.code;
+                if (!(posting.query & kFilterBlock)) {
                     s.candidates.push_back(candidate);
                 } else {
-                    __builtin_prefetch(&filters_[posting.filters]);
-                    s.filtered.push_back({candidate, posting.filters});
+                    // The block ends just before the program: these lines are the ones the
+                    // program will need if the candidate passes.
+                    __builtin_prefetch(code_.data() + posting.code - 1);
+                    __builtin_prefetch(code_.data() + posting.code - 13);
+                    s.filtered.push_back({candidate, posting.code});
                 }
             }
         }
         for (const auto& f : s.filtered)
             if (passes_filters(f.filters, s.occ)) s.candidates.push_back(f.candidate);
         for (const auto q : unanchored_) s.candidates.push_back(std::uint64_t{q} << 32 | code_at_[q]);
-        stats.candidates = s.candidates.size();
-        s.hits.clear();
+        stats.candidates = s.candidates.size() + words;
         RunContext ctx{s.occ, s.spans};
         // One miss per candidate for its program: started a few candidates ahead.
         constexpr std::size_t kAhead = 6;
         const auto& cand = s.candidates;
         const auto code = [&](std::uint64_t c) { return code_.data() + static_cast<std::uint32_t>(c); };
-        for (std::size_t i = 0; i < std::min(kAhead, cand.size()); ++i) __builtin_prefetch(code(cand[i]));
+        // A program of three stemmed words is ~150 bytes: its first three cache lines.
+        const auto prefetch_code = [&](std::uint64_t c) {
+            const std::uint32_t* p = code(c);
+            __builtin_prefetch(p);
+            __builtin_prefetch(p + 16);
+            __builtin_prefetch(p + 32);
+        };
+        for (std::size_t i = 0; i < std::min(kAhead, cand.size()); ++i) prefetch_code(cand[i]);
         for (std::size_t i = 0; i < cand.size(); ++i) {
-            if (i + kAhead < cand.size()) __builtin_prefetch(code(cand[i + kAhead]));
+            if (i + kAhead < cand.size()) prefetch_code(cand[i + kAhead]);
             const auto q = static_cast<std::uint32_t>(cand[i] >> 32);
             if (admits(q, item) && run_program(code(cand[i]), ctx)) s.hits.push_back(q);
         }
         // Watchlist order, each once: fewer hits than candidates to sort, and a query anchored
         // on two terms of an OR (its only way to come twice) is rare.
-        std::ranges::sort(s.hits);
+        sort_ids(s.hits, s.sorting, queries_.size());
         s.hits.erase(std::unique(s.hits.begin(), s.hits.end()), s.hits.end());
         return s.hits;
     }
@@ -190,30 +239,44 @@ public:
         auto root = compile_watchlist(w, dict_, stemming_, notice);
         if (!root) return std::unexpected(root.error());
         const auto q = static_cast<std::uint32_t>(queries_.size());
+        if (q >= kQueryMask) return std::unexpected("match: watchlist \"" + w.name + "\": more than 2^29 watchlists");
+        std::vector<Anchor> required;
+        if (w.enabled) required = required_of(*root, dict_);
+        // Up to three more required sets: the first inline in the posting when it has at most
+        // four terms, the others in a filter block just before the program in code_:
+        // [count, then (size, ids...) per set, block length], so that checking them loads the
+        // lines the program starts on.
+        Posting posting{q, 0, {}};
+        std::size_t next = 1;
+        if (required.size() > 1 && required[1].ids.size() <= posting.first.size()) {
+            const auto& ids = required[1].ids;
+            // Padded by repeating the last term: no sentinel, and no false match.
+            for (std::size_t i = 0; i < posting.first.size(); ++i)
+                posting.first[i] = static_cast<std::uint16_t>(ids[std::min(i, ids.size() - 1)]);
+            posting.query |= kInlineSet;
+            next = 2;
+        }
+        const auto last = std::min<std::size_t>(required.size(), 4);
+        if (next < last) {
+            const auto block = code_.size();
+            code_.push_back(static_cast<std::uint32_t>(last - next));
+            for (std::size_t i = next; i < last; ++i) {
+                code_.push_back(static_cast<std::uint32_t>(required[i].ids.size()));
+                code_.insert(code_.end(), required[i].ids.begin(), required[i].ids.end());
+            }
+            code_.push_back(static_cast<std::uint32_t>(code_.size() - block));
+            posting.query |= kFilterBlock;
+        }
         code_at_.push_back(static_cast<std::uint32_t>(code_.size()));
         emit_program(*root, dict_, code_, labels_);
+        posting.code = code_at_[q];
         if (w.enabled) {
-            const auto required = required_of(*root, dict_);
             if (!required.empty()) {
-                // Up to three more required sets: the first inline in the posting when small,
-                // the others stored flat in filters_: count, then [size, ids...] per set.
-                Posting posting{q, code_at_[q], kNoTerm,
-                                {kNoTerm, kNoTerm, kNoTerm, kNoTerm}};
-                std::size_t next = 1;
-                if (required.size() > 1 && required[1].ids.size() <= posting.first.size()) {
-                    std::ranges::copy(required[1].ids, posting.first.begin());
-                    next = 2;
+                for (const auto id : required[0].ids) {
+                    const auto check = required.size() == 1 ? single_word_check(code_.data() + posting.code, id)
+                                                            : std::nullopt;
+                    pending_.emplace_back(id, check ? single_word_posting(posting, *check) : posting);
                 }
-                const auto last = std::min<std::size_t>(required.size(), 4);
-                if (next < last) {
-                    posting.filters = static_cast<std::uint32_t>(filters_.size());
-                    filters_.push_back(static_cast<std::uint32_t>(last - next));
-                    for (std::size_t i = next; i < last; ++i) {
-                        filters_.push_back(static_cast<std::uint32_t>(required[i].ids.size()));
-                        filters_.insert(filters_.end(), required[i].ids.begin(), required[i].ids.end());
-                    }
-                }
-                for (const auto id : required[0].ids) pending_.emplace_back(id, posting);
             } else {
                 unanchored_.push_back(q);
             }
@@ -261,32 +324,49 @@ public:
     }
 
 private:
+    // 16 bytes, four to a cache line: an item at 100,000 watchlists reads ~370 of them from
+    // lists spread over megabytes.
+    static constexpr std::uint32_t kSingleWord = 1U << 29;   // `first` holds a WordCheck
+    static constexpr std::uint32_t kInlineSet = 1U << 30;    // `first` holds a filter set
+    static constexpr std::uint32_t kFilterBlock = 1U << 31;  // more sets before the program
+    static constexpr std::uint32_t kQueryMask = kSingleWord - 1;
     struct Posting {
-        std::uint32_t query;
-        std::uint32_t code;     // offset of the query's program in code_
-        std::uint32_t filters;  // offset in filters_, or kNoTerm
-        // The first filter set, when small: most candidates fail it, and it is read with the
-        // posting instead of from filters_ elsewhere in memory.
-        std::array<std::uint32_t, 4> first;
+        std::uint32_t query;  // watchlist number | kSingleWord | kInlineSet | kFilterBlock
+        std::uint32_t code;   // offset of the query's program in code_
+        // The first filter set, when it has at most four terms, as their low 16 bits
+        // (Occurrences::maybe_present): most candidates fail it, and it is read with the
+        // posting instead of from elsewhere in memory. With kSingleWord: the WordCheck of
+        // the posting's term (languages in [0] and [1], fields in [2]).
+        std::array<std::uint16_t, 4> first;
     };
 
-    static bool passes_inline(const Posting& p, const Occurrences& occ) {
-        if (p.first[0] == kNoTerm) return true;
-        for (const auto id : p.first)
-            if (id != kNoTerm && occ.present(id)) return true;
-        return false;
+    static Posting single_word_posting(Posting p, WordCheck check) {
+        p.query |= kSingleWord;
+        p.first = {static_cast<std::uint16_t>(check.languages), static_cast<std::uint16_t>(check.languages >> 16),
+                   check.fields, 0};
+        return p;
+    }
+    static WordCheck word_check_of(const Posting& p) {
+        return {p.first[0] | std::uint32_t{p.first[1]} << 16, static_cast<std::uint8_t>(p.first[2])};
     }
 
-    // Necessary before exact verification: one term of each filter set occurs in the item.
-    // Checked from flat arrays and a bitset, where verification chases the query's nodes
-    // through memory.
-    bool passes_filters(std::uint32_t at, const Occurrences& occ) const {
-        if (at == kNoTerm) return true;
-        const std::uint32_t sets = filters_[at++];
+    static bool passes_inline(const Posting& p, const Occurrences& occ) {
+        if (!(p.query & kInlineSet)) return true;
+        return occ.maybe_present(p.first[0]) || occ.maybe_present(p.first[1]) ||
+               occ.maybe_present(p.first[2]) || occ.maybe_present(p.first[3]);
+    }
+
+    // Necessary before exact verification: one term of each set in the filter block before
+    // the program at `code` occurs in the item. Checked from flat words and a bitset, where
+    // verification chases the query's nodes.
+    bool passes_filters(std::uint32_t code, const Occurrences& occ) const {
+        const std::uint32_t* end = code_.data() + code - 1;  // the block's length word
+        const std::uint32_t* at = end - *end;
+        const std::uint32_t sets = *at++;
         for (std::uint32_t s = 0; s < sets; ++s) {
-            const std::uint32_t n = filters_[at++];
+            const std::uint32_t n = *at++;
             bool any = false;
-            for (std::uint32_t k = 0; k < n && !any; ++k) any = occ.present(filters_[at + k]);
+            for (std::uint32_t k = 0; k < n && !any; ++k) any = occ.present(at[k]);
             if (!any) return false;
             at += n;
         }
@@ -302,8 +382,7 @@ private:
     HugeVector<Posting> postings_;          // queries anchored on each term
     std::vector<std::uint32_t> unanchored_;  // verified for every item
     std::vector<bool> restricted_;           // has feeds = [...]: checked without touching the query
-    HugeVector<std::uint32_t> filters_;
-    HugeVector<std::uint32_t> code_;      // every query's program, back to back
+    HugeVector<std::uint32_t> code_;      // every query's filter block and program, back to back
     std::vector<std::string> labels_;     // atoms as written, for explanations
     std::vector<std::string> names_;      // query -> watchlist name, apart from the rest
     std::vector<std::uint32_t> code_at_;  // query -> its program in code_

@@ -208,6 +208,22 @@ bool run_program(const std::uint32_t* p, RunContext& c) {
     return false;
 }
 
+std::optional<WordCheck> single_word_check(const std::uint32_t* p, std::uint32_t id) {
+    // An AND or OR of one kid is that kid.
+    while ((op(p) == kAll || op(p) == kAny) && p + 2 < end_of(p) && end_of(p + 2) == end_of(p)) p += 2;
+    if (op(p) != kSpan || p[3] != 1) return std::nullopt;
+    const std::uint32_t* member = p + 5;
+    for (std::uint32_t i = 0; i < member[0]; ++i)
+        if (member[1 + 2 * i] == id) return WordCheck{member[2 + 2 * i], fields(p)};
+    return std::nullopt;
+}
+
+bool word_occurs(std::span<const Occ> occurrences, std::uint32_t id, WordCheck check) {
+    for (const Occ& o : occurrences)
+        if (in_fields(check.fields, o.field) && accepts(o, id, check.languages)) return true;
+    return false;
+}
+
 namespace {
 
 // What explain() finds over the tree, found over the program: the labels of the atoms that

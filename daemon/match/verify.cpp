@@ -78,7 +78,15 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         cache_generation_ = dict.generation();
     }
     pairs_.clear();
+    item_ = &item;
+    if (bits_.size() * 64 < dict.size()) bits_.assign(dict.size() / 64 + 1, 0);
+    for (const auto term : touched_) {  // the previous item's bits
+        bits_[term >> 6] = 0;
+        low_bits_[(term & 0xFFFF) >> 6] = 0;
+    }
+    touched_.clear();
     token_stem_.resize(item.tokens.size());
+    token_exact_.resize(item.tokens.size());
     const bool surface = dict.any(Ns::surface);
     const bool prefix = dict.any(Ns::prefix);
     const std::size_t max_prefix = dict.max_prefix_bytes();
@@ -95,8 +103,15 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         const Token& t = item.tokens[k];
         const WordTerms& w = terms_of(t, hashes_[k], dict, stemming);
         token_stem_[k] = w.stem;
+        token_exact_[k] = w.exact;
         if (w.stem != kNoTerm) pairs_.emplace_back(w.stem, k);
-        if (w.exact != kNoTerm && w.exact != w.stem) pairs_.emplace_back(w.exact, k);
+        // A word's exact form is not grouped here: at 100,000 watchlists nearly every word is
+        // some phrase's, which doubled the pairs, while few items run a phrase's program.
+        // Postings and filters need only its bit; run_of groups it on first use.
+        if (w.exact != kNoTerm && !present(w.exact)) {
+            mark(w.exact);
+            touched_.push_back(w.exact);
+        }
         if (surface)
             if (const auto id = dict.find(Ns::surface, t.surface)) pairs_.emplace_back(*id, k);
         if (prefix) {
@@ -112,42 +127,60 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     for (const auto& h : item.hosts)
         if (const auto id = dict.find(Ns::host, h)) pairs_.emplace_back(*id, kHostToken);
 
-    // Counting sort by term id through the item's slot table.
+    // Counting sort by term id through the item's slot table: one probe per pair, whose slot
+    // is kept for the fill pass (three probes per pair were a quarter of the time added at
+    // 100,000 watchlists, where most words of an item name some query's term).
     std::size_t capacity = 64;
-    while (capacity < pairs_.size() * 2) capacity *= 2;
-    slots_.assign(capacity, Slot{});
+    while (capacity < (pairs_.size() + touched_.size()) * 2) capacity *= 2;
+    if (slots_.size() != capacity) {
+        slots_.assign(capacity, Slot{});
+    } else {
+        for (const auto at : touched_slot_) slots_[at] = Slot{};  // the previous item's slots only
+    }
     slot_mask_ = static_cast<std::uint32_t>(capacity - 1);
-    if (bits_.size() * 64 < dict.size()) bits_.assign(dict.size() / 64 + 1, 0);
-    for (const auto term : touched_) bits_[term >> 6] = 0;  // the previous item's bits
-    touched_.clear();
-    for (const auto& [term, tok] : pairs_) {
-        Slot& s = slot_for(term);
+    touched_slot_.clear();
+    pair_slot_.resize(pairs_.size());
+    for (std::size_t i = 0; i < pairs_.size(); ++i) {
+        const std::uint32_t term = pairs_[i].first;
+        std::uint32_t at = home(term);
+        while (slots_[at].term != term && slots_[at].term != kNoTerm) at = (at + 1) & slot_mask_;
+        Slot& s = slots_[at];
         if (s.term != term) {
             s.term = term;
             touched_.push_back(term);
+            touched_slot_.push_back(at);
         }
         ++s.count;
+        pair_slot_[i] = at;
     }
     std::uint32_t acc = 0;
-    for (const auto term : touched_) bits_[term >> 6] |= std::uint64_t{1} << (term & 63);
-    for (const auto term : touched_) {
-        Slot& s = slot_for(term);
+    for (const auto term : touched_) mark(term);
+    for (const auto at : touched_slot_) {
+        Slot& s = slots_[at];
         s.begin = s.fill = acc;
         acc += s.count;
     }
     occ_.resize(pairs_.size());
     entries_.resize(pairs_.size());
-    for (const auto& [term, tok] : pairs_) {
-        const std::uint32_t at = slot_for(term).fill++;
+    // Room for the exact forms grouped later (one per token at most): spans handed out stay
+    // valid while run_of appends.
+    occ_.reserve(pairs_.size() + item.tokens.size());
+    entries_.reserve(pairs_.size() + item.tokens.size());
+    for (std::size_t i = 0; i < pairs_.size(); ++i) {
+        const std::uint32_t tok = pairs_[i].second;
+        const std::uint32_t at = slots_[pair_slot_[i]].fill++;
         occ_[at] = tok;
         if (tok == kHostToken) {
             entries_[at] = Occ{tok, 0, 0, kNoTerm, 0, kHostField, 0};
             continue;
         }
-        const Token& t = item.tokens[tok];
-        entries_[at] = Occ{tok, t.pos, t.end, token_stem_[tok], t.block, static_cast<std::uint8_t>(t.field),
-                           t.lang};
+        entries_[at] = occ_of(tok);
     }
+}
+
+Occ Occurrences::occ_of(std::uint32_t tok) const {
+    const Token& t = item_->tokens[tok];
+    return Occ{tok, t.pos, t.end, token_stem_[tok], t.block, static_cast<std::uint8_t>(t.field), t.lang};
 }
 
 // Fibonacci hashing: consecutive term ids spread over the table.
@@ -155,28 +188,34 @@ std::uint32_t Occurrences::home(std::uint32_t term) const {
     return static_cast<std::uint32_t>((term * 0x9E3779B97F4A7C15ull) >> 32) & slot_mask_;
 }
 
-Occurrences::Slot& Occurrences::slot_for(std::uint32_t term) {
-    for (std::uint32_t i = home(term);; i = (i + 1) & slot_mask_)
-        if (slots_[i].term == term || slots_[i].term == kNoTerm) return slots_[i];
-}
-
-const Occurrences::Slot* Occurrences::find_slot(std::uint32_t term) const {
-    if (slots_.empty()) return nullptr;
-    for (std::uint32_t i = home(term);; i = (i + 1) & slot_mask_) {
-        if (slots_[i].term == term) return &slots_[i];
-        if (slots_[i].term == kNoTerm) return nullptr;
+const Occurrences::Slot* Occurrences::run_of(std::uint32_t term) const {
+    if (!present(term)) return nullptr;
+    std::uint32_t i = home(term);
+    while (slots_[i].term != term && slots_[i].term != kNoTerm) i = (i + 1) & slot_mask_;
+    if (slots_[i].term == term) return &slots_[i];
+    // Present but not grouped: a word's exact form, asked for the first time for this item.
+    Slot& s = slots_[i];
+    s.term = term;
+    s.begin = static_cast<std::uint32_t>(entries_.size());
+    for (std::uint32_t k = 0; k < token_exact_.size(); ++k) {
+        if (token_exact_[k] != term) continue;
+        occ_.push_back(k);
+        entries_.push_back(occ_of(k));
     }
+    s.count = static_cast<std::uint32_t>(entries_.size()) - s.begin;
+    touched_slot_.push_back(i);  // reset with the others for the next item
+    return &s;
 }
 
 std::span<const std::uint32_t> Occurrences::of(std::uint32_t term) const {
-    if (!present(term)) return {};
-    const Slot* s = find_slot(term);
+    const Slot* s = run_of(term);
+    if (s == nullptr) return {};
     return {occ_.data() + s->begin, s->count};
 }
 
 std::span<const Occ> Occurrences::entries(std::uint32_t term) const {
-    if (!present(term)) return {};
-    const Slot* s = find_slot(term);
+    const Slot* s = run_of(term);
+    if (s == nullptr) return {};
     return {entries_.data() + s->begin, s->count};
 }
 

@@ -1,6 +1,7 @@
 // Property: the anchor index finds exactly what checking every watchlist finds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -168,6 +169,48 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
     EXPECT_GT(matches, pairs / 100);
     EXPECT_LT(matches, pairs / 2);
     std::printf("pairs=%zu matches=%zu\n", pairs, matches);
+}
+
+// A made-up word per number, letters only (the stemmers leave it whole or cut it the same way
+// on both sides).
+std::string made_up(int n, char last) {
+    std::string w = "zq";
+    for (int k = 0; k < 4; ++k, n /= 26) w += static_cast<char>('a' + n % 26);
+    return w + "o" + last;
+}
+
+// Postings carry their first filter set as 16-bit terms: beyond 65,536 dictionary terms
+// different terms share those bits, and the filter lets through candidates it would have
+// dropped. The programs must still reject them: "A B" matches only where both occur.
+TEST(MatcherProperty, IndexAgreesBeyond65536Terms) {
+    constexpr int kQueries = 36'000;  // two fresh words each: 72,000 terms or more
+    std::vector<Watchlist> watchlists;
+    for (int n = 0; n < kQueries; ++n)
+        watchlists.push_back({"q" + std::to_string(n), made_up(n, 'k') + " " + made_up(n, 'v'), {}, true});
+    const auto built = build_index(watchlists);
+    ASSERT_TRUE(built.errors.empty());
+    // Every first word, the second words of one watchlist in seven: thousands of first-word
+    // postings whose filter term is absent but may share its low 16 bits with a present one.
+    std::string content;
+    std::vector<std::string> expected;
+    for (int n = 0; n < kQueries; ++n) {
+        content += made_up(n, 'k') + " ";
+        if (n % 7 == 0) {
+            content += made_up(n, 'v') + " ";
+            expected.push_back("q" + std::to_string(n));
+        }
+    }
+    std::ranges::sort(expected);
+    ItemView v;
+    v.content = content;
+    std::vector<std::string> fast;
+    for (const auto& h : built.index->match(v)) fast.push_back(h.watchlist);
+    std::ranges::sort(fast);
+    EXPECT_EQ(fast.size(), expected.size());
+    EXPECT_EQ(fast, expected);
+    std::vector<std::string> reference = match_reference(*built.index, v);
+    std::ranges::sort(reference);
+    EXPECT_EQ(reference, expected);
 }
 
 }  // namespace
