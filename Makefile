@@ -68,7 +68,7 @@ fuzz: deps
 	CC=clang-16 CXX=clang++-16 cmake -S . -B $(BUILD)-fuzz -G Ninja -DWW_FUZZ=ON -DWW_TESTS=OFF -DWW_BENCH=OFF \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(FUZZ_FLAGS)" \
 	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="$(FUZZ_FLAGS)" \
-	  -DCMAKE_CXX_FLAGS="-D__cpp_concepts=202002L -Wno-builtin-macro-redefined" $(LAUNCH) $(CMAKE_ARGS)
+	  -DCMAKE_CXX_FLAGS="-D__cpp_concepts=202002L -Wno-builtin-macro-redefined -Wno-macro-redefined" $(LAUNCH) $(CMAKE_ARGS)
 	cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzzers
 	FUZZ_SEED=$(FUZZ_SEED) bash scripts/fuzz.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
