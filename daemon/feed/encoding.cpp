@@ -456,7 +456,13 @@ void decode_to_utf8(std::string_view body, std::string_view content_type, Decode
     }
     auto cd = Iconv::open(iconv_name(label));
     if (!cd) return take_utf8("unknown charset " + label + "; read as UTF-8");
-    const auto replaced = cd->convert(bytes, out.text);
+    auto replaced = cd->convert(bytes, out.text);
+    // iconv's word is not final: glibc opens labels such as "utf-8<junk>" as UTF-8 and passes
+    // sequences past U+10FFFF through (found by fuzz_parse). What leaves here is UTF-8.
+    if (!is_utf8(out.text)) {
+        out.text = utf8_sanitize(out.text);
+        replaced = std::max<std::size_t>(replaced, 1);
+    }
     out.encoding = label;
     if (replaced) out.lenient = std::to_string(replaced) + " bytes invalid in " + label + " replaced";
 }

@@ -176,6 +176,16 @@ TEST(Decode, InvalidBytesAreReplacedNotFatal) {
     EXPECT_NE(d.text.find("\xEF\xBF\xBD"), std::string::npos);
 }
 
+// glibc's iconv opens a label such as "utf-8" followed by high bytes as UTF-8 and passes sequences
+// past U+10FFFF (F6 ..) through; what decode hands pugixml must still be UTF-8 (fuzz_parse).
+TEST(Decode, WhatIconvLetsThroughIsStillMadeUtf8) {
+    const auto d = decode_to_utf8(
+        "<?xml version='1.0' encoding='utf-8\xD7\xCF\xD3 \xCD'?><rss>\xF6\x8D\x8C\x8C\xE9</rss>", "");
+    EXPECT_TRUE(is_utf8(d.text));
+    EXPECT_NE(d.text.find("\xEF\xBF\xBD"), std::string::npos);
+    EXPECT_FALSE(d.lenient.empty());
+}
+
 TEST(Decode, Utf16WithBomThroughParse) {
     const auto feed = parse(fixture("rss_utf16le_bom.xml"), {});
     ASSERT_TRUE(feed) << feed.error().message;
