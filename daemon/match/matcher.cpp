@@ -111,16 +111,20 @@ public:
         // The posting lists of the item's terms lie apart in memory: find them all and start
         // loading them first, so that their misses overlap instead of following one another.
         s.ranges.clear();
-        // post_begin_ is as long as the dictionary (47,000 terms at 100,000 watchlists) and
+        // lists_ is as long as the dictionary (47,000 terms at 100,000 watchlists) and
         // the item's terms are spread over it: one pass of prefetches so that those misses
         // overlap too.
         const auto touched = s.occ.touched();
+        // The languages of the item's tokens: a posting whose anchor term stands for its word
+        // in none of them cannot match (a fifth of the postings at 100,000 watchlists), nor can
+        // a list of only such postings, which is then not even loaded.
+        const std::uint32_t languages = s.occ.languages();
         for (const auto term : touched)
-            if (term + 1 < post_begin_.size()) __builtin_prefetch(&post_begin_[term]);
+            if (term + 1 < lists_.size()) __builtin_prefetch(&lists_[term]);
         for (const auto term : touched) {
-            if (term + 1 >= post_begin_.size()) continue;
-            const auto begin = post_begin_[term], end = post_begin_[term + 1];
-            if (begin == end) continue;
+            if (term + 1 >= lists_.size()) continue;
+            const auto begin = lists_[term].begin, end = lists_[term + 1].begin;
+            if (begin == end || (lists_[term].languages & languages) == 0) continue;
             // A list of a few postings spans a few cache lines.
             const auto lines = std::min<std::uint32_t>(end, begin + 8);
             for (auto p = begin; p < lines; p += 64 / sizeof(Posting)) __builtin_prefetch(&postings_[p]);
@@ -132,9 +136,6 @@ public:
         s.filtered.clear();
         s.hits.clear();
         std::size_t words = 0;
-        // The languages of the item's tokens: a posting whose anchor term stands for its word
-        // in none of them cannot match (a fifth of the postings read at 100,000 watchlists).
-        const std::uint32_t languages = s.occ.languages();
         const std::uint32_t anchor_languages = packed_languages(languages);
         for (const auto& [term, begin, end] : s.ranges) {
             stats.postings += end - begin;
@@ -281,8 +282,10 @@ public:
                     const auto id = required[0].ids[k];
                     const auto check = required.size() == 1 ? single_word_check(code_.data() + posting.code, id)
                                                             : std::nullopt;
-                    pending_.emplace_back(id, check ? single_word_posting(q, posting, *check)
-                                                    : anchored_posting(posting, required[0].languages[k]));
+                    const auto languages = check ? check->languages : required[0].languages[k];
+                    pending_.push_back({id, languages,
+                                        check ? single_word_posting(q, posting, *check)
+                                              : anchored_posting(posting, languages)});
                 }
             } else {
                 unanchored_.push_back(q);
@@ -316,13 +319,16 @@ public:
     // After the last add(): postings into one array ordered by term (CSR), read sequentially
     // by every item.
     void finish() {
-        std::ranges::stable_sort(pending_, {}, &std::pair<std::uint32_t, Posting>::first);
-        post_begin_.assign(dict_.size() + 1, 0);
-        for (const auto& [term, p] : pending_) ++post_begin_[term + 1];
-        for (std::size_t t = 1; t < post_begin_.size(); ++t) post_begin_[t] += post_begin_[t - 1];
+        std::ranges::stable_sort(pending_, {}, &Pending::term);
+        lists_.assign(dict_.size() + 1, ListHead{});
+        for (const auto& p : pending_) {
+            ++lists_[p.term + 1].begin;
+            lists_[p.term].languages |= p.languages;
+        }
+        for (std::size_t t = 1; t < lists_.size(); ++t) lists_[t].begin += lists_[t - 1].begin;
         postings_.clear();
         postings_.reserve(pending_.size());
-        for (const auto& [term, p] : pending_) postings_.push_back(p);
+        for (const auto& p : pending_) postings_.push_back(p.posting);
         pending_.clear();
         pending_.shrink_to_fit();
         // Only the build chooses anchors.
@@ -400,8 +406,17 @@ private:
     std::shared_ptr<const TermFrequencies> frequencies_;
     TermDictionary dict_;
     std::vector<CompiledQuery> queries_;
-    std::vector<std::pair<std::uint32_t, Posting>> pending_;  // (term, posting) until finish()
-    HugeVector<std::uint32_t> post_begin_;  // term id -> first posting; size = terms + 1
+    struct Pending {
+        std::uint32_t term, languages;  // the languages the term counts in for this query
+        Posting posting;
+    };
+    std::vector<Pending> pending_;  // until finish()
+    // Term id -> its first posting, and the languages any of its postings' terms count in
+    // (what an item must have a token of for the list to be worth reading); size = terms + 1.
+    struct ListHead {
+        std::uint32_t begin = 0, languages = 0;
+    };
+    HugeVector<ListHead> lists_;
     HugeVector<Posting> postings_;          // queries anchored on each term
     std::vector<std::uint32_t> unanchored_;  // verified for every item
     std::vector<bool> restricted_;           // has feeds = [...]: checked without touching the query
