@@ -144,9 +144,9 @@ public:
                 const Posting& posting = postings_[p];
                 if (posting.head & kSingleWord) {
                     // One word: verified here from the term's occurrences, no program read.
-                    ++words;
                     const WordCheck check = word_check_of(posting);
                     if ((check.languages & languages) == 0) continue;
+                    ++words;
                     if (occurrences.empty()) occurrences = s.occ.entries(term);
                     const auto q = posting.head & kQueryMask;
                     if (admits(q, item) && word_occurs(occurrences, term, check)) s.hits.push_back(q);
