@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 
 #include "match/engine.h"
 #include "match/huge_pages.h"
@@ -137,6 +138,7 @@ public:
         s.hits.clear();
         std::size_t words = 0;
         const std::uint32_t anchor_languages = packed_languages(languages);
+        const bool one_language = std::popcount(languages & ~kAnyLanguage) <= 1;
         for (const auto& [term, begin, end] : s.ranges) {
             stats.postings += end - begin;
             std::span<const Occ> occurrences;  // found for the list's first one-word posting
@@ -152,8 +154,12 @@ public:
                     if (admits(q, item) && word_occurs(occurrences, term, check)) s.hits.push_back(q);
                     continue;
                 }
-                if ((posting.head & anchor_languages) == 0 || !passes_inline(posting, s.occ)) continue;
-                if (!(posting.head & kFilterBlock)) {
+                if ((posting.head & anchor_languages) == 0) continue;
+                // A restricted inline set says nothing for an item of several languages.
+                const bool restricted = (posting.head & kRestricted) != 0;
+                if ((!restricted || one_language) && !passes_inline(posting, s.occ)) continue;
+                if (!(posting.head & kFilterBlock) ||
+                    (one_language && (posting.head & kSkipBlock))) {
                     s.candidates.push_back(posting.code);
                 } else {
                     // The block ends just before the program: these lines are the ones the
@@ -247,18 +253,26 @@ public:
         // [count, then (size, (id, languages) x size) per set, block length], so that checking
         // them loads the lines the program starts on. The inline set is checked by presence
         // only; when its terms count in some languages only, the block repeats it with them.
+        //
+        // A first set whose terms count in some languages only stays in the block (with its
+        // languages) for items of several languages, and each posting carries inline just the
+        // terms that can count in a language its anchor term counts in: an item of one
+        // language has its anchor term's occurrence in that language, so the set's term must
+        // count in it too. Most such sets are a word's stems across 23 languages; a posting
+        // needs one or two of them.
         Posting posting{0, 0, {}};
         std::size_t next = 1;
-        if (required.size() > 1 && required[1].ids.size() <= posting.first.size()) {
-            const auto& ids = required[1].ids;
-            // Padded by repeating the last term: no sentinel, and no false match.
-            for (std::size_t i = 0; i < posting.first.size(); ++i)
-                posting.first[i] = static_cast<std::uint16_t>(ids[std::min(i, ids.size() - 1)]);
-            posting.head |= kInlineSet;
-            const auto& languages = required[1].languages;
-            next = std::ranges::all_of(languages, [](std::uint32_t l) { return (l & kAnyLanguage) != 0; }) ? 2 : 1;
+        bool sensitive = false;  // the first set has terms that count in some languages only
+        if (required.size() > 1) {
+            sensitive = !std::ranges::all_of(required[1].languages,
+                                             [](std::uint32_t l) { return (l & kAnyLanguage) != 0; });
+            if (!sensitive && required[1].ids.size() <= posting.first.size()) {
+                set_inline(posting, required[1].ids);
+                next = 2;
+            }
         }
         const auto last = std::min<std::size_t>(required.size(), 4);
+        const bool only_first = next == 1 && last == 2;  // the block would hold the first set only
         if (next < last) {
             const auto block = code_.size();
             code_.push_back(static_cast<std::uint32_t>(last - next));
@@ -283,9 +297,10 @@ public:
                     const auto check = required.size() == 1 ? single_word_check(code_.data() + posting.code, id)
                                                             : std::nullopt;
                     const auto languages = check ? check->languages : required[0].languages[k];
+                    Posting p = posting;
+                    if (sensitive && !check) restrict_inline(p, required[1], languages, only_first);
                     pending_.push_back({id, languages,
-                                        check ? single_word_posting(q, posting, *check)
-                                              : anchored_posting(posting, languages)});
+                                        check ? single_word_posting(q, posting, *check) : anchored_posting(p, languages)});
                 }
             } else {
                 unanchored_.push_back(q);
@@ -347,7 +362,13 @@ private:
     // languages its anchor term counts in, as packed_languages: bit L for stemming language
     // L, kPackedAny for any.
     static constexpr std::uint32_t kPackedAny = 1U << 28;
-    static_assert(kStemLanguageCount < 28);
+    // The inline set holds only the first set's terms that count in the anchor's languages:
+    // a test for items of one language.
+    static constexpr std::uint32_t kRestricted = 1U << 27;
+    // The filter block holds the first set only, and the restricted inline set is exact for an
+    // item of one language: such an item that passes the inline set skips the block.
+    static constexpr std::uint32_t kSkipBlock = 1U << 26;
+    static_assert(kStemLanguageCount < 26);
     static constexpr std::uint32_t packed_languages(std::uint32_t languages) {
         return (languages & ((1U << kStemLanguageCount) - 1)) | ((languages & kAnyLanguage) ? kPackedAny : 0);
     }
@@ -372,6 +393,30 @@ private:
     static Posting anchored_posting(Posting p, std::uint32_t languages) {
         p.head |= packed_languages(languages);
         return p;
+    }
+    static void set_inline(Posting& p, std::span<const std::uint32_t> ids) {
+        // Padded by repeating the last term: no sentinel, and no false match.
+        for (std::size_t i = 0; i < p.first.size(); ++i)
+            p.first[i] = static_cast<std::uint16_t>(ids[std::min(i, ids.size() - 1)]);
+        p.head |= kInlineSet;
+    }
+    // The terms of `set` that can count in a language the anchor counts in (all of them when
+    // either counts in any language), inline when at most four. The test is exact when each
+    // of them counts in every language the anchor does (then an occurrence in the item's one
+    // language counts), and the block is skipped when it holds nothing else.
+    static void restrict_inline(Posting& p, const Anchor& set, std::uint32_t anchor_languages, bool only_set) {
+        std::vector<std::uint32_t> ids;
+        bool exact = (anchor_languages & kAnyLanguage) == 0;
+        for (std::size_t i = 0; i < set.ids.size(); ++i) {
+            const std::uint32_t l = set.languages[i];
+            if (!((l | anchor_languages) & kAnyLanguage) && !(l & anchor_languages)) continue;
+            ids.push_back(set.ids[i]);
+            if (!(l & kAnyLanguage) && (anchor_languages & ~l) != 0) exact = false;
+        }
+        if (ids.empty() || ids.size() > p.first.size()) return;
+        set_inline(p, ids);
+        p.head |= kRestricted;
+        if (exact && only_set) p.head |= kSkipBlock;
     }
     static WordCheck word_check_of(const Posting& p) {
         return {p.first[0] | std::uint32_t{p.first[1]} << 16, static_cast<std::uint8_t>(p.first[2])};
