@@ -259,18 +259,16 @@ public:
         if (q >= kQueryMask) return std::unexpected("match: watchlist \"" + w.name + "\": more than 2^29 watchlists");
         std::vector<Anchor> required;
         if (w.enabled) required = required_of(*root, dict_);
-        // Up to three more required sets: the first inline in the posting when it has at most
-        // four terms, the others in a filter block just before the program in code_:
-        // [count, then (size, (id, languages) x size) per set, block length], so that checking
-        // them loads the lines the program starts on. The inline set is checked by presence
-        // only; when its terms count in some languages only, the block repeats it with them.
-        //
-        // A first set whose terms count in some languages only stays in the block (with its
-        // languages) for items of several languages, and each posting carries inline just the
-        // terms that can count in a language its anchor term counts in: an item of one
-        // language has its anchor term's occurrence in that language, so the set's term must
-        // count in it too. Most such sets are a word's stems across 23 languages; a posting
-        // needs one or two of them.
+        // Up to three more required sets: the first inline in the posting when it fits in four
+        // terms, the others in a filter block just before the program in code_:
+        // [count, then (size, (id, languages) x size) per set, block length, query], so that
+        // checking them loads the lines the program starts on. Inline terms are checked by
+        // presence only, so a first set whose terms count in some languages only also goes in
+        // the block, with its languages (for items of several languages), and each posting
+        // carries inline just the terms that can count in a language its anchor term counts
+        // in (restrict_inline): in an item of one language the anchor term occurs in that
+        // language, so the set's term must count in it too. Most such sets are a word's stems
+        // across 23 languages; a posting needs one or two of them.
         Posting posting{0, 0, {}};
         std::size_t next = 1;
         bool sensitive = false;  // the first set has terms that count in some languages only
