@@ -227,6 +227,13 @@ std::expected<CNode, CompileError> compile(const QueryNode& q, TermDictionary& d
 
 namespace {
 
+std::vector<std::uint32_t> member_languages_of(const CNode& n, std::size_t m, const TermDictionary& dict) {
+    std::vector<std::uint32_t> out;
+    out.reserve(n.members[m].size());
+    for (const auto id : n.members[m]) out.push_back(member_languages(n, m, id, dict));
+    return out;
+}
+
 void required_into(const CNode& n, const TermDictionary& dict, std::vector<Anchor>& out) {
     switch (n.kind) {
         case CNode::Kind::negation: return;
@@ -235,7 +242,8 @@ void required_into(const CNode& n, const TermDictionary& dict, std::vector<Ancho
             for (const auto& k : n.kids) required_into(k, dict, out);
             return;
         case CNode::Kind::span:
-            for (const auto& m : n.members) out.push_back({m, dict.set_rarity(m)});
+            for (std::size_t m = 0; m < n.members.size(); ++m)
+                out.push_back({n.members[m], dict.set_rarity(n.members[m]), member_languages_of(n, m, dict)});
             return;
         default:
             if (auto a = anchors_of(n, dict)) out.push_back(std::move(*a));
@@ -257,14 +265,16 @@ std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
     const auto set_score = [&](const std::vector<std::uint32_t>& ids) { return dict.set_rarity(ids); };
     switch (n.kind) {
         case CNode::Kind::negation: return std::nullopt;
-        case CNode::Kind::site: return Anchor{n.members[0], dict.frequencies ? dict.rarity(n.members[0][0]) : 20};
+        case CNode::Kind::site:
+            return Anchor{n.members[0], dict.frequencies ? dict.rarity(n.members[0][0]) : 20,
+                          std::vector<std::uint32_t>(n.members[0].size(), kAnyLanguage)};
         case CNode::Kind::span: {
             // Every member must be present: the rarest one is enough to find candidates.
             std::optional<Anchor> best;
-            for (const auto& m : n.members) {
-                const int s = set_score(m);
-                if (!best || s > best->score || (s == best->score && m.size() < best->ids.size()))
-                    best = Anchor{m, s};
+            for (std::size_t m = 0; m < n.members.size(); ++m) {
+                const int s = set_score(n.members[m]);
+                if (!best || s > best->score || (s == best->score && n.members[m].size() < best->ids.size()))
+                    best = Anchor{n.members[m], s, member_languages_of(n, m, dict)};
             }
             return best;
         }
@@ -281,14 +291,23 @@ std::optional<Anchor> anchors_of(const CNode& n, const TermDictionary& dict) {
         }
         case CNode::Kind::any: {
             Anchor u{{}, 1 << 20};
+            std::vector<std::pair<std::uint32_t, std::uint32_t>> both;  // (id, languages)
             for (const auto& k : n.kids) {
                 auto a = anchors_of(k, dict);
                 if (!a) return std::nullopt;  // this branch can match with none of our terms
-                u.ids.insert(u.ids.end(), a->ids.begin(), a->ids.end());
+                for (std::size_t i = 0; i < a->ids.size(); ++i) both.emplace_back(a->ids[i], a->languages[i]);
                 u.score = std::min(u.score, a->score);
             }
-            std::ranges::sort(u.ids);
-            u.ids.erase(std::unique(u.ids.begin(), u.ids.end()), u.ids.end());
+            std::ranges::sort(both);
+            // An id that two branches name counts through the languages of either.
+            for (const auto& [id, languages] : both) {
+                if (!u.ids.empty() && u.ids.back() == id) {
+                    u.languages.back() |= languages;
+                } else {
+                    u.ids.push_back(id);
+                    u.languages.push_back(languages);
+                }
+            }
             if (dict.frequencies != nullptr) u.score = dict.set_rarity(u.ids);
             return u;
         }

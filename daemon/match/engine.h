@@ -23,6 +23,9 @@
 namespace ww::match {
 
 inline constexpr std::uint32_t kNoTerm = 0xFFFFFFFFu;
+// A term that counts through a token of any language (quoted words, surfaces, prefixes,
+// hosts), as opposed to bit L for stemming language L.
+inline constexpr std::uint32_t kAnyLanguage = 0x80000000u;
 
 // A bare word's stem term in each stemming language. A token matches the word only when the
 // token's stem (in the token's own language) is the word's stem in that same language, so that
@@ -93,6 +96,11 @@ std::expected<CNode, CompileError> compile(const QueryNode& q, TermDictionary& d
 struct Anchor {
     std::vector<std::uint32_t> ids;
     int score = 0;  // higher = rarer in items
+    // Per id, the languages of the tokens through which it can count (as a program's span
+    // member: bit L, or kAnyLanguage). An item's token has the id as its stem in one
+    // language; a filter that ignored which one let ~16 programs per item run and fail at
+    // 100,000 watchlists (a word's stem in some other language is an English word's stem).
+    std::vector<std::uint32_t> languages = {};
 };
 std::optional<Anchor> anchors_of(const CNode& node, const TermDictionary& dict);
 // Every term set the node needs (one term of each must be present), rarest first: the first
@@ -144,6 +152,9 @@ public:
     // The stem term of a token in its own language (kNoTerm when no query uses it).
     std::uint32_t stem_of(std::uint32_t token) const { return token_stem_[token]; }
     std::size_t cached_words() const { return word_cache_.size(); }
+    // Bit L for each language L of the item's tokens with a stem term, and kAnyLanguage: a
+    // stem term occurs through language L only if L is here (Anchor::languages).
+    std::uint32_t languages() const { return languages_; }
 
 private:
     // What a (language, word) resolves to in one dictionary, cached per thread: most words of
@@ -174,6 +185,7 @@ private:
         low_bits_[(term & 0xFFFF) >> 6] |= std::uint64_t{1} << (term & 63);
     }
     const AnalyzedItem* item_ = nullptr;
+    std::uint32_t languages_ = kAnyLanguage;
     mutable std::vector<Slot> slots_;
     std::uint32_t slot_mask_ = 0;
     mutable std::vector<std::uint32_t> occ_;
@@ -204,8 +216,9 @@ MatchExplanation explain(const CNode& node, const VerifyContext& ctx);
 //   site:       term                              near: distance, kid, kid
 //   span:       slop, member count, then per member [n, (term, languages) x n]
 // where `languages` has bit L set when the term is the word's stem in stemming language L
-// (bit 31: no stem check, for quoted words, surfaces and prefixes).
-inline constexpr std::uint32_t kAnyLanguage = 0x80000000u;
+// (bit 31: no stem check, for quoted words, surfaces and prefixes: kAnyLanguage).
+// The languages word `m` of span `n` accepts term `id` in (the `languages` of its program).
+std::uint32_t member_languages(const CNode& n, std::size_t m, std::uint32_t id, const TermDictionary& dict);
 
 struct ProgramSpan {
     std::uint32_t start, end, block;

@@ -142,6 +142,11 @@ void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
 
 }  // namespace
 
+std::uint32_t member_languages(const CNode& n, std::size_t m, std::uint32_t id, const TermDictionary& dict) {
+    const bool stemmed = m < n.stem_table.size() && n.stem_table[m] != kNoTerm;
+    return stemmed ? languages_of(dict.stem_tables[n.stem_table[m]], id) : kAnyLanguage;
+}
+
 void emit_program(const CNode& n, const TermDictionary& dict, HugeVector<std::uint32_t>& code,
                   std::vector<std::string>& labels) {
     const std::size_t at = code.size();
@@ -168,11 +173,10 @@ void emit_program(const CNode& n, const TermDictionary& dict, HugeVector<std::ui
             code.push_back(static_cast<std::uint32_t>(labels.size()));
             labels.push_back(n.label);
             for (std::size_t m = 0; m < n.members.size(); ++m) {
-                const bool stemmed = m < n.stem_table.size() && n.stem_table[m] != kNoTerm;
                 code.push_back(static_cast<std::uint32_t>(n.members[m].size()));
                 for (const auto id : n.members[m]) {
                     code.push_back(id);
-                    code.push_back(stemmed ? languages_of(dict.stem_tables[n.stem_table[m]], id) : kAnyLanguage);
+                    code.push_back(member_languages(n, m, id, dict));
                 }
             }
             break;

@@ -79,6 +79,7 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     }
     pairs_.clear();
     item_ = &item;
+    languages_ = kAnyLanguage;
     if (bits_.size() * 64 < dict.size()) bits_.assign(dict.size() / 64 + 1, 0);
     for (const auto term : touched_) {  // the previous item's bits
         bits_[term >> 6] = 0;
@@ -104,7 +105,10 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         const WordTerms& w = terms_of(t, hashes_[k], dict, stemming);
         token_stem_[k] = w.stem;
         token_exact_[k] = w.exact;
-        if (w.stem != kNoTerm) pairs_.emplace_back(w.stem, k);
+        if (w.stem != kNoTerm) {
+            pairs_.emplace_back(w.stem, k);
+            languages_ |= 1U << t.lang;
+        }
         // A word's exact form is not grouped here: at 100,000 watchlists nearly every word is
         // some phrase's, which doubled the pairs, while few items run a phrase's program.
         // Postings and filters need only its bit; run_of groups it on first use.

@@ -215,6 +215,24 @@ TEST(Matcher, StemsOfOtherLanguagesDoNotLeakIntoEnglish) {
     EXPECT_EQ(run("Putin", {"Putin's speech", "", ""}).size(), 1u);
 }
 
+TEST(Matcher, StemsOfOtherLanguagesAreNotEvenCandidates) {
+    // "Putin" is also posted and filtered under "put" (its stem in some Latin-script language).
+    // In an English item "put" is English: neither the one-word watchlist nor the ANDs, anchored
+    // on "putin" or filtered by it, are worth verifying, so none is run; the same words in
+    // Putin's own name still find all three.
+    const std::vector<Watchlist> w{{"one", "Putin", {}, true},
+                                   {"anchor", "Putin vote", {}, true},
+                                   {"filter", "vote Putin", {}, true}};
+    auto built = build_index(w);
+    ASSERT_TRUE(built.errors.empty());
+    MatchStats stats;
+    const Item put{"They put the vote off", "", "", {}, "", "en"};
+    EXPECT_TRUE(built.index->match_ids(view_of(put), stats).empty());
+    EXPECT_EQ(stats.candidates, 0u);
+    const Item putin{"Putin put the vote off", "", "", {}, "", "en"};
+    EXPECT_EQ(built.index->match_ids(view_of(putin), stats).size(), 3u);
+}
+
 TEST(Matcher, CategoriesAreDefaultFieldsAuthorsAreNot) {
     Item item{"Markets", "", "", {"Trade Policy"}};
     EXPECT_EQ(run("trade", item).size(), 1u);
