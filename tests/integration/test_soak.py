@@ -15,6 +15,25 @@ POLLS = int(os.environ.get("WW_SOAK_POLLS", "3000"))
 # that one allocation spike does not decide. Measured: a few hundred KiB either way (allocator
 # noise); a leak of 1 KiB per poll would show as about 3,000 KiB.
 TOLERANCE_KIB = 1536
+# Resident memory also keeps the high-water mark of work in flight: when a hiccup makes the
+# feeds' polls fall into one burst, the worker arenas grow once by what the burst held and stay
+# there (docs/robustness.md, "Memory soak": 5-7 MiB for 30 feeds). One such level shift is
+# taken out before the line is fitted; a leak cannot hide in one step (it is a slope), and the
+# step itself must stay below what 30 polls in flight can hold.
+MAX_STEP_KIB = 10 * 1024
+
+
+def without_largest_step(samples):
+    """The warm samples with the largest rise between two consecutive samples taken out (every
+    later sample lowered by it), and that rise."""
+    warm = [s for s in samples if s["warm"]]
+    if len(warm) < 2:
+        return warm, 0
+    rises = [(b["rss_kib"] - a["rss_kib"], i + 1) for i, (a, b) in enumerate(zip(warm, warm[1:]))]
+    step, at = max(rises)
+    if step <= 0:
+        return warm, 0
+    return [dict(s, rss_kib=s["rss_kib"] - (step if i >= at else 0)) for i, s in enumerate(warm)], step
 
 
 class Soak(unittest.TestCase):
@@ -28,7 +47,11 @@ class Soak(unittest.TestCase):
         self.assertGreater(r["items_new"], 0.8 * r["samples"][-1]["requests"], text)
         self.assertGreater(r["alerts"], 0, text)
         self.assertGreaterEqual(r["warm_samples"], 20, text)
-        self.assertLess(r["growth_over_window_kib"], TOLERANCE_KIB, text)
+        level, step = without_largest_step(r["samples"])
+        growth = soak.slope(level, "requests") * r["window_requests"]
+        print(f"soak: largest single rise {step} KiB; growth over the window without it {growth:.0f} KiB")
+        self.assertLess(step, MAX_STEP_KIB, text)
+        self.assertLess(growth, TOLERANCE_KIB, f"{growth:.0f} KiB without the largest rise ({step} KiB); " + text)
 
 
 if __name__ == "__main__":
