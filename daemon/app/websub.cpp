@@ -11,6 +11,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
+#include "core/text.h"
 #include "core/time.h"
 #include "fetch/http_client.h"
 #include "fetch/http_post.h"
@@ -210,7 +211,7 @@ http::Response WebSub::Impl::on_verification(const http::Request& request) {
     if (e)
         expected = websub::Expected{e->sub.topic, e->sub.state == "unsubscribing" ? websub::Intent::unsubscribe
                                                                                   : websub::Intent::subscribe};
-    const auto query = websub::parse_query(request.query);
+    const auto query = parse_query_string(request.query);
     const auto answer = websub::answer_verification(query, expected);
     using Outcome = websub::VerificationAnswer::Outcome;
     const auto feed = e ? name(e->sub.feed_id) : std::string();

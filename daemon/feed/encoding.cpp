@@ -101,10 +101,6 @@ bool has_high_bytes(std::string_view s) {
     return false;
 }
 
-}  // namespace
-
-namespace {
-
 // The byte at p starts a non-ASCII sequence: the position after it, or nullptr when it is not
 // well-formed UTF-8 (overlongs, surrogates and code points past U+10FFFF are not).
 const unsigned char* utf8_sequence(const unsigned char* p, const unsigned char* end) {

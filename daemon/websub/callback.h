@@ -13,8 +13,8 @@ namespace ww::websub {
 
 // application/x-www-form-urlencoded, both ways ('+' is a space; %XX decoded; a bad escape is
 // kept as written). Pure.
+// Parsed with ww::parse_query_string (core/text.h).
 using Params = QueryParams;
-inline Params parse_query(std::string_view query) { return parse_query_string(query); }
 std::string form_encode(const Params& params);
 std::string_view param(const Params& params, std::string_view name);  // "" when absent
 

@@ -8,7 +8,7 @@ namespace {
 using Outcome = VerificationAnswer::Outcome;
 
 TEST(Query, DecodesAndEncodes) {
-    const auto p = parse_query("hub.mode=subscribe&hub.topic=https%3A%2F%2Fa.example%2Ff%3Fx%3D1&a+b=c+d&flag&&bad=%zz");
+    const auto p = parse_query_string("hub.mode=subscribe&hub.topic=https%3A%2F%2Fa.example%2Ff%3Fx%3D1&a+b=c+d&flag&&bad=%zz");
     ASSERT_EQ(p.size(), 5u);
     EXPECT_EQ(param(p, "hub.topic"), "https://a.example/f?x=1");
     EXPECT_EQ(param(p, "a b"), "c d");
@@ -16,15 +16,15 @@ TEST(Query, DecodesAndEncodes) {
     EXPECT_EQ(param(p, "bad"), "%zz");
     EXPECT_EQ(param(p, "absent"), "");
     EXPECT_EQ(form_encode({{"hub.topic", "https://a.example/f?x=1 y"}}), "hub.topic=https%3A%2F%2Fa.example%2Ff%3Fx%3D1%20y");
-    EXPECT_EQ(parse_query(form_encode({{"k", "é&=+%"}})), (Params{{"k", "é&=+%"}}));
+    EXPECT_EQ(parse_query_string(form_encode({{"k", "é&=+%"}})), (Params{{"k", "é&=+%"}}));
 }
 
 TEST(Query, SubscriptionBodyCarriesEveryParameter) {
-    const auto p = parse_query(subscription_body("subscribe", "https://t/", "https://cb/x", "s3", std::chrono::seconds(600)));
+    const auto p = parse_query_string(subscription_body("subscribe", "https://t/", "https://cb/x", "s3", std::chrono::seconds(600)));
     EXPECT_EQ(p, (Params{{"hub.mode", "subscribe"}, {"hub.topic", "https://t/"}, {"hub.callback", "https://cb/x"},
                          {"hub.secret", "s3"}, {"hub.lease_seconds", "600"}}));
     // An unsubscription names topic and callback only.
-    EXPECT_EQ(parse_query(subscription_body("unsubscribe", "https://t/", "https://cb/x", "s3", std::chrono::seconds(600))),
+    EXPECT_EQ(parse_query_string(subscription_body("unsubscribe", "https://t/", "https://cb/x", "s3", std::chrono::seconds(600))),
               (Params{{"hub.mode", "unsubscribe"}, {"hub.topic", "https://t/"}, {"hub.callback", "https://cb/x"}}));
 }
 
@@ -66,13 +66,13 @@ TEST(Verification, EchoesTheChallengeOnlyForWhatWeAsked) {
          "not found\n"},
     };
     for (const auto& c : cases) {
-        const auto a = answer_verification(parse_query(c.query), c.expected);
+        const auto a = answer_verification(parse_query_string(c.query), c.expected);
         EXPECT_EQ(a.status, c.status) << c.name;
         EXPECT_EQ(a.outcome, c.outcome) << c.name;
         EXPECT_EQ(a.body, c.body) << c.name;
     }
-    EXPECT_EQ(answer_verification(parse_query(cases[0].query), sub).lease, std::chrono::seconds(60));
-    EXPECT_EQ(answer_verification(parse_query(cases[10].query), sub).reason, "not allowed");
+    EXPECT_EQ(answer_verification(parse_query_string(cases[0].query), sub).lease, std::chrono::seconds(60));
+    EXPECT_EQ(answer_verification(parse_query_string(cases[10].query), sub).reason, "not allowed");
 }
 
 }  // namespace
