@@ -36,7 +36,7 @@ std::string base64_decode(std::string_view in) {
 }
 
 // An Atom text construct (1.0 type text|html|xhtml, 0.3 type=MIME plus mode) -> plain text.
-std::string text_construct(pugi::xml_node e, Context& ctx) {
+std::string text_construct(XmlNode e, Context& ctx) {
     const auto type = trim(attr(e, "type"));
     const auto mode = trim(attr(e, "mode"));
     if (mode == "base64") return ctx.html(base64_decode(ctx.text(e)));
@@ -47,7 +47,7 @@ std::string text_construct(pugi::xml_node e, Context& ctx) {
         // Plain text by definition, but markup inside is still markup to a reader.
         bool elements = false;
         for (auto c = e.first_child(); c && !elements; c = c.next_sibling())
-            elements = c.type() == pugi::node_element;
+            elements = c.type() == NodeType::element;
         return elements ? ctx.html(ctx.markup(e)) : ctx.plain(ctx.text(e));
     }
     if (type.ends_with("+xml") || type.ends_with("/xml")) return ctx.html(ctx.markup(e));
@@ -61,17 +61,17 @@ struct Link {
     std::string_view rel, href, type;
 };
 
-Link link_of(pugi::xml_node e, Context& ctx) {
+Link link_of(XmlNode e, Context& ctx) {
     Link l{trim(attr(e, "rel")), trim(attr(e, "href")), trim(attr(e, "type"))};
     if (l.rel.empty()) l.rel = "alternate";
     if (l.href.empty()) l.href = trim(ctx.text(e));  // Atom 0.3 drafts and sloppy feeds
     return l;
 }
 
-void read_person(pugi::xml_node e, Context& ctx, Ns dflt, std::vector<std::string>& out) {
+void read_person(XmlNode e, Context& ctx, Ns dflt, std::vector<std::string>& out) {
     std::string name;
     for (auto c : e.children()) {
-        if (c.type() != pugi::node_element) continue;
+        if (c.type() != NodeType::element) continue;
         const auto n = ctx.names().of(c, dflt);
         if (n.local == "name") name = trim(ctx.text(c));
         else if (n.local == "email" && name.empty()) name = trim(ctx.text(c));
@@ -85,7 +85,7 @@ void read_person(pugi::xml_node e, Context& ctx, Ns dflt, std::vector<std::strin
 
 }  // namespace
 
-Item read_atom_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const std::string& parent_base,
+Item read_atom_entry(XmlNode node, Ns parent_dflt, Context& ctx, const std::string& parent_base,
                 const std::vector<std::string>& feed_authors) {
     Item item;
     const auto base = ctx.base_of(node, parent_base);
@@ -94,7 +94,7 @@ Item read_atom_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const st
     std::string published, issued, updated, modified, created, alternate, first_link;
     bool have_summary = false;
     for (auto e = node.first_child(); e; e = e.next_sibling()) {
-        if (e.type() != pugi::node_element) continue;
+        if (e.type() != NodeType::element) continue;
         const auto n = ctx.names().of(e, dflt);
         const auto l = n.local;
         if (is_atom(n.ns)) {
@@ -157,7 +157,7 @@ Item read_atom_entry(pugi::xml_node node, Ns parent_dflt, Context& ctx, const st
     return item;
 }
 
-void read_atom(pugi::xml_node root, Context& ctx) {
+void read_atom(XmlNode root, Context& ctx) {
     Feed& feed = ctx.feed();
     feed.format = "atom";
     const Ns dflt = ctx.names().default_ns(root, Ns::none);
@@ -173,7 +173,7 @@ void read_atom(pugi::xml_node root, Context& ctx) {
     }
     std::string alternate, first_link;
     for (auto e = root.first_child(); e; e = e.next_sibling()) {
-        if (e.type() != pugi::node_element) continue;
+        if (e.type() != NodeType::element) continue;
         const auto n = ctx.names().of(e, dflt);
         if (!is_atom(n.ns)) continue;
         const auto l = n.local;
@@ -193,7 +193,7 @@ void read_atom(pugi::xml_node root, Context& ctx) {
     }
     feed.link = !alternate.empty() ? alternate : first_link;
     for (auto e = root.first_child(); e; e = e.next_sibling()) {
-        if (e.type() != pugi::node_element) continue;
+        if (e.type() != NodeType::element) continue;
         const auto n = ctx.names().of(e, dflt);
         if (!is_atom(n.ns) || n.local != "entry") continue;
         if (!ctx.room_for_item()) break;

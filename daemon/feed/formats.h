@@ -45,13 +45,13 @@ public:
     // an element that may hold markup (its children serialised back when it has elements: an
     // unescaped HTML description). Views into the document when it is one piece, the usual
     // case, else into storage owned here: valid as long as this Context and the document.
-    std::string_view text(pugi::xml_node n);
-    std::string_view markup(pugi::xml_node n);
+    std::string_view text(XmlNode n);
+    std::string_view markup(XmlNode n);
 
     // A date, or nullopt; a non-empty unreadable date is counted (Feed::bad_dates).
     std::optional<SysSeconds> date(std::string_view text);
     // The base URL in force inside n: its xml:base resolved against the parent's base.
-    std::string base_of(pugi::xml_node n, const std::string& parent_base) const;
+    std::string base_of(XmlNode n, const std::string& parent_base) const;
     // Plain text from HTML, capped at options().max_text_bytes.
     std::string html(std::string_view markup) const;
     std::string plain(std::string_view text) const;
@@ -70,23 +70,23 @@ private:
 };
 
 // RSS 0.9x/2.0 with <rss> (or a bare <channel>) as root.
-void read_rss(pugi::xml_node root, Context& ctx);
+void read_rss(XmlNode root, Context& ctx);
 // RSS 0.90 and 1.0: <rdf:RDF> root, items beside the channel.
-void read_rdf(pugi::xml_node root, Context& ctx);
+void read_rdf(XmlNode root, Context& ctx);
 // Atom 0.3 and 1.0.
-void read_atom(pugi::xml_node root, Context& ctx);
+void read_atom(XmlNode root, Context& ctx);
 // JSON Feed 1.0 and 1.1 from UTF-8 text.
 Result<Feed> read_json_feed(std::string_view text, const ParseOptions& options);
 
 // Shared by the RSS-family readers (rss.cpp, rdf.cpp): one <item> with elements in the main
 // namespace `main` (none for RSS 2.0, rss10/rss090 for RDF).
-Item read_rss_item(pugi::xml_node item, Ns main, Context& ctx, const std::string& base);
+Item read_rss_item(XmlNode item, Ns main, Context& ctx, const std::string& base);
 // One channel-level element of the RSS family; returns false when it is not one we know.
-bool read_rss_channel_element(pugi::xml_node e, Name name, Ns main, Context& ctx,
+bool read_rss_channel_element(XmlNode e, Name name, Ns main, Context& ctx,
                               const std::string& base);
 
  // One Atom entry; authors are the feed's, inherited when the entry names none.
-Item read_atom_entry(pugi::xml_node entry, Ns parent_default, Context& ctx, const std::string& base,
+Item read_atom_entry(XmlNode entry, Ns parent_default, Context& ctx, const std::string& base,
                      const std::vector<std::string>& feed_authors);
 
 // "jane@example.com (Jane Doe)" -> "Jane Doe"; "Jane Doe <jane@example.com>" -> "Jane Doe".

@@ -1,5 +1,7 @@
 #include "feed/parse.h"
 
+#include <pugixml.hpp>
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -19,6 +21,7 @@
 #include "feed/html_text.h"
 #include "feed/identify.h"
 #include "feed/url.h"
+#include "feed/xml_tree.h"
 
 namespace ww::feed {
 
@@ -35,7 +38,7 @@ std::optional<SysSeconds> Context::date(std::string_view text) {
     return t;
 }
 
-std::string_view Context::text(pugi::xml_node n) {
+std::string_view Context::text(XmlNode n) {
     std::string_view v;
     if (single_text(n, v)) return v;
     auto& s = storage_.emplace_back();
@@ -43,7 +46,7 @@ std::string_view Context::text(pugi::xml_node n) {
     return s;
 }
 
-std::string_view Context::markup(pugi::xml_node n) {
+std::string_view Context::markup(XmlNode n) {
     std::string_view v;
     if (single_text(n, v)) return v;
     auto& s = storage_.emplace_back();
@@ -52,7 +55,7 @@ std::string_view Context::markup(pugi::xml_node n) {
     return s;
 }
 
-std::string Context::base_of(pugi::xml_node n, const std::string& parent_base) const {
+std::string Context::base_of(XmlNode n, const std::string& parent_base) const {
     const auto a = n.attribute("xml:base");
     if (!a) return parent_base;
     return resolve_url(parent_base, a.value());
@@ -388,7 +391,9 @@ std::size_t salvage_items(std::string_view tail, Format format, Context& ctx) {
                                     : (next == std::string_view::npos ? tail.size() : next);
         pugi::xml_document doc;
         doc.load_buffer(tail.data() + pos, end - pos, pugi::parse_cdata | pugi::parse_escapes, pugi::encoding_utf8);
-        if (const auto e = doc.document_element()) {
+        XmlTree tree;
+        tree_of(doc, tree);
+        if (const auto e = tree.document_element()) {
             feed.items.push_back(atom ? read_atom_entry(e, Ns::atom, ctx, base, no_authors)
                                       : read_rss_item(e, format == Format::rdf ? Ns::rss10 : Ns::none, ctx, base));
             ++salvaged;
@@ -402,9 +407,11 @@ std::string where(const ParseOptions& options) {
     return options.url.empty() ? std::string() : " url=" + std::string(options.url);
 }
 
-Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOptions& options) {
-    Feed feed;
-    if (detected.junk) add_reason(feed, "junk before the root element");
+// The lenient path: the pre-scan for limits and bad references, then pugixml's DOM, which keeps
+// what it built before a fatal error; the bytes after such an error are left in `tail` for
+// salvage_items. Fills `tree` from `doc`, which must outlive it.
+Result<void> read_leniently(std::string& text, const Detected& detected, const ParseOptions& options,
+                            Feed& feed, pugi::xml_document& doc, XmlTree& tree, std::string& tail) {
     const auto body = std::string_view(text).substr(detected.root_offset);
     const auto scan = scan_markup(body);
     if (scan.tags > 2 * options.max_elements)  // '<' counts end tags too
@@ -416,7 +423,6 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
 
     // pugixml sacrifices the last byte of an in-place buffer as its terminator: a document cut
     // off inside text would lose half a UTF-8 sequence. A newline of our own takes that place.
-    pugi::xml_document doc;
     // No DTD processing exists in pugixml: entity declarations are never expanded (billion
     // laughs stays a few bytes of text). Whitespace and line ends are folded later anyway.
     const std::size_t body_size = body.size();
@@ -424,19 +430,39 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
     const auto result = doc.load_buffer_inplace(text.data() + detected.root_offset, body_size + 1,
                                                 pugi::parse_cdata | pugi::parse_escapes,
                                                 pugi::encoding_utf8);
-    const auto root = doc.document_element();
     // pugixml leaves the bytes after an error untouched; keep them for salvage_items.
-    std::string tail;
     // (`text` grew by one byte above: views taken before that are not used past this point.)
     const std::string_view parsed(text.data() + detected.root_offset, text.size() - detected.root_offset - 1);
     if (!result && static_cast<std::size_t>(result.offset) < parsed.size())
         tail.assign(parsed.substr(static_cast<std::size_t>(result.offset)));
     if (!result) {
-        if (!root) return fail("parse", std::string("feed: ") + result.description() + where(options));
+        if (!doc.document_element()) return fail("parse", std::string("feed: ") + result.description() + where(options));
         // pugixml keeps the tree it built before the error: a truncated feed still has items.
         add_reason(feed, std::string("xml: ") + result.description() + " at offset " +
                              std::to_string(result.offset + static_cast<std::ptrdiff_t>(detected.root_offset)));
     }
+    tree_of(doc, tree);
+    return {};
+}
+
+Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOptions& options) {
+    Feed feed;
+    if (detected.junk) add_reason(feed, "junk before the root element");
+    // One tree per thread, reused like the decode buffer; it views `text` (or `doc`) and is
+    // done with before this function returns.
+    thread_local XmlTree tree;
+    struct Shrink {
+        XmlTree& t;
+        ~Shrink() { t.shrink_if_larger_than(8u << 20); }
+    } shrink{tree};
+    pugi::xml_document doc;
+    std::string tail;
+    const auto body = std::string_view(text).substr(detected.root_offset);
+    // The usual feed is read in one pass; every other document the lenient way, as before.
+    if (!options.fast_xml || !read_well_formed(body, options.max_depth, options.max_elements, tree)) {
+        if (auto r = read_leniently(text, detected, options, feed, doc, tree, tail); !r) return std::unexpected(r.error());
+    }
+    const auto root = tree.document_element();
     Context ctx(options, feed);
     const Format format = format_of_root(root.name());
     switch (format) {
@@ -447,7 +473,7 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
             return fail("not_a_feed", "feed: an HTML page, not a feed" + where(options));
         case Format::json:
         case Format::unknown:
-            return fail("not_a_feed", std::string("feed: unknown root element <") + root.name() + ">" + where(options));
+            return fail("not_a_feed", "feed: unknown root element <" + std::string(root.name()) + ">" + where(options));
     }
     if (!tail.empty()) {
         if (const auto n = salvage_items(tail, format, ctx))

@@ -2,16 +2,16 @@
 
 namespace ww::feed {
 
-void read_rdf(pugi::xml_node root, Context& ctx) {
+void read_rdf(XmlNode root, Context& ctx) {
     Feed& feed = ctx.feed();
     feed.format = "rdf";
     const Ns dflt = ctx.names().default_ns(root, Ns::none);
     const std::string base = ctx.base_of(root, std::string(ctx.options().url));
     // RSS 0.90 and 1.0 differ by namespace only; the channel tells which one this is.
     Ns main = Ns::rss10;
-    pugi::xml_node channel;
+    XmlNode channel;
     for (auto e = root.first_child(); e; e = e.next_sibling()) {
-        if (e.type() != pugi::node_element) continue;
+        if (e.type() != NodeType::element) continue;
         const auto n = ctx.names().of(e, dflt);
         if (n.local == "channel") {
             channel = e;
@@ -23,11 +23,11 @@ void read_rdf(pugi::xml_node root, Context& ctx) {
     const std::string channel_base = ctx.base_of(channel, base);
     const Ns channel_dflt = ctx.names().default_ns(channel, dflt);
     for (auto e = channel.first_child(); e; e = e.next_sibling())
-        if (e.type() == pugi::node_element)
+        if (e.type() == NodeType::element)
             read_rss_channel_element(e, ctx.names().of(e, channel_dflt), main, ctx, channel_base);
     const std::string item_base = base.empty() ? feed.link : base;
     for (auto e = root.first_child(); e; e = e.next_sibling()) {
-        if (e.type() != pugi::node_element) continue;
+        if (e.type() != NodeType::element) continue;
         const auto n = ctx.names().of(e, dflt);
         if (n.local != "item" || (n.ns != main && n.ns != Ns::none)) continue;
         if (!ctx.room_for_item()) break;

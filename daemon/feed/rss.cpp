@@ -27,7 +27,7 @@ struct ItemDraft {
     std::string_view language;
 };
 
-void read_media(pugi::xml_node e, std::string_view local, ItemDraft& d, Item& item,
+void read_media(XmlNode e, std::string_view local, ItemDraft& d, Item& item,
                 Context& ctx, const std::string& base) {
     if (local == "content") {
         const auto url = attr(e, "url");
@@ -73,14 +73,14 @@ std::string author_name(std::string_view raw) {
     return std::string(s);
 }
 
-Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string& parent_base) {
+Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& parent_base) {
     Item item;
     ItemDraft d;
     const auto base = ctx.base_of(node, parent_base);
     const Ns dflt = ctx.names().default_ns(node, main);
     if (const auto lang = node.attribute("xml:lang")) d.language = lang.value();
     for (auto e = node.first_child(); e; e = e.next_sibling()) {
-        if (e.type() != pugi::node_element) continue;
+        if (e.type() != NodeType::element) continue;
         const auto n = ctx.names().of(e, dflt);
         const auto l = n.local;
         if (main_ns(n.ns, main)) {
@@ -175,7 +175,7 @@ Item read_rss_item(pugi::xml_node node, Ns main, Context& ctx, const std::string
     return item;
 }
 
-bool read_rss_channel_element(pugi::xml_node e, Name n, Ns main, Context& ctx, const std::string& base) {
+bool read_rss_channel_element(XmlNode e, Name n, Ns main, Context& ctx, const std::string& base) {
     Feed& feed = ctx.feed();
     const auto l = n.local;
     if (main_ns(n.ns, main)) {
@@ -250,7 +250,7 @@ bool read_rss_channel_element(pugi::xml_node e, Name n, Ns main, Context& ctx, c
     }
 }
 
-void read_rss(pugi::xml_node root, Context& ctx) {
+void read_rss(XmlNode root, Context& ctx) {
     Feed& feed = ctx.feed();
     feed.format = "rss";
     const auto version = trim(attr(root, "version"));
@@ -263,11 +263,11 @@ void read_rss(pugi::xml_node root, Context& ctx) {
     // First the channel's own elements, so that items can inherit the feed language and the
     // channel link can serve as a base when there is no other.
     for (auto e = channel.first_child(); e; e = e.next_sibling())
-        if (e.type() == pugi::node_element && std::string_view(e.name()) != "item")
+        if (e.type() == NodeType::element && std::string_view(e.name()) != "item")
             read_rss_channel_element(e, ctx.names().of(e, dflt), Ns::none, ctx, base);
     const std::string item_base = base.empty() ? feed.link : base;
     // Items belong in the channel, but RSS 0.9x-style feeds sometimes put them beside it.
-    for (auto parent : {channel, bare_channel ? pugi::xml_node() : root}) {
+    for (auto parent : {channel, bare_channel ? XmlNode() : root}) {
         for (auto e = parent.child("item"); e; e = e.next_sibling("item")) {
             if (!ctx.room_for_item()) break;
             feed.items.push_back(read_rss_item(e, Ns::none, ctx, item_base));

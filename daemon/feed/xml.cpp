@@ -58,12 +58,12 @@ Ns ns_of_conventional_prefix(std::string_view p) {
     return Ns::other;
 }
 
-Ns Names::default_ns(pugi::xml_node n, Ns parent_default) {
+Ns Names::default_ns(XmlNode n, Ns parent_default) {
     const auto a = n.attribute("xmlns");
     return a ? ns_of_uri(a.value()) : parent_default;
 }
 
-Ns Names::prefix_ns(pugi::xml_node n, std::string_view prefix) {
+Ns Names::prefix_ns(XmlNode n, std::string_view prefix) {
     for (const auto& [p, ns] : cache_)
         if (p == prefix) return ns;
     char attr_name[80] = "xmlns:";
@@ -71,9 +71,9 @@ Ns Names::prefix_ns(pugi::xml_node n, std::string_view prefix) {
     bool declared = false;
     if (prefix.size() < sizeof attr_name - 7) {
         std::memcpy(attr_name + 6, prefix.data(), prefix.size());
-        attr_name[6 + prefix.size()] = '\0';
+        const std::string_view wanted(attr_name, 6 + prefix.size());
         for (auto e = n; e && !declared; e = e.parent()) {
-            if (const auto a = e.attribute(attr_name)) {
+            if (const auto a = e.attribute(wanted)) {
                 found = ns_of_uri(a.value());
                 declared = true;
             }
@@ -87,62 +87,43 @@ Ns Names::prefix_ns(pugi::xml_node n, std::string_view prefix) {
     return found;
 }
 
-Name Names::of(pugi::xml_node n, Ns parent_default) {
+Name Names::of(XmlNode n, Ns parent_default) {
     const std::string_view name = n.name();
-    const auto colon = name.find(':');
-    if (colon == std::string_view::npos) return {default_ns(n, parent_default), name};
-    return {prefix_ns(n, name.substr(0, colon)), name.substr(colon + 1)};
+    // Names are short: a plain loop beats a call of memchr.
+    for (std::size_t colon = 0; colon < name.size(); ++colon)
+        if (name[colon] == ':') return {prefix_ns(n, name.substr(0, colon)), name.substr(colon + 1)};
+    return {default_ns(n, parent_default), name};
 }
 
-Name Names::of_attribute(pugi::xml_node owner, pugi::xml_attribute a) {
+Name Names::of_attribute(XmlNode owner, XmlAttr a) {
     const std::string_view name = a.name();
     const auto colon = name.find(':');
     if (colon == std::string_view::npos) return {Ns::none, name};
     return {prefix_ns(owner, name.substr(0, colon)), name.substr(colon + 1)};
 }
 
-bool single_text(pugi::xml_node n, std::string_view& out) {
+bool single_text(XmlNode n, std::string_view& out) {
     const auto c = n.first_child();
     if (!c) {
         out = {};
         return true;
     }
-    if (c.next_sibling() || (c.type() != pugi::node_pcdata && c.type() != pugi::node_cdata)) return false;
+    if (c.next_sibling() || (c.type() != NodeType::pcdata && c.type() != NodeType::cdata)) return false;
     out = c.value();
     return true;
 }
 
-bool has_element_child(pugi::xml_node n) {
+bool has_element_child(XmlNode n) {
     for (auto c = n.first_child(); c; c = c.next_sibling())
-        if (c.type() == pugi::node_element) return true;
+        if (c.type() == NodeType::element) return true;
     return false;
 }
 
-void append_text(pugi::xml_node n, std::string& out) {
+void append_text(XmlNode n, std::string& out) {
     for (auto c = n.first_child(); c; c = c.next_sibling())
-        if (c.type() == pugi::node_pcdata || c.type() == pugi::node_cdata) out += c.value();
+        if (c.type() == NodeType::pcdata || c.type() == NodeType::cdata) out += c.value();
 }
 
-namespace {
-
-struct StringWriter final : pugi::xml_writer {
-    std::string& out;
-    explicit StringWriter(std::string& o) : out(o) {}
-    void write(const void* data, std::size_t size) override {
-        out.append(static_cast<const char*>(data), size);
-    }
-};
-
-}  // namespace
-
-void append_markup(pugi::xml_node n, std::string& out) {
-    StringWriter w(out);
-    for (auto c = n.first_child(); c; c = c.next_sibling()) {
-        if (c.type() == pugi::node_cdata) out += c.value();  // print() would re-wrap it
-        else c.print(w, "", pugi::format_raw, pugi::encoding_utf8);
-    }
-}
-
-std::string_view attr(pugi::xml_node n, const char* name) { return n.attribute(name).value(); }
+std::string_view attr(XmlNode n, std::string_view name) { return n.attribute(name).value(); }
 
 }  // namespace ww::feed

@@ -1,8 +1,7 @@
 #pragma once
 
-// Internal to the feed module: pugixml stays behind this header and the format readers.
-
-#include <pugixml.hpp>
+// Internal to the feed module: what the format readers share about XML (namespaces, text of an
+// element) over the XmlTree they read.
 
 #include <cstdint>
 #include <string>
@@ -10,9 +9,12 @@
 #include <utility>
 #include <vector>
 
+#include "feed/xml_tree.h"
+
 namespace ww::feed {
 
-// The namespaces that carry news. pugixml is not namespace-aware, so prefixes are resolved here.
+// The namespaces that carry news. Neither tree builder is namespace-aware, so prefixes are
+// resolved here.
 enum class Ns : std::uint8_t {
     none, atom, atom03, content, dc, dcterms, media, itunes, sy, rdf, rss10, rss090, xhtml,
     feedburner, slash, georss, other
@@ -32,26 +34,24 @@ struct Name {
 class Names {
 public:
     // The default namespace in force inside n, given its parent's.
-    Ns default_ns(pugi::xml_node n, Ns parent_default);
-    Name of(pugi::xml_node n, Ns parent_default);
-    Name of_attribute(pugi::xml_node owner, pugi::xml_attribute a);
+    Ns default_ns(XmlNode n, Ns parent_default);
+    Name of(XmlNode n, Ns parent_default);
+    Name of_attribute(XmlNode owner, XmlAttr a);
     // A prefix was used without a declaration (the reader guessed from convention).
     bool guessed() const { return guessed_; }
 
 private:
-    Ns prefix_ns(pugi::xml_node n, std::string_view prefix);
+    Ns prefix_ns(XmlNode n, std::string_view prefix);
     // Owned prefixes: documents parsed for salvage_items die before this cache does.
     std::vector<std::pair<std::string, Ns>> cache_;
     bool guessed_ = false;
 };
 
 // The character data directly inside n (text and CDATA pieces joined), appended to out.
-void append_text(pugi::xml_node n, std::string& out);
-// n's children serialised back to markup, appended to out.
-void append_markup(pugi::xml_node n, std::string& out);
+void append_text(XmlNode n, std::string& out);
 // The value of n's only child when it is one text or CDATA piece (no copy needed).
-bool single_text(pugi::xml_node n, std::string_view& out);
-bool has_element_child(pugi::xml_node n);
-std::string_view attr(pugi::xml_node n, const char* name);
+bool single_text(XmlNode n, std::string_view& out);
+bool has_element_child(XmlNode n);
+std::string_view attr(XmlNode n, std::string_view name);
 
 }  // namespace ww::feed

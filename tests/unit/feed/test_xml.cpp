@@ -13,11 +13,11 @@ TEST(Namespaces, KnownUrisWithOrWithoutSlash) {
 }
 
 TEST(Names, ResolvesDeclaredAndGuessedPrefixes) {
-    pugi::xml_document doc;
-    ASSERT_TRUE(doc.load_string(
-        "<rss xmlns:x='http://purl.org/dc/elements/1.1/'><x:creator/><dc:date/><foo:bar/></rss>"));
+    XmlTree tree;
+    ASSERT_TRUE(read_well_formed(
+        "<rss xmlns:x='http://purl.org/dc/elements/1.1/'><x:creator/><dc:date/><foo:bar/></rss>", 256, 1000, tree));
     Names names;
-    const auto root = doc.document_element();
+    const auto root = tree.document_element();
     auto c = root.first_child();
     EXPECT_EQ(names.of(c, Ns::none).ns, Ns::dc);  // an unusual prefix, declared
     EXPECT_FALSE(names.guessed());
