@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import signal
 import sys
 import tempfile
 import time
@@ -123,11 +124,38 @@ POLLS_PER_CACHE_FILL = WORKERS * CACHE_WORDS // NEW_WORDS_PER_ITEM
 WARMUP_REQUESTS = 4 * POLLS_PER_CACHE_FILL
 
 
+def seconds_of(interval):
+    """"1s", "500ms", "2m" -> seconds."""
+    for suffix, scale in (("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)):
+        if interval.endswith(suffix):
+            return float(interval[:-len(suffix)]) * scale
+    return float(interval)
+
+
+def force_burst(daemon, server, feeds, pause_s, log):
+    """Stops the daemon long enough for every feed to fall due, then lets it go: all feeds are
+    fetched, parsed and recorded at once, the most polls the daemon can ever have in flight
+    here (max_in_flight is 64). Resident memory keeps such a high-water mark (glibc keeps freed
+    chunks in its arenas), and feeds with equal explicit intervals can lock into one burst at
+    any time by themselves (they did at minute 15 of an hour run); forcing it during the warm-up
+    puts that level in the baseline instead of in the measured window."""
+    with server.cond:
+        before = sum(server.requests.values())
+    os.kill(daemon.proc.pid, signal.SIGSTOP)
+    try:
+        time.sleep(pause_s)  # the stimulus itself (time for every feed to fall due), not a wait
+    finally:
+        os.kill(daemon.proc.pid, signal.SIGCONT)
+    wait_requests(server, before + 2 * feeds, time.monotonic() + 120)
+    log(f"soak: forced a burst of {feeds} polls; rss={rss_of(daemon.proc.pid)['VmRSS']} KiB")
+
+
 def run(bin_dir=None, feeds=30, interval="1s", keep=5, measure_requests=None, measure_seconds=None,
-        sample_every=60, log=print):
+        sample_every=60, bursts=0, log=print):
     """Warms up until the state database passes WARMUP_DB_BYTES, then samples until
     `measure_requests` more feed requests were served or `measure_seconds` passed. Returns a report
-    (samples, slopes, growth over the measured window)."""
+    (samples, slopes, growth over the measured window). `bursts` > 0 ends the warm-up with that
+    many forced bursts of every feed at once (force_burst)."""
     if bin_dir:
         import wwtest
         wwtest.BIN_DIR = bin_dir
@@ -143,7 +171,7 @@ def run(bin_dir=None, feeds=30, interval="1s", keep=5, measure_requests=None, me
     daemon.start()
     try:
         start = time.monotonic()
-        target, measure_from = 0, None
+        target, measure_from, bursts_left = 0, None, bursts
         while True:
             target += sample_every
             # Generous: a loaded machine may poll slower than the interval, never this slowly.
@@ -163,6 +191,13 @@ def run(bin_dir=None, feeds=30, interval="1s", keep=5, measure_requests=None, me
                     f"new items={s['items_new']:.0f} db={s['db_bytes'] >> 20} MiB rss={s['rss_kib']} KiB")
             if measure_from is None:
                 if s["db_bytes"] >= WARMUP_DB_BYTES and target >= WARMUP_REQUESTS:
+                    if bursts_left:
+                        for _ in range(bursts_left):
+                            force_burst(daemon, server, feeds, 3 * seconds_of(interval), log)
+                        bursts_left = 0
+                        with server.cond:
+                            target = max(target, sum(server.requests.values()) // sample_every * sample_every)
+                        continue  # the next sample opens the window
                     measure_from = s
                 continue
             if measure_requests and target - measure_from["requests"] >= measure_requests:
@@ -206,11 +241,13 @@ def main():
     ap.add_argument("--minutes", type=float, default=60, help="measured time after the warm-up")
     ap.add_argument("--feeds", type=int, default=30)
     ap.add_argument("--interval", default="1s")
+    ap.add_argument("--bursts", type=int, default=3,
+                    help="forced bursts of every feed at once that end the warm-up (force_burst)")
     ap.add_argument("--csv", help="write every sample here")
     ap.add_argument("--json", help="write the report here")
     args = ap.parse_args()
     r = run(bin_dir=os.path.abspath(args.bin_dir), feeds=args.feeds, interval=args.interval,
-            measure_seconds=args.minutes * 60, sample_every=max(60, args.feeds * 10))
+            measure_seconds=args.minutes * 60, sample_every=max(60, args.feeds * 10), bursts=args.bursts)
     if args.csv:
         with open(args.csv, "w") as f:
             f.write("t_s,requests,fetches,items_new,db_bytes,rss_kib,rss_anon_kib,rss_file_kib,rss_shmem_kib,warm\n")
