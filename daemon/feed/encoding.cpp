@@ -149,35 +149,6 @@ const unsigned char* utf8_validate(const unsigned char* p, const unsigned char* 
     return p;
 }
 
-}  // namespace
-
-bool is_utf8(std::string_view s) {
-    // 64 bytes at a time while they are ASCII (most of any feed, even a Cyrillic one: markup),
-    // one sequence at a time otherwise.
-    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-    const auto* const end = p + s.size();
-    while (p < end) {
-#if defined(__SSE2__)
-        // One OR of four loads, one movemask.
-        while (end - p >= 64) {
-            const auto* v = reinterpret_cast<const __m128i*>(p);
-            const __m128i any = _mm_or_si128(_mm_or_si128(_mm_loadu_si128(v), _mm_loadu_si128(v + 1)),
-                                             _mm_or_si128(_mm_loadu_si128(v + 2), _mm_loadu_si128(v + 3)));
-            if (_mm_movemask_epi8(any)) break;
-            p += 64;
-        }
-        if (p == end) break;  // the input was a multiple of 64 ASCII bytes
-#endif
-        // Up to the end of this 64-byte stretch, then back to the wide test.
-        p = utf8_validate(p, std::min(end, p + 64), end);
-        if (!p) return false;
-    }
-    return true;
-}
-
-namespace {
-
-// dst = s (s.size() bytes of room); true when s is well-formed UTF-8.
 #if defined(__SSE2__)
 // Bit i set where byte i of the 64 at p is a continuation byte (80-BF), a two-byte lead
 // (C2-DF), a three-byte lead that constrains nothing but its continuations (E1-EC, EE-EF), or
@@ -221,21 +192,25 @@ bool plainly_utf8(const HighBytes& h, unsigned from) {
 }
 #endif
 
+// With Store, dst = s as well (s.size() bytes of room); without, only the answer.
+template <bool Store>
 bool copy_and_validate(std::string_view s, unsigned char* dst) {
     const auto* const begin = reinterpret_cast<const unsigned char*>(s.data());
     const auto* const end = begin + s.size();
     const unsigned char* checked = begin;  // sequences before this one are known good
     const unsigned char* p = begin;
 #if defined(__SSE2__)
-    for (; end - p >= 64; p += 64, dst += 64) {
+    for (; end - p >= 64; p += 64, dst = Store ? dst + 64 : dst) {
         const auto* v = reinterpret_cast<const __m128i*>(p);
         auto* w = reinterpret_cast<__m128i*>(dst);
         const __m128i a = _mm_loadu_si128(v), b = _mm_loadu_si128(v + 1);
         const __m128i c = _mm_loadu_si128(v + 2), d = _mm_loadu_si128(v + 3);
-        _mm_storeu_si128(w, a);
-        _mm_storeu_si128(w + 1, b);
-        _mm_storeu_si128(w + 2, c);
-        _mm_storeu_si128(w + 3, d);
+        if constexpr (Store) {
+            _mm_storeu_si128(w, a);
+            _mm_storeu_si128(w + 1, b);
+            _mm_storeu_si128(w + 2, c);
+            _mm_storeu_si128(w + 3, d);
+        }
         if (_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d)))) {
             // Text in Cyrillic, Greek, accented Latin, or English with typographic quotes and
             // dashes (E2 80 xx) is settled from bit masks; the rest sequence by sequence.
@@ -249,7 +224,7 @@ bool copy_and_validate(std::string_view s, unsigned char* dst) {
             if (!checked) {
                 // Not UTF-8: the caller replaces the copy, but it is finished so that out
                 // never holds uninitialised bytes.
-                std::memcpy(dst + 64, p + 64, static_cast<std::size_t>(end - p - 64));
+                if constexpr (Store) std::memcpy(dst + 64, p + 64, static_cast<std::size_t>(end - p - 64));
                 return false;
             }
         } else if (checked < p + 64) {
@@ -259,7 +234,7 @@ bool copy_and_validate(std::string_view s, unsigned char* dst) {
         }
     }
 #endif
-    std::memcpy(dst, p, static_cast<std::size_t>(end - p));
+    if constexpr (Store) std::memcpy(dst, p, static_cast<std::size_t>(end - p));
     return utf8_validate(std::max(checked, p), end, end) != nullptr;
 }
 
@@ -272,7 +247,13 @@ bool copy_if_utf8(std::string_view s, std::string& out) {
     // (Not resize_and_overwrite: libstdc++ 12 sets the wrong size when it leaves the small
     // string buffer.)
     out.resize(s.size());
-    return copy_and_validate(s, reinterpret_cast<unsigned char*>(out.data()));
+    return copy_and_validate<true>(s, reinterpret_cast<unsigned char*>(out.data()));
+}
+
+bool is_utf8(std::string_view s) {
+    // The copy's validation without the copy: 64 bytes per step while they are ASCII or
+    // plainly UTF-8, sequence by sequence otherwise.
+    return copy_and_validate<false>(s, nullptr);
 }
 
 Bom detect_bom(std::string_view b) {
@@ -381,10 +362,14 @@ CharsetChoice choose_charset(std::string_view bom, std::string_view http, std::s
 Decoded decode_to_utf8(std::string_view body, std::string_view content_type) {
     Decoded out;
     decode_to_utf8(body, content_type, out);
+    out.view = {};  // it would view the local's buffer, which a short string does not move
     return out;
 }
 
-void decode_to_utf8(std::string_view body, std::string_view content_type, Decoded& out) {
+namespace {
+
+// decode_to_utf8 but for out.view; returns true when the body itself was taken as the text.
+bool decode_into(std::string_view body, std::string_view content_type, Decoded& out, bool borrow) {
     // out.text is not cleared: every path below overwrites all of it, and copy_if_utf8 is
     // cheaper over a buffer that already has the size.
     out.encoding.clear();
@@ -413,12 +398,13 @@ void decode_to_utf8(std::string_view body, std::string_view content_type, Decode
     const bool looks_wide = !bom.charset.empty() ? is_wide(bom.charset) : !wide.empty();
     const std::string& label = choice.charset;
     if (is_utf8_label(label) && !looks_wide) {
-        // The common case: one pass that copies and validates. When the bytes are not UTF-8,
-        // every path below overwrites out.text.
-        valid = copy_if_utf8(bytes, out.text);
+        // The common case: one pass that validates (and copies, unless the caller can read
+        // the body itself). When the bytes are not UTF-8, every path below overwrites out.text.
+        valid = borrow ? is_utf8(bytes) : copy_if_utf8(bytes, out.text);
         if (*valid) {
+            out.view = bytes;
             out.encoding = "utf-8";
-            return;
+            return borrow;
         }
         // Undeclared or declared UTF-8 but not UTF-8: the XML declaration may tell the truth
         // when HTTP lied, else the old default of the web.
@@ -430,28 +416,34 @@ void decode_to_utf8(std::string_view body, std::string_view content_type, Decode
                 cd->convert(bytes, out.text);
                 out.encoding = fallback;
                 out.lenient = "bytes are not UTF-8; read as " + fallback;
-                return;
+                return false;
             }
         }
-        return take_utf8({});
+        take_utf8({});
+        return false;
     }
     if (!looks_wide && is_wide(label)) {
         // "utf-16" declared over bytes that are plainly 8-bit: the declaration lies.
-        return take_utf8("declared " + label + " but the bytes are 8-bit");
+        take_utf8("declared " + label + " but the bytes are 8-bit");
+        return false;
     }
     if (!looks_wide && has_high_bytes(bytes) && utf8_ok()) {
         // RFC 7303 would trust the label, but a valid UTF-8 body under another label is
         // overwhelmingly a mislabelled UTF-8 feed (feedparser and browsers agree).
-        return take_utf8("declared " + label + " but the bytes are UTF-8");
+        take_utf8("declared " + label + " but the bytes are UTF-8");
+        return false;
     }
     const bool stateful = label.starts_with("iso-2022") || label == "utf-7" || label == "hz-gb-2312";
     if (!looks_wide && !stateful && !has_high_bytes(bytes)) {
         out.text.assign(bytes);  // ASCII reads the same in every 8-bit charset
         out.encoding = label;
-        return;
+        return false;
     }
     auto cd = Iconv::open(iconv_name(label));
-    if (!cd) return take_utf8("unknown charset " + label + "; read as UTF-8");
+    if (!cd) {
+        take_utf8("unknown charset " + label + "; read as UTF-8");
+        return false;
+    }
     auto replaced = cd->convert(bytes, out.text);
     // iconv's word is not final: glibc opens labels such as "utf-8<junk>" as UTF-8 and passes
     // sequences past U+10FFFF through (found by fuzz_parse). What leaves here is UTF-8.
@@ -461,6 +453,13 @@ void decode_to_utf8(std::string_view body, std::string_view content_type, Decode
     }
     out.encoding = label;
     if (replaced) out.lenient = std::to_string(replaced) + " bytes invalid in " + label + " replaced";
+    return false;
+}
+
+}  // namespace
+
+void decode_to_utf8(std::string_view body, std::string_view content_type, Decoded& out, bool borrow) {
+    if (!decode_into(body, content_type, out, borrow)) out.view = out.text;
 }
 
 }  // namespace ww::feed

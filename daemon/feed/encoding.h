@@ -35,17 +35,22 @@ struct CharsetChoice {
 CharsetChoice choose_charset(std::string_view bom, std::string_view http, std::string_view xml);
 
 struct Decoded {
-    std::string text;      // UTF-8, BOM removed, invalid sequences replaced by U+FFFD
+    // The UTF-8 text, BOM removed, invalid sequences replaced by U+FFFD: `text`, or, when the
+    // caller allowed it and the body was UTF-8 as it stands, the body itself after its BOM.
+    std::string_view view;
+    std::string text;      // the decoded copy, when one was made
     std::string encoding;  // the charset the bytes were read as, lower-case
     std::string lenient;   // why the declared charset was not used as is, empty when it was
 };
 
-// Bytes + Content-Type -> UTF-8 text. Never fails: a declaration that lies gives way to valid
+// Bytes + Content-Type -> UTF-8 text (in `text`; `view` is left empty). Never fails: a declaration that lies gives way to valid
 // UTF-8, an unknown charset to UTF-8 (then windows-1252), invalid bytes become U+FFFD.
 Decoded decode_to_utf8(std::string_view body, std::string_view content_type);
 // The same into `out`, reusing the capacity of out.text (the parser keeps one per thread, so
 // that a fresh multi-megabyte buffer is not page-faulted in for every feed).
-void decode_to_utf8(std::string_view body, std::string_view content_type, Decoded& out);
+// With `borrow`, a body that is UTF-8 already is not copied (out.view points into it, and must
+// not outlive it).
+void decode_to_utf8(std::string_view body, std::string_view content_type, Decoded& out, bool borrow = false);
 
 // True when s is well-formed UTF-8 (fast path for ASCII).
 bool is_utf8(std::string_view s);

@@ -445,7 +445,7 @@ Result<void> read_leniently(std::string& text, const Detected& detected, const P
     return {};
 }
 
-Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOptions& options) {
+Result<Feed> read_xml(Decoded& decoded, const Detected& detected, const ParseOptions& options) {
     Feed feed;
     if (detected.junk) add_reason(feed, "junk before the root element");
     // One tree per thread, reused like the decode buffer; it views `text` (or `doc`) and is
@@ -457,10 +457,14 @@ Result<Feed> read_xml(std::string& text, const Detected& detected, const ParseOp
     } shrink{tree};
     pugi::xml_document doc;
     std::string tail;
-    const auto body = std::string_view(text).substr(detected.root_offset);
+    const auto body = decoded.view.substr(detected.root_offset);
     // The usual feed is read in one pass; every other document the lenient way, as before.
     if (!options.fast_xml || !read_well_formed(body, options.max_depth, options.max_elements, tree)) {
-        if (auto r = read_leniently(text, detected, options, feed, doc, tree, tail); !r) return std::unexpected(r.error());
+        // pugixml parses in place: it needs a copy of its own when the text is the body itself.
+        if (decoded.view.data() != decoded.text.data()) decoded.text.assign(decoded.view);
+        decoded.view = {};  // may be invalidated below
+        auto r = read_leniently(decoded.text, detected, options, feed, doc, tree, tail);
+        if (!r) return std::unexpected(r.error());
     }
     const auto root = tree.document_element();
     Context ctx(options, feed);
@@ -493,24 +497,25 @@ Result<Feed> parse(std::string_view body, const ParseOptions& options) {
     // One text buffer per thread, reused: pugixml parses in place, so a copy is needed anyway,
     // and a warm buffer avoids page-faulting megabytes in for every feed.
     thread_local Decoded decoded;
-    decode_to_utf8(body, options.content_type, decoded);
+    // The body itself when it is UTF-8 already: the one-pass reader never writes to its input.
+    decode_to_utf8(body, options.content_type, decoded, /*borrow=*/true);
     struct Trim {
         Decoded& d;
         ~Trim() {
             if (d.text.capacity() > (8u << 20)) std::string().swap(d.text);  // one huge feed
         }
     } trim{decoded};
-    const auto detected = detect_format(decoded.text);
+    const auto detected = detect_format(decoded.view);
     Result<Feed> feed = [&]() -> Result<Feed> {
         switch (detected.format) {
-            case Format::json: return read_json_feed(std::string_view(decoded.text).substr(detected.root_offset), options);
+            case Format::json: return read_json_feed(decoded.view.substr(detected.root_offset), options);
             case Format::rss:
             case Format::rdf:
-            case Format::atom: return read_xml(decoded.text, detected, options);
+            case Format::atom: return read_xml(decoded, detected, options);
             case Format::html: return fail("not_a_feed", "feed: an HTML page, not a feed" + where(options));
             case Format::unknown: break;
         }
-        if (decoded.text.find_first_not_of(" \t\r\n") == std::string::npos)
+        if (decoded.view.find_first_not_of(" \t\r\n") == std::string_view::npos)
             return fail("not_a_feed", "feed: empty document" + where(options));
         return fail("not_a_feed", "feed: no RSS, Atom or JSON Feed root" + where(options));
     }();

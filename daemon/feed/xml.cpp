@@ -10,6 +10,14 @@ struct Known {
     Ns ns;
 };
 
+// Equality of the short strings names are made of, without a call of memcmp for each.
+bool same(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (a[i] != b[i]) return false;
+    return true;
+}
+
 std::string_view strip_slash(std::string_view s) {
     while (!s.empty() && (s.back() == '/' || s.back() == '#' || s.back() == ' ')) s.remove_suffix(1);
     return s;
@@ -65,7 +73,7 @@ Ns Names::default_ns(XmlNode n, Ns parent_default) {
 
 Ns Names::prefix_ns(XmlNode n, std::string_view prefix) {
     for (const auto& [p, ns] : cache_)
-        if (p == prefix) return ns;
+        if (same(p, prefix)) return ns;
     char attr_name[80] = "xmlns:";
     Ns found = Ns::other;
     bool declared = false;

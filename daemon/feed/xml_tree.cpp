@@ -2,6 +2,7 @@
 
 #include <pugixml.hpp>
 
+#include <array>
 #include <cstring>
 #include <tuple>
 
@@ -62,7 +63,9 @@ XmlAttr XmlNode::attribute(std::string_view name) const {
     const auto& n = tree_->node(index_);
     for (std::uint32_t i = 0; i < n.attr_count; ++i) {
         const auto& a = tree_->attr(n.first_attr + i);
-        if (a.name == name) return {a.name, a.value};
+        // Sizes first: most attributes an element has are not the one asked for.
+        if (a.name.size() == name.size() && std::memcmp(a.name.data(), name.data(), name.size()) == 0)
+            return {a.name, a.value};
     }
     return {};
 }
@@ -121,31 +124,39 @@ namespace {
 
 // pugixml's raw printer: '&', '<', '>' and control characters escaped in text; in attribute
 // values '&', '<', '"' and every control character.
+// The bytes the raw printer escapes: '&', '<' and control characters everywhere, '>' in text,
+// '"' in attribute values, where tab, CR and LF are escaped as well.
+constexpr std::array<bool, 256> escaped_table(bool attribute) {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 32; ++c) t[static_cast<std::size_t>(c)] = attribute || (c != '\t' && c != '\r' && c != '\n');
+    t['&'] = t['<'] = true;
+    t['>'] = !attribute;
+    t['"'] = attribute;
+    return t;
+}
+constexpr auto kEscapedInText = escaped_table(false);
+constexpr auto kEscapedInAttribute = escaped_table(true);
+
 void escape_into(std::string_view s, bool attribute, std::string& out) {
-    for (const char ch : s) {
-        const auto c = static_cast<unsigned char>(ch);
+    const auto& escaped = attribute ? kEscapedInAttribute : kEscapedInText;
+    std::size_t run = 0;  // start of the bytes copied as they are
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (!escaped[c]) continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '&': out += "&amp;"; break;
             case '<': out += "&lt;"; break;
-            case '>':
-                if (attribute) out += '>';
-                else out += "&gt;";
-                break;
-            case '"':
-                if (attribute) out += "&quot;";
-                else out += '"';
-                break;
-            default:
-                if (c < 32 && (attribute || (c != '\t' && c != '\r' && c != '\n'))) {
-                    out += "&#";
-                    out += static_cast<char>('0' + c / 10);
-                    out += static_cast<char>('0' + c % 10);
-                    out += ';';
-                } else {
-                    out += ch;
-                }
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: {
+                const char ref[5] = {'&', '#', static_cast<char>('0' + c / 10), static_cast<char>('0' + c % 10), ';'};
+                out.append(ref, 5);
+            }
         }
     }
+    out.append(s.data() + run, s.size() - run);
 }
 
 void append_cdata(std::string_view v, std::string& out) {
