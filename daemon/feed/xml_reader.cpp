@@ -31,6 +31,9 @@ constexpr std::array<bool, 256> name_table(bool start) {
 constexpr auto kNameStart = name_table(true);
 constexpr auto kName = name_table(false);
 
+// pugixml parses a NUL as the end of its buffer: where one is, the document is its to judge.
+inline bool has_nul(std::string_view s) { return std::memchr(s.data(), 0, s.size()) != nullptr; }
+
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 inline bool name_start(char c) { return kNameStart[static_cast<unsigned char>(c)]; }
 inline bool name_char(char c) { return kName[static_cast<unsigned char>(c)]; }
@@ -120,7 +123,7 @@ private:
             } else if (starts_with("<!DOCTYPE")) {
                 const char* q = p_ + 9;
                 while (q < end_ && *q != '>') {
-                    if (*q == '[' || *q == '"' || *q == '\'' || *q == '<') return false;
+                    if (*q == '[' || *q == '"' || *q == '\'' || *q == '<' || *q == '\0') return false;
                     ++q;
                 }
                 if (q >= end_) return false;
@@ -155,7 +158,7 @@ private:
     bool skip_past(std::string_view close, std::size_t skip, bool no_references) {
         const std::string_view rest(p_ + skip, static_cast<std::size_t>(end_ - p_) - skip);
         const auto at = rest.find(close);
-        if (at == std::string_view::npos) return false;
+        if (at == std::string_view::npos || has_nul(rest.substr(0, at))) return false;
         if (no_references && rest.substr(0, at).find('&') != std::string_view::npos) return false;
         p_ = rest.data() + at + close.size();
         return true;
@@ -167,7 +170,7 @@ private:
         if (!starts_with("<![CDATA[")) return false;
         const std::string_view rest(p_ + 9, static_cast<std::size_t>(end_ - p_) - 9);
         const auto at = rest.find("]]>");
-        if (at == std::string_view::npos) return false;
+        if (at == std::string_view::npos || has_nul(rest.substr(0, at))) return false;
         tree_.add(NodeType::cdata, rest.substr(0, at), open_.back().index);
         p_ = rest.data() + at + 3;
         return true;

@@ -96,7 +96,6 @@ TEST(XmlReader, DeclinesWhatNeedsPugixmlsJudgement) {
         "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
         "<a/><b/>",                             // a second root
         "<a/>trailing text",
-        std::string_view("<a>nul\0byte</a>", 15).data(),
         "<a><!-- unterminated </a>",
         "<a><![CDATA[unterminated</a>",
         "<1a/>",
@@ -105,8 +104,15 @@ TEST(XmlReader, DeclinesWhatNeedsPugixmlsJudgement) {
         XmlTree t;
         EXPECT_FALSE(read_well_formed(c, 256, 1000, t)) << c;
     }
-    XmlTree t;
-    EXPECT_FALSE(read_well_formed(std::string_view("<a>nul\0byte</a>", 15), 256, 1000, t));
+    // pugixml takes a NUL for the end of its buffer, wherever it stands.
+    for (const std::string_view c : {std::string_view("<a>nul\0byte</a>", 15),
+                                     std::string_view("<a><![CDATA[x\0y]]></a>", 22),
+                                     std::string_view("<a><!-- \0 --></a>", 17),
+                                     std::string_view("<a x='\0'/>", 10),
+                                     std::string_view("<!DOCTYPE a\0><a/>", 17)}) {
+        XmlTree t;
+        EXPECT_FALSE(read_well_formed(c, 256, 1000, t)) << c.size();
+    }
 }
 
 TEST(XmlReader, LeavesDeepOrLargeDocumentsToTheLimitsOfTheLenientPath) {
