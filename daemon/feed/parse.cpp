@@ -14,6 +14,7 @@
 #endif
 
 #include "core/text.h"
+#include "feed/cpu.h"
 #include "feed/dates.h"
 #include "feed/detect.h"
 #include "feed/encoding.h"
@@ -298,10 +299,6 @@ __attribute__((target("avx2,popcnt"))) std::size_t scan_blocks_avx2(Scanner& sc,
     return i;
 }
 
-bool has_avx2() {
-    static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-    return yes;
-}
 #endif
 
 // One pass over the bytes before pugixml sees them: an upper bound of the element count (so

@@ -11,7 +11,11 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
+#include "feed/cpu.h"
 #include "feed/xml_tree.h"
 
 namespace ww::feed {
@@ -38,8 +42,9 @@ inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c ==
 inline bool name_start(char c) { return kNameStart[static_cast<unsigned char>(c)]; }
 inline bool name_char(char c) { return kName[static_cast<unsigned char>(c)]; }
 
-// The first '<', '&' or NUL at or after p (end when there is none).
-inline const char* find_special(const char* p, const char* end) {
+// The first '<', '&' or NUL at or after p (end when there is none). Text is most of a feed's
+// bytes: sixteen at a time with SSE2, thirty-two where the CPU has AVX2 (checked once).
+inline const char* find_special_sse2(const char* p, const char* end) {
 #if defined(__SSE2__)
     const __m128i lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'), nul = _mm_setzero_si128();
     while (end - p >= 16) {
@@ -52,6 +57,30 @@ inline const char* find_special(const char* p, const char* end) {
 #endif
     while (p < end && *p != '<' && *p != '&' && *p != '\0') ++p;
     return p;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define WW_READER_AVX2 1
+__attribute__((target("avx2"))) const char* find_special_avx2(const char* p, const char* end) {
+    const __m256i lt = _mm256_set1_epi8('<'), amp = _mm256_set1_epi8('&'), nul = _mm256_setzero_si256();
+    while (end - p >= 32) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+        const auto m = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, lt), _mm256_cmpeq_epi8(v, amp)), _mm256_cmpeq_epi8(v, nul))));
+        if (m) return p + std::countr_zero(m);
+        p += 32;
+    }
+    while (p < end && *p != '<' && *p != '&' && *p != '\0') ++p;
+    return p;
+}
+
+#endif
+
+inline const char* find_special(const char* p, const char* end) {
+#if defined(WW_READER_AVX2)
+    if (has_avx2()) return find_special_avx2(p, end);
+#endif
+    return find_special_sse2(p, end);
 }
 
 // The UTF-8 form of a code point (at most 4 bytes, never more than the reference it replaces).
