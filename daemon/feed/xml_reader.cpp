@@ -146,7 +146,7 @@ private:
             while (p_ < end_ && is_space(*p_)) ++p_;
             if (end_ - p_ < 2 || *p_ != '<') return false;
             if (p_[1] == '?') {
-                if (!skip_past("?>", 2, true)) return false;
+                if (!instruction()) return false;
             } else if (starts_with("<!--")) {
                 if (!skip_past("-->", 4, false)) return false;
             } else if (starts_with("<!DOCTYPE")) {
@@ -171,7 +171,7 @@ private:
             if (starts_with("<!--")) {
                 if (!skip_past("-->", 4, false)) return false;
             } else if (starts_with("<?")) {
-                if (!skip_past("?>", 2, true)) return false;
+                if (!instruction()) return false;
             } else {
                 return false;
             }
@@ -191,6 +191,16 @@ private:
         if (no_references && rest.substr(0, at).find('&') != std::string_view::npos) return false;
         p_ = rest.data() + at + close.size();
         return true;
+    }
+
+    // A processing instruction at p_ ("<?") outside the root, skipped: a target name, then
+    // white space or the end, as pugixml requires.
+    bool instruction() {
+        const char* q = p_ + 2;
+        if (q >= end_ || !name_start(*q)) return false;
+        while (q < end_ && name_char(*q)) ++q;
+        if (q >= end_ || !(is_space(*q) || *q == '?')) return false;
+        return skip_past("?>", 2, true);
     }
 
     // "<!" inside the root: a comment (skipped) or a CDATA section (a node).

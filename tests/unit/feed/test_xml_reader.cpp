@@ -65,6 +65,7 @@ TEST(XmlReader, ReadsWhatPugixmlReads) {
         "<a>\r\n line\r\n</a>",
         "<a b='\t\n'>x</a >",
         "<_x.y-z:w/>",
+        "<?xml-stylesheet href='s.xsl' type='text/xsl'?><a/><?after it?>",
     };
     for (const char* c : cases) {
         XmlTree t;
@@ -93,6 +94,9 @@ TEST(XmlReader, DeclinesWhatNeedsPugixmlsJudgement) {
         "<a x='1'y='2'/>",
         "<a x='<'/>",
         "<a><?pi data?></a>",
+        "<? x?><a/>",                           // a processing instruction without a target
+        "<a/><? x?>",
+        "<a/><?x!y?>",
         "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>",
         "<a/><b/>",                             // a second root
         "<a/>trailing text",
