@@ -43,8 +43,9 @@ struct Decoded {
     std::string lenient;   // why the declared charset was not used as is, empty when it was
 };
 
-// Bytes + Content-Type -> UTF-8 text (in `text`; `view` is left empty). Never fails: a declaration that lies gives way to valid
-// UTF-8, an unknown charset to UTF-8 (then windows-1252), invalid bytes become U+FFFD.
+// Bytes + Content-Type -> UTF-8 text (in `text`; `view` is left empty). Never fails: a
+// declaration that lies gives way to valid UTF-8, an unknown charset to UTF-8 (then
+// windows-1252), invalid bytes become U+FFFD.
 Decoded decode_to_utf8(std::string_view body, std::string_view content_type);
 // The same into `out`, reusing the capacity of out.text (the parser keeps one per thread, so
 // that a fresh multi-megabyte buffer is not page-faulted in for every feed).

@@ -298,7 +298,6 @@ __attribute__((target("avx2,popcnt"))) std::size_t scan_blocks_avx2(Scanner& sc,
     counters = c;
     return i;
 }
-
 #endif
 
 // One pass over the bytes before pugixml sees them: an upper bound of the element count (so
@@ -433,7 +432,8 @@ Result<void> read_leniently(std::string& text, const Detected& detected, const P
     if (!result && static_cast<std::size_t>(result.offset) < parsed.size())
         tail.assign(parsed.substr(static_cast<std::size_t>(result.offset)));
     if (!result) {
-        if (!doc.document_element()) return fail("parse", std::string("feed: ") + result.description() + where(options));
+        if (!doc.document_element())
+            return fail("parse", std::string("feed: ") + result.description() + where(options));
         // pugixml keeps the tree it built before the error: a truncated feed still has items.
         add_reason(feed, std::string("xml: ") + result.description() + " at offset " +
                              std::to_string(result.offset + static_cast<std::ptrdiff_t>(detected.root_offset)));
@@ -445,8 +445,8 @@ Result<void> read_leniently(std::string& text, const Detected& detected, const P
 Result<Feed> read_xml(Decoded& decoded, const Detected& detected, const ParseOptions& options) {
     Feed feed;
     if (detected.junk) add_reason(feed, "junk before the root element");
-    // One tree per thread, reused like the decode buffer; it views `text` (or `doc`) and is
-    // done with before this function returns.
+    // One tree per thread, reused like the decode buffer; it views the decoded text (or `doc`)
+    // and is done with before this function returns.
     thread_local XmlTree tree;
     struct Shrink {
         XmlTree& t;

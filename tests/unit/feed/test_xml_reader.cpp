@@ -52,7 +52,8 @@ std::string pugixml_dump(std::string_view doc) {
 TEST(XmlReader, ReadsWhatPugixmlReads) {
     const char* cases[] = {
         "<rss/>",
-        "<?xml version='1.0' encoding='utf-8'?>\n<!-- generator -->\n<!DOCTYPE rss>\n<rss version=\"2.0\"><channel/></rss>\n<!-- end -->\n",
+        "<?xml version='1.0' encoding='utf-8'?>\n<!-- generator -->\n<!DOCTYPE rss>\n"
+        "<rss version=\"2.0\"><channel/></rss>\n<!-- end -->\n",
         "<a>  <b> x </b>\n\t<c/>   </a>",
         "<a>one<!-- c -->two<!-- d -->  </a>",
         "<a><![CDATA[<p>html &amp; raw</p>]]><![CDATA[]]>tail</a>",
