@@ -185,7 +185,17 @@ TEST(XmlReader, BothPathsGiveTheSameFeeds) {
     }
     std::printf("compared %d feeds; the one-pass reader took %d of them as they are\n", compared, fast);
     EXPECT_GE(compared, 8);
-    EXPECT_GE(fast, compared / 3);
+    // Real feeds are mostly well-formed: the comparison above must have gone through the reader
+    // for most of the corpus, and for each of the well-formed fixtures.
+    if (roots.size() > 1) {
+        EXPECT_GE(fast, compared / 2);
+    }
+    for (const char* name : {"rss2_world.xml", "atom_world.xml", "rdf_world.xml"}) {
+        std::ifstream in(fs::path(WW_FIXTURES_DIR) / "feed" / name, std::ios::binary);
+        const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+        XmlTree t;
+        EXPECT_TRUE(read_well_formed(std::string_view(bytes).substr(bytes.find('<')), 256, 2'000'000, t)) << name;
+    }
 }
 
 }  // namespace
