@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, free_port, failed
+import wwtest
 
 WATCHDOG_USEC = 900_000  # pings expected every 0.3 s
 
@@ -213,4 +214,4 @@ class HttpEndpoints(SystemdTestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)
