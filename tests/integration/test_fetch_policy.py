@@ -61,11 +61,11 @@ class FetchPolicy(unittest.TestCase):
         self.daemon = Daemon(feeds, WATCHLISTS, interval="1s")
         self.daemon.start()
         for code in (301, 308):
-            self.daemon.wait_for_log(rf'fetch: moved permanently feed="Moved {code}" '
-                                     rf'from=\S+/old-{code}\.rss to=\S+/new-{code}\.rss')
             # Two more polls of the feed after the one that moved it: both at the new URL.
             self.server.wait_for_requests(f"/new-{code}.rss", 3)
             self.assertEqual(self.server.request_count(f"/old-{code}.rss"), 1)
+            self.daemon.wait_for_log(rf'fetch: moved permanently feed="Moved {code}" '
+                                     rf'from=\S+/old-{code}\.rss to=\S+/new-{code}\.rss')
         self.assertEqual(self.daemon.stop(), 0)
         stored = self.stored_urls()
         for code in (301, 308):
