@@ -21,22 +21,43 @@ BURSTS = 3
 # What a level shift of the first half may be: the most 30 polls in flight can hold (5-7 MiB
 # measured, docs/robustness.md "Memory soak").
 MAX_STEP_KIB = 10 * 1024
-# The second half of the measured polls must be flat outright, no step taken out: its least-squares
-# line may rise by less than this over its ~1,500 polls (allocator noise is a few hundred KiB either
-# way; a leak of 1 KiB per poll shows as about 1,500 KiB) ...
+# The second half of the measured polls must be flat: its least-squares line may rise by less than
+# this over its ~1,500 polls (allocator noise is a few hundred KiB either way; a leak of 1 KiB per
+# poll shows as about 1,500 KiB) ...
 HALF_TOLERANCE_KIB = 768
-# ... and no sample of it may stand higher than the first half's highest by more than this. A leak
-# cannot meet both bounds: a slope crosses the first, and a step-shaped one (memory that rises
-# at moments and never comes back) must rise again in the second half, above every earlier
-# level. A one-off step of the first half is a high-water mark, bounded by MAX_STEP_KIB.
+# ... and no sample of it may stand higher than the first half's highest by more than this.
 NEW_HIGH_KIB = 1024
+# One exception, once per run: a rise between two samples that are at least this many times
+# further apart than usual. Samples are taken every 60 polls, so a long gap means the machine
+# stalled the daemon (or the feed server); its feeds then come due together and are fetched in
+# one burst, and resident memory keeps that burst's high-water mark (docs/robustness.md, "What
+# the step is"). Measured here: a run on a machine at load 10 stayed flat for 100 s after the
+# forced bursts and rose by 2,860 KiB at its last sample, taken 8 s after the one before instead
+# of 2 s (tests/fixtures/soak/loaded-2026-12-06.txt).
+STALL_FACTOR = 2.5
+# Why a leak cannot meet these bounds: a slope crosses the second half's fit bound; a step-shaped
+# leak rises again and again, whether or not the machine stalls, and only one rise may lean on a
+# stall, and none may reach MAX_STEP_KIB. A leak slower than one step per 1,500 polls is left to
+# the hour runs (bench/soak/soak.py --minutes 60).
 
 
 def halves(samples):
-    """The warm samples cut at the middle of the measured polls (the middle sample in both)."""
-    warm = [s for s in samples if s["warm"]]
-    mid = (warm[0]["requests"] + warm[-1]["requests"]) / 2
-    return [s for s in warm if s["requests"] <= mid], [s for s in warm if s["requests"] >= mid]
+    """The samples cut at the middle of their polls (the middle sample in both)."""
+    mid = (samples[0]["requests"] + samples[-1]["requests"]) / 2
+    return [s for s in samples if s["requests"] <= mid], [s for s in samples if s["requests"] >= mid]
+
+
+def without_stall_step(warm):
+    """The warm samples with the largest rise that came with a stall taken out as a level shift
+    (later samples lowered by it), and that rise (0 when no rise came with a stall)."""
+    gaps = sorted(b["t"] - a["t"] for a, b in zip(warm, warm[1:]))
+    usual = gaps[len(gaps) // 2]
+    stalled = [(b["rss_kib"] - a["rss_kib"], i + 1) for i, (a, b) in enumerate(zip(warm, warm[1:]))
+               if b["t"] - a["t"] >= STALL_FACTOR * usual and b["rss_kib"] > a["rss_kib"]]
+    if not stalled:
+        return warm, 0
+    step, at = max(stalled)
+    return [dict(s, rss_kib=s["rss_kib"] - (step if i >= at else 0)) for i, s in enumerate(warm)], step
 
 
 def memory_problems(samples):
@@ -48,7 +69,8 @@ def memory_problems(samples):
     rise = max(b["rss_kib"] - a["rss_kib"] for a, b in zip(warm, warm[1:]))
     if rise >= MAX_STEP_KIB:
         problems.append(f"a single rise of {rise} KiB (bound {MAX_STEP_KIB})")
-    first, second = halves(samples)
+    level, _ = without_stall_step(warm)
+    first, second = halves(level)
     growth = soak.slope(second, "requests") * (second[-1]["requests"] - second[0]["requests"])
     if growth >= HALF_TOLERANCE_KIB:
         problems.append(f"the second half grows {growth:.0f} KiB (bound {HALF_TOLERANCE_KIB})")
@@ -69,6 +91,8 @@ class Soak(unittest.TestCase):
         self.assertGreater(r["items_new"], 0.8 * r["samples"][-1]["requests"], text)
         self.assertGreater(r["alerts"], 0, text)
         self.assertGreaterEqual(r["warm_samples"], 20, text)
+        _, stall_step = without_stall_step([s for s in r["samples"] if s["warm"]])
+        print(f"soak: rise taken as a stall's burst mark: {stall_step} KiB")
         self.assertEqual(memory_problems(r["samples"]), [], text)
 
 
