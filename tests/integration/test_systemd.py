@@ -211,6 +211,8 @@ class HttpEndpoints(SystemdTestCase):
         self.assertEqual(status, 200)
         self.assertIn("budget-watch", json.dumps(json.loads(body)))
         self.assertEqual(self.daemon.stop(), 0)
+        if not promtool:  # everything else was checked; ctest reports the file as Skipped
+            self.skipTest("promtool is not installed (Debian package prometheus): /metrics was not checked by it")
 
 
 if __name__ == "__main__":
