@@ -516,8 +516,8 @@ void Daemon::Impl::skip_gone(const FeedRuntime& f) {
                  "from the config or give its new URL\"", f.cfg.name, f.state.url);
 }
 
-// --once's exit status (docs/operations.md): 0 when at least one feed was fetched, 1 when none
-// could be; each failure was logged where it happened, this line sums them up.
+// --once's exit status (README, docs/architecture.md): 0 when at least one feed was fetched,
+// 1 when none could be; each failure was logged where it happened, this line sums them up.
 int Daemon::Impl::once_outcome() {
     if (once_total > 0 && once_fetched == 0) {
         spdlog::error("once: no feed could be fetched feeds={}", once_total);

@@ -104,9 +104,17 @@ class OnceExitStatus(unittest.TestCase):
         self.assertRegex(logs, r'fetch: error feed="Missing" .*kind=not_found')
         self.assertRegex(logs, r'fetch: error feed="Gone" .*kind=gone')
         self.assertEqual(last_line(self.daemon), "once: no feed could be fetched feeds=2")
-        # The second run has only the gone feed left to skip: it ends at once, still with 1.
+        # The second run asks for the missing feed again and skips the gone one: still 1.
         self.assertEqual(self.run_once(feeds), 1)
+        self.assertEqual(self.server.request_count("/missing.rss"), 2)
         self.assertEqual(self.server.request_count("/gone.rss"), 1)
+
+    def test_a_run_with_only_gone_feeds_ends_at_once_with_1(self):
+        feeds = [("Gone", self.server.url("/gone.rss"))]
+        self.assertEqual(self.run_once(feeds), 1)
+        self.assertEqual(self.run_once(feeds), 1)  # nothing to poll: no transfer to wait for
+        self.assertEqual(self.server.request_count("/gone.rss"), 1)
+        self.assertEqual(last_line(self.daemon), "once: no feed could be fetched feeds=1")
 
     def test_not_modified_counts_as_fetched(self):
         feeds = [("Calm", self.calm), ("Missing", self.server.url("/missing.rss"))]
