@@ -14,6 +14,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-zmq python3-feedparser
   clang libclang-rt-14-dev clang-16 libclang-rt-16-dev systemd prometheus nginx-light openssl
+  # integration_install: systemd-analyze (systemd, above), cpack's DEB with dpkg-shlibdeps and file
+  dpkg-dev file
   # benchmarks against peers
   newsboat
 )

@@ -222,7 +222,8 @@ struct Daemon::Impl {
     std::vector<store::FeedState> pending_states;
     bool flush_posted = false;
     std::deque<FeedRuntime*> waiting_polls;
-    std::size_t once_remaining = 0;
+    std::size_t once_remaining = 0;  // --once: polls still to finish
+    std::size_t once_total = 0, once_fetched = 0;  // --once: feeds configured, feeds fetched
     bool stopping = false;
     int exit_status = 0;
     // Delivery policy: summaries and digests that fell due (docs/delivery-policy.md).
@@ -242,6 +243,8 @@ struct Daemon::Impl {
     void mark_success(FeedRuntime& f);
     void on_store_failure(FeedRuntime& f, const Error& e);
     void start_waiting_poll();
+    void skip_gone(const FeedRuntime& f);
+    int once_outcome();
     void finish_poll(FeedRuntime& f, std::optional<schedule::FetchResult> outcome);
     void decide_next_check(FeedRuntime& f, schedule::FetchResult outcome);
     void save_state(const FeedRuntime& f);
@@ -287,15 +290,20 @@ void Daemon::Impl::start() {
     apply_retention();
     emit_due_policy();  // what fell due while the daemon was down goes out now, once
     const auto now = now_seconds();
-    once_remaining = feeds.size();
+    // Counted before the first poll: a poll that ended at once must not end the run early.
+    once_total = feeds.size();
+    once_remaining = static_cast<std::size_t>(
+        std::ranges::count_if(feeds, [](const FeedRuntime& f) { return f.state.status != "gone"; }));
     for (auto& f : feeds) {
         // A restart resumes the schedule instead of polling everything at once.
-        if (options.once || !f.state.next_check_at || *f.state.next_check_at <= now)
+        if (options.once && f.state.status == "gone")
+            skip_gone(f);
+        else if (options.once || !f.state.next_check_at || *f.state.next_check_at <= now)
             poll(f);
         else
             schedule_at(f, *f.state.next_check_at - now);
     }
-    if (options.once && feeds.empty()) return shutdown("--once with no feeds");
+    if (options.once && once_remaining == 0) return shutdown("--once: no feed to poll");
     // Store, sockets, HTTP listener and sinks were brought up in create(): say so now.
     ready = true;
     metrics.ready.set(1);
@@ -315,6 +323,8 @@ void Daemon::Impl::poll(FeedRuntime& f) {
     const auto now = now_seconds();
     // A host that asked us to wait (429/503 Retry-After) holds back all of its feeds.
     if (const auto until = host_gate.held_until(schedule::host_of(f.state.url), now)) {
+        spdlog::debug("schedule: host held feed=\"{}\" host={} until={}", f.cfg.name,
+                      schedule::host_of(f.state.url), format_rfc3339(*until));
         f.state.next_check_at = *until;
         return schedule_at(f, *until - now);
     }
@@ -480,17 +490,41 @@ void Daemon::Impl::finish_poll(FeedRuntime& f, std::optional<schedule::FetchResu
         if (stopping && polls_in_progress == 0) io.stop();
         return;
     }
+    // Fetched = the feed answered with a document or 304; a failure or a store error is not.
+    const bool fetched = outcome && outcome->outcome != schedule::Outcome::failed;
     if (outcome) decide_next_check(f, std::move(*outcome));
     save_state(f);
+    if (options.once) {
+        once_fetched += fetched ? 1 : 0;
+        --once_remaining;
+    }
     if (stopping) {
         if (polls_in_progress == 0) io.stop();
         return;
     }
     if (options.once) {
-        if (--once_remaining == 0) shutdown("--once: every feed polled");
+        if (once_remaining == 0) shutdown("--once: every feed polled");
         return;
     }
     if (f.state.next_check_at) schedule_at(f, *f.state.next_check_at - now_seconds());
+}
+
+// A feed that answered 410 is never polled again (docs/fetching.md), --once included: it is
+// counted as not fetched, and said so, since nothing else in this run will mention it.
+void Daemon::Impl::skip_gone(const FeedRuntime& f) {
+    spdlog::warn("fetch: skipped feed=\"{}\" url={} status=gone reason=\"it answered 410 Gone: remove it "
+                 "from the config or give its new URL\"", f.cfg.name, f.state.url);
+}
+
+// --once's exit status (README, docs/architecture.md): 0 when at least one feed was fetched,
+// 1 when none could be; each failure was logged where it happened, this line sums them up.
+int Daemon::Impl::once_outcome() {
+    if (once_total > 0 && once_fetched == 0) {
+        spdlog::error("once: no feed could be fetched feeds={}", once_total);
+        return 1;
+    }
+    spdlog::info("once: {} of {} feeds fetched", once_fetched, once_total);
+    return 0;
 }
 
 void Daemon::Impl::start_waiting_poll() {
@@ -1103,6 +1137,7 @@ int Daemon::run() {
     // and is offered again at the next start.
     if (impl_->sinks) impl_->sinks->stop();
     spdlog::info("app: stopped last_seq={}", impl_->last_seq);
+    if (impl_->options.once && impl_->exit_status == 0) return impl_->once_outcome();
     return impl_->exit_status;
 }
 

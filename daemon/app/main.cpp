@@ -15,7 +15,8 @@ void usage(std::FILE* out) {
     std::fprintf(out,
                  "usage: wirewatchd [--config FILE] [--once] [--state-dir DIR] [--log-level LEVEL]\n"
                  "  --config FILE      default /etc/wirewatch/wirewatch.toml\n"
-                 "  --once             poll every feed once, record and publish, then exit\n"
+                 "  --once             poll every feed once, record and publish, then exit:\n"
+                 "                     0 if at least one feed was fetched, 1 if none could be\n"
                  "  --state-dir DIR    overrides [daemon] state_dir\n"
                  "  --log-level LEVEL  overrides [daemon] log_level (trace..critical, off)\n");
 }

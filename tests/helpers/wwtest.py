@@ -16,6 +16,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import unittest
 from dataclasses import dataclass, field
 
 BIN_DIR = os.environ.get("WW_BIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
@@ -27,6 +28,24 @@ def binary(name):
     if not os.path.exists(path):
         raise RuntimeError(f"{path} is not built")
     return path
+
+
+# The exit status of a Python test file none of whose tests failed but some skipped: every
+# ww_py_test declares it as SKIP_RETURN_CODE (tests/CMakeLists.txt), so ctest says "Skipped"
+# instead of "Passed" for a check that did not run (docs/testing.md).
+SKIP_RETURN_CODE = 77
+
+
+def main():
+    """unittest.main for the test files: exits 1 on a failure, SKIP_RETURN_CODE when nothing
+    failed but a test skipped (each skip and its reason printed last), 0 when everything ran."""
+    import sys
+    result = unittest.main(verbosity=2, exit=False).result
+    if not result.wasSuccessful():
+        sys.exit(1)
+    for test, reason in result.skipped:
+        print(f"SKIPPED {test.id()}: {reason}", file=sys.stderr)
+    sys.exit(SKIP_RETURN_CODE if result.skipped else 0)
 
 
 def free_port():
@@ -135,6 +154,7 @@ class FeedServer:
         self.feeds = {}
         self.raw = {}  # path -> (status, headers, body) for odd responses
         self.requests = {}
+        self.times = {}  # path -> wall-clock time (time.time()) of each request, in order
         self.served = {}
         self.cond = threading.Condition()
         self.gate = threading.Event()
@@ -152,6 +172,7 @@ class FeedServer:
                 path = self.path.split("?")[0]
                 with server.cond:
                     server.requests[path] = server.requests.get(path, 0) + 1
+                    server.times.setdefault(path, []).append(time.time())
                     server.cond.notify_all()
                     doc = server.feeds.get(path)
                     raw = server.raw.get(path)
@@ -207,6 +228,10 @@ class FeedServer:
     def request_count(self, path):
         with self.cond:
             return self.requests.get(path, 0)
+
+    def request_times(self, path):
+        with self.cond:
+            return list(self.times.get(path, []))
 
     def wait_for_requests(self, path, n, timeout=30):
         deadline = time.monotonic() + timeout
@@ -274,6 +299,23 @@ class Daemon:
     def logs(self):
         with open(self.log_path, "rb") as f:
             return f.read().decode(errors="replace")
+
+    def wait_for_log(self, pattern, timeout=30):
+        """Waits until a line of the log matches the regex `pattern` and returns the match. The
+        log is a file the daemon appends to: it is re-read until the line is there or the
+        deadline passes (the daemon's exit also ends the wait, with a failure)."""
+        import re
+        regex = re.compile(pattern)
+        deadline = time.monotonic() + timeout
+        while True:
+            exited = self.proc is not None and self.proc.poll() is not None  # before the read
+            m = regex.search(self.logs())
+            if m:
+                return m
+            if exited or time.monotonic() > deadline:
+                raise AssertionError(f"no log line matches {pattern!r} (daemon exit status "
+                                     f"{self.proc.poll() if self.proc else None})")
+            time.sleep(0.05)  # re-read interval of the file, not a synchronisation
 
 
 class Subscriber:

@@ -18,6 +18,7 @@ import time
 import unittest
 
 from wwtest import BIN_DIR, SOURCE_DIR, Daemon, FeedDoc, FeedItem, FeedServer, binary
+import wwtest
 
 KILLS = 22
 SEED = int(os.environ.get("WW_CHAOS_SEED", "20261127"))
@@ -141,4 +142,4 @@ class Chaos(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

@@ -10,6 +10,7 @@ import sys
 import unittest
 
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, WebhookReceiver
+import wwtest
 
 
 class DaemonSinks(unittest.TestCase):
@@ -78,4 +79,4 @@ class DaemonSinks(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

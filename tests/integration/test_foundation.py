@@ -8,6 +8,7 @@ import os
 import unittest
 
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, failed
+import wwtest
 
 WATCHLISTS = [("china-russia-security", "China Russia security"),
               ("tariffs-clean-energy", "tariffs clean energy")]
@@ -95,4 +96,4 @@ class Foundation(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

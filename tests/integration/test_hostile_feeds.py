@@ -10,6 +10,7 @@ import sys
 import unittest
 
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary
+import wwtest
 
 RSS_HEAD = b'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>T</title><link>http://h/</link>'
 RSS_TAIL = b"</channel></rss>"
@@ -137,4 +138,4 @@ class HostileFeeds(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

@@ -15,6 +15,7 @@ import tempfile
 import unittest
 
 from wwtest import BIN_DIR, SOURCE_DIR
+import wwtest
 
 BUILD_DIR = os.path.dirname(os.path.abspath(BIN_DIR))
 UNIT = "usr/lib/systemd/system/wirewatch.service"
@@ -168,4 +169,4 @@ class DebianPackage(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

@@ -11,6 +11,7 @@ import unittest
 
 from test_systemd import NotifySocket
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, failed
+import wwtest
 
 
 def titles(alerts):
@@ -106,4 +107,4 @@ class Reload(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

@@ -7,38 +7,77 @@ import os
 import sys
 import unittest
 
+import wwtest
+
 sys.path.insert(0, os.path.join(os.environ.get("WW_SOURCE_DIR", "."), "bench", "soak"))
 import soak  # noqa: E402
 
 POLLS = int(os.environ.get("WW_SOAK_POLLS", "3000"))
-# Allowed growth over the measured polls, read off a least-squares line through every sample so
-# that one allocation spike does not decide. Measured: a few hundred KiB either way (allocator
-# noise); a leak of 1 KiB per poll would show as about 3,000 KiB.
-TOLERANCE_KIB = 1536
-# Resident memory also keeps the high-water mark of work in flight: when a hiccup makes the
-# feeds' polls fall into one burst, the worker arenas grow once by what the burst held and stay
-# there (docs/robustness.md, "Memory soak": 5-7 MiB for 30 feeds). One such level shift is
-# taken out before the line is fitted; a leak cannot hide in one step (it is a slope), and the
-# step itself must stay below what 30 polls in flight can hold.
-MAX_STEP_KIB = 10 * 1024
-# ... and the warm-up ends with that burst forced (soak.force_burst: the daemon stopped until every
-# feed is due, three times), so that the high-water mark is in the baseline: a make test run on a
-# machine loaded by two other soaks failed with a 12 MiB step at the moment the feeds fell into
-# one burst by themselves, after a warm-up that had not seen one.
+# The warm-up ends with the burst of every feed at once forced (soak.force_burst: the daemon
+# stopped until every feed is due, three times). Resident memory keeps the high-water mark of work
+# in flight, and a loaded machine had failed a run with a 12 MiB step at the moment the feeds fell
+# into one burst by themselves: forcing it puts that level in the baseline.
 BURSTS = 3
+# What a level shift of the first half may be: the most 30 polls in flight can hold (5-7 MiB
+# measured, docs/robustness.md "Memory soak").
+MAX_STEP_KIB = 10 * 1024
+# The second half of the measured polls must be flat: its least-squares line may rise by less than
+# this over its ~1,500 polls (allocator noise is a few hundred KiB either way; a leak of 1 KiB per
+# poll shows as about 1,500 KiB) ...
+HALF_TOLERANCE_KIB = 768
+# ... and no sample of it may stand higher than the first half's highest by more than this.
+NEW_HIGH_KIB = 1024
+# One exception, once per run: a rise between two samples that are at least this many times
+# further apart than usual. Samples are taken every 60 polls, so a long gap means the machine
+# stalled the daemon (or the feed server); its feeds then come due together and are fetched in
+# one burst, and resident memory keeps that burst's high-water mark (docs/robustness.md, "What
+# the step is"). Measured here: a run on a machine at load 10 stayed flat for 100 s after the
+# forced bursts and rose by 2,860 KiB at its last sample, taken 8 s after the one before instead
+# of 2 s (tests/fixtures/soak/loaded-2026-12-06.txt).
+STALL_FACTOR = 2.5
+# Why a leak cannot meet these bounds: a slope crosses the second half's fit bound; a step-shaped
+# leak rises again and again, whether or not the machine stalls, and only one rise may lean on a
+# stall, and none may reach MAX_STEP_KIB. A leak slower than one step per 1,500 polls is left to
+# the hour runs (bench/soak/soak.py --minutes 60).
 
 
-def without_largest_step(samples):
-    """The warm samples with the largest rise between two consecutive samples taken out (every
-    later sample lowered by it), and that rise."""
-    warm = [s for s in samples if s["warm"]]
-    if len(warm) < 2:
+def halves(samples):
+    """The samples cut at the middle of their polls (the middle sample in both)."""
+    mid = (samples[0]["requests"] + samples[-1]["requests"]) / 2
+    return [s for s in samples if s["requests"] <= mid], [s for s in samples if s["requests"] >= mid]
+
+
+def without_stall_step(warm):
+    """The warm samples with the largest rise that came with a stall taken out as a level shift
+    (later samples lowered by it), and that rise (0 when no rise came with a stall)."""
+    gaps = sorted(b["t"] - a["t"] for a, b in zip(warm, warm[1:]))
+    usual = gaps[len(gaps) // 2]
+    stalled = [(b["rss_kib"] - a["rss_kib"], i + 1) for i, (a, b) in enumerate(zip(warm, warm[1:]))
+               if b["t"] - a["t"] >= STALL_FACTOR * usual and b["rss_kib"] > a["rss_kib"]]
+    if not stalled:
         return warm, 0
-    rises = [(b["rss_kib"] - a["rss_kib"], i + 1) for i, (a, b) in enumerate(zip(warm, warm[1:]))]
-    step, at = max(rises)
-    if step <= 0:
-        return warm, 0
+    step, at = max(stalled)
     return [dict(s, rss_kib=s["rss_kib"] - (step if i >= at else 0)) for i, s in enumerate(warm)], step
+
+
+def memory_problems(samples):
+    """What the RSS samples of a run show against the bounds above; empty when memory is flat."""
+    warm = [s for s in samples if s["warm"]]
+    if len(warm) < 6:
+        return [f"{len(warm)} samples after the warm-up: too few to judge"]
+    problems = []
+    rise = max(b["rss_kib"] - a["rss_kib"] for a, b in zip(warm, warm[1:]))
+    if rise >= MAX_STEP_KIB:
+        problems.append(f"a single rise of {rise} KiB (bound {MAX_STEP_KIB})")
+    level, _ = without_stall_step(warm)
+    first, second = halves(level)
+    growth = soak.slope(second, "requests") * (second[-1]["requests"] - second[0]["requests"])
+    if growth >= HALF_TOLERANCE_KIB:
+        problems.append(f"the second half grows {growth:.0f} KiB (bound {HALF_TOLERANCE_KIB})")
+    high = max(s["rss_kib"] for s in second) - max(s["rss_kib"] for s in first)
+    if high > NEW_HIGH_KIB:
+        problems.append(f"the second half peaks {high} KiB above the first (bound {NEW_HIGH_KIB})")
+    return problems
 
 
 class Soak(unittest.TestCase):
@@ -52,12 +91,10 @@ class Soak(unittest.TestCase):
         self.assertGreater(r["items_new"], 0.8 * r["samples"][-1]["requests"], text)
         self.assertGreater(r["alerts"], 0, text)
         self.assertGreaterEqual(r["warm_samples"], 20, text)
-        level, step = without_largest_step(r["samples"])
-        growth = soak.slope(level, "requests") * r["window_requests"]
-        print(f"soak: largest single rise {step} KiB; growth over the window without it {growth:.0f} KiB")
-        self.assertLess(step, MAX_STEP_KIB, text)
-        self.assertLess(growth, TOLERANCE_KIB, f"{growth:.0f} KiB without the largest rise ({step} KiB); " + text)
+        _, stall_step = without_stall_step([s for s in r["samples"] if s["warm"]])
+        print(f"soak: rise taken as a stall's burst mark: {stall_step} KiB")
+        self.assertEqual(memory_problems(r["samples"]), [], text)
 
 
 if __name__ == "__main__":
-    unittest.main()
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

@@ -15,6 +15,7 @@ import unittest
 import urllib.request
 
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, WebhookReceiver, binary, failed, toml_str
+import wwtest
 
 WATCHLISTS = """
 [[watchlist]]
@@ -247,4 +248,4 @@ class Stories(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)

@@ -24,6 +24,7 @@ import urllib.parse
 import urllib.request
 
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, failed, free_port, toml_str
+import wwtest
 
 
 class Hub:
@@ -346,4 +347,4 @@ class SyncHubTest(WebSubCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    wwtest.main()  # ctest: Skipped when a test skipped (docs/testing.md)
