@@ -83,7 +83,7 @@ public:
         config_.subject_prefix = o.get("subject_prefix");
         username_ = o.get("username");
         password_ = o.get("password");
-        ca_file_ = o.get("ca_file");
+        ca_pem_ = o.get("ca");  // `ca_file = "/path"`: the host reads *_file keys and passes the content
         starttls_ = starttls_mode(o.get("starttls", "auto"));
         timeout_s_ = o.get_int("smtp_timeout", 30);
         if (timeout_s_ <= 0) throw OptionError("option \"smtp_timeout\" must be a positive number of seconds");
@@ -138,7 +138,10 @@ private:
         curl_easy_setopt(c, CURLOPT_USE_SSL, long(starttls_));
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, timeout_s_);
         curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout_s_);
-        if (!ca_file_.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ca_file_.c_str());
+        if (!ca_pem_.empty()) {
+            curl_blob blob{const_cast<char*>(ca_pem_.data()), ca_pem_.size(), CURL_BLOB_COPY};
+            curl_easy_setopt(c, CURLOPT_CAINFO_BLOB, &blob);
+        }
         if (!username_.empty()) curl_easy_setopt(c, CURLOPT_USERNAME, username_.c_str());
         if (!password_.empty()) curl_easy_setopt(c, CURLOPT_PASSWORD, password_.c_str());
         const std::string from = "<" + config_.from.addr + ">";
@@ -169,7 +172,7 @@ private:
     std::vector<std::string> recipients_;
     std::string username_;
     std::string password_;
-    std::string ca_file_;
+    std::string ca_pem_;
     curl_usessl starttls_ = CURLUSESSL_TRY;
     long timeout_s_ = 30;
 };

@@ -60,6 +60,8 @@ public:
         return out;
     }
     std::string raw(int n) const { return read_file((dir_ / (std::to_string(n) + ".eml")).string()); }
+    // With --tls: the server's self-signed certificate, for the client to trust.
+    std::string ca_file() const { return (dir_ / "ca.pem").string(); }
 
 private:
     void start(const std::vector<std::string>& args) {
@@ -252,6 +254,38 @@ TEST(EmailSink, StartTlsRequiredRefusesAPlainServer) {
     ASSERT_NO_FATAL_FAILURE(deliver_once(run, smtp, reference_alert(), {{"starttls", "require"}}));
     EXPECT_EQ(run.counters().failed, 1u) << run.logs();
     EXPECT_TRUE(smtp.messages().empty()) << "the mail went out in plain text";
+}
+
+TEST(EmailSink, UpgradesWithStartTlsWhenOffered) {
+    // The server refuses MAIL before STARTTLS: the mail arrives only if the plugin upgraded.
+    SmtpServer smtp({"--tls", "starttls"});
+    SinkRun run;
+    ASSERT_NO_FATAL_FAILURE(deliver_once(run, smtp, reference_alert(), {{"ca_file", smtp.ca_file()}}));
+    const auto msgs = smtp.messages();
+    ASSERT_EQ(msgs.size(), 1u) << run.logs();
+    EXPECT_TRUE(msgs[0].at("tls").get<bool>());
+}
+
+TEST(EmailSink, SpeaksTlsFromTheStartWithSmtps) {
+    SmtpServer smtp({"--tls", "implicit"});
+    SinkRun run;
+    ASSERT_NO_FATAL_FAILURE(run.start([&](const MockHttpServer& s) {
+        auto sp = email_spec(smtp, {{"ca_file", smtp.ca_file()}})(s);
+        sp.url = "smtps://127.0.0.1:" + std::to_string(smtp.port());
+        return sp;
+    }));
+    ASSERT_NO_FATAL_FAILURE(run.offer_and_finish(reference_alert()));
+    const auto msgs = smtp.messages();
+    ASSERT_EQ(msgs.size(), 1u) << run.logs();
+    EXPECT_TRUE(msgs[0].at("tls").get<bool>());
+}
+
+TEST(EmailSink, AnUntrustedCertificateSendsNothing) {
+    SmtpServer smtp({"--tls", "starttls"});
+    SinkRun run;
+    ASSERT_NO_FATAL_FAILURE(deliver_once(run, smtp, reference_alert(), {{"max_attempts", "1"}}));  // no ca_file
+    EXPECT_EQ(run.counters().failed, 1u) << run.logs();
+    EXPECT_TRUE(smtp.messages().empty());
 }
 
 TEST(EmailSink, ConnectionRefusedIsRetried) {
