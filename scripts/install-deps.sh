@@ -12,7 +12,7 @@ packages=(
   libsystemd-dev libutf8proc-dev libstemmer-dev libicu-dev libssl-dev
   libkainjow-mustache-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3-zmq python3-feedparser
+  libgtest-dev libgmock-dev libbenchmark-dev python3-zmq python3-feedparser python3-aiosmtpd
   clang libclang-rt-14-dev clang-16 libclang-rt-16-dev systemd prometheus nginx-light openssl
   # integration_install: systemd-analyze (systemd, above), cpack's DEB with dpkg-shlibdeps and file
   dpkg-dev file

@@ -119,9 +119,25 @@ public:
                 out[key] = std::to_string(*v.value<std::int64_t>());
             else if (v.is_boolean())
                 out[key] = *v.value<bool>() ? "true" : "false";
+            else if (v.is_array())
+                joined_strings(key, *v.as_array(), out);
             else
-                report(v, key + ": plugin options must be strings, integers or booleans");
+                report(v, key + ": plugin options must be strings, integers, booleans or arrays of strings");
         }
+    }
+    // Plugins take options as text: an array of strings (the e-mail sink's `to`) is passed as
+    // "a, b". An element holding a comma would be read back as two, so it is refused.
+    void joined_strings(const std::string& key, const toml::array& arr, std::map<std::string, std::string>& out) {
+        std::string text;
+        for (const auto& e : arr) {
+            const auto s = e.value<std::string>();
+            if (!e.is_string() || s->find(',') != std::string::npos) {
+                report(e, key + ": each element must be a string without a comma");
+                return;
+            }
+            text += (text.empty() ? "" : ", ") + *s;
+        }
+        out[key] = text;
     }
     const toml::node* raw(std::string_view key) {
         known_.insert(std::string(key));

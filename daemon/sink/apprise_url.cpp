@@ -64,6 +64,43 @@ Result<SinkAddress> need(std::size_t have, std::size_t want, std::string_view fo
     return SinkAddress{};
 }
 
+// user[:password] of a URL's userinfo into the email plugin's username and password.
+void take_login(const UrlParts& u, SinkAddress& a) {
+    if (u.userinfo.empty()) return;
+    const auto c = u.userinfo.find(':');
+    a.options["username"] = percent_decode(u.userinfo.substr(0, c));
+    if (c != std::string::npos) {
+        a.options["password"] = percent_decode(u.userinfo.substr(c + 1));
+        a.secrets.push_back(a.options["password"]);
+    }
+}
+
+// smtp[s]://[user[:pass]@]host[:port]: the server itself (the sink names from and to).
+// mailto[s]://[user[:pass]@]domain[:port][/to...]?to=...&from=...&smtp=server, as Apprise reads
+// it: the server is `smtp` or the domain, `from` defaults to user@domain, `to` to the path's
+// addresses, else to `from`. mailtos is TLS: from the start on port 465, else STARTTLS, required.
+void email_address(UrlParts& u, SinkAddress& a) {
+    a.plugin = "email";
+    take_login(u, a);
+    const bool mailto = u.scheme.starts_with("mailto");
+    std::string server = u.host;
+    if (mailto && u.query.contains("smtp")) {
+        server = u.query["smtp"];
+        u.query.erase("smtp");
+    }
+    const bool implicit_tls = u.scheme == "smtps" || (u.scheme == "mailtos" && server.ends_with(":465"));
+    a.options["url"] = (implicit_tls ? "smtps://" : "smtp://") + server;
+    if (u.scheme == "mailtos" && !implicit_tls) a.options["starttls"] = "require";
+    if (!mailto) return;
+    const std::string domain = u.host.substr(0, u.host.find(':'));
+    const std::string user = a.options.contains("username") ? a.options["username"] : "";
+    if (!user.empty()) a.options["from"] = user.find('@') == std::string::npos ? user + "@" + domain : user;
+    std::string to;
+    for (const auto& seg : u.path) to += (to.empty() ? "" : ", ") + seg;
+    if (to.empty() && !user.empty()) to = a.options["from"];
+    if (!to.empty()) a.options["to"] = to;
+}
+
 }  // namespace
 
 std::string percent_decode(std::string_view s) {
@@ -151,10 +188,13 @@ Result<SinkAddress> parse_sink_url(std::string_view url, std::string_view plugin
                 a.secrets.push_back(a.options["password"]);
             }
         }
+    } else if (u.scheme == "smtp" || u.scheme == "smtps" || u.scheme == "mailto" || u.scheme == "mailtos") {
+        if (u.host.empty()) return fail("config", "sink: url must look like mailtos://user:pass@host[:port]?to=...");
+        email_address(u, a);
     } else {
         return fail("config", "sink: unknown url scheme \"" + u.scheme +
                                   "\" (known: json, jsons, slack, discord, tgram, matrix, matrixs, "
-                                  "mmost, mmosts, ntfy, ntfys, http, https)");
+                                  "mmost, mmosts, ntfy, ntfys, smtp, smtps, mailto, mailtos, http, https)");
     }
     for (auto& [k, v] : u.query) {
         a.options[k] = v;

@@ -24,6 +24,10 @@ struct SinkAddress {
 // mmost[s]://host[:port][/path]/Token       -> mattermost url=http[s]://host[:port][/path]/hooks/Token
 // ntfy[s]://[user:pass@]host/topic, ntfy://topic (ntfy.sh) -> ntfy server, topic[, username, password]
 // json[s]://host[:port]/path                -> webhook  url=http[s]://host[:port]/path
+// smtp[s]://[user[:pass]@]host[:port]         -> email    url=smtp[s]://host[:port][, username, password]
+// mailto[s]://[user[:pass]@]domain[:port][/to...][?to=a,b&from=f&smtp=server] -> email  url, from
+//                                            (user@domain), to (path or ?to, else from); mailtos:
+//                                            smtps:// on port 465, else starttls = "require"
 // http[s]://...                             -> `url` for the plugin named in the table (webhook if none)
 // Query parameters (?key=value) become options too. The URL is never echoed in an error.
 Result<SinkAddress> parse_sink_url(std::string_view url, std::string_view plugin_hint);

@@ -53,6 +53,8 @@ std::vector<sink::SinkSpec> sample_specs(const fs::path& file) {
             if (auto sv = v.value<std::string>()) text = *sv;
             else if (auto i = v.value<std::int64_t>()) text = std::to_string(*i);
             else if (auto b = v.value<bool>()) text = *b ? "true" : "false";
+            else if (const auto* arr = v.as_array(); arr && key != "watchlists")  // joined, as config.cpp does
+                for (const auto& e : *arr) text += (text.empty() ? "" : ", ") + e.value_or(std::string());
             if (key == "name") s.name = text;
             else if (key == "plugin") s.plugin = text;
             else if (key == "url") s.url = text;

@@ -120,5 +120,20 @@ TEST(Config, SinkKeepsPluginOptions) {
     EXPECT_EQ(r->sinks[0].watchlists, std::vector<std::string>{"china-*"});
 }
 
+TEST(Config, SinkArrayOfStringsIsPassedJoinedByCommas) {
+    auto r = load_string("[[sink]]\nname = \"desk\"\nplugin = \"email\"\n"
+                         "to = [\"desk@example.org\", \"Night <night@example.org>\"]\n", "s.toml");
+    ASSERT_TRUE(r.has_value()) << joined(r.error());
+    EXPECT_EQ(r->sinks[0].options.at("to"), "desk@example.org, Night <night@example.org>");
+    // An element with a comma would come back as two values; anything but strings has no text form.
+    for (const char* bad : {"to = [\"a@example.org, b@example.org\"]", "to = [1, 2]", "to = [[\"a\"]]"}) {
+        auto e = load_string(std::string("[[sink]]\nname = \"desk\"\nplugin = \"email\"\n") + bad + "\n", "s.toml");
+        ASSERT_FALSE(e.has_value()) << bad;
+        EXPECT_NE(joined(e.error()).find("s.toml:4"), std::string::npos) << joined(e.error());
+        EXPECT_NE(joined(e.error()).find("to: each element must be a string without a comma"), std::string::npos)
+            << joined(e.error());
+    }
+}
+
 }  // namespace
 }  // namespace ww::config

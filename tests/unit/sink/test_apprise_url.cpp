@@ -42,6 +42,23 @@ TEST(ParseSinkUrl, EveryScheme) {
         {"https://hooks.slack.com/services/A/B/C", "slack", "slack",
          {{"url", "https://hooks.slack.com/services/A/B/C"}}, "https://hooks.slack.com/services/A/B/C"},
         {"http://127.0.0.1:1/x", "", "webhook", {{"url", "http://127.0.0.1:1/x"}}, ""},
+        {"smtp://127.0.0.1:2525", "email", "email", {{"url", "smtp://127.0.0.1:2525"}}, ""},
+        {"smtps://relay:s3cr%40t@mail.example", "", "email",
+         {{"url", "smtps://mail.example"}, {"username", "relay"}, {"password", "s3cr@t"}}, "s3cr@t"},
+        {"mailto://ww:pw1@example.org:2525?to=desk@example.org,night@example.org", "", "email",
+         {{"url", "smtp://example.org:2525"}, {"username", "ww"}, {"password", "pw1"}, {"from", "ww@example.org"},
+          {"to", "desk@example.org,night@example.org"}},
+         "pw1"},
+        {"mailtos://ww:pw2@example.org/desk@example.org/night@example.org?smtp=smtp.example.net:587", "", "email",
+         {{"url", "smtp://smtp.example.net:587"}, {"starttls", "require"}, {"username", "ww"}, {"password", "pw2"},
+          {"from", "ww@example.org"}, {"to", "desk@example.org, night@example.org"}},
+         "pw2"},
+        {"mailtos://me%40example.org:pw3@smtp.example.org:465", "", "email",
+         {{"url", "smtps://smtp.example.org:465"}, {"username", "me@example.org"}, {"password", "pw3"},
+          {"from", "me@example.org"}, {"to", "me@example.org"}},
+         "pw3"},
+        {"mailto://mail.example?from=ww@example.org&to=desk@example.org", "", "email",
+         {{"url", "smtp://mail.example"}, {"from", "ww@example.org"}, {"to", "desk@example.org"}}, ""},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.url);
