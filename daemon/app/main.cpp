@@ -7,6 +7,7 @@
 
 #include "app/daemon.h"
 #include "app/logging.h"
+#include "app/state_lock.h"
 #include "config/config.h"
 
 namespace {
@@ -68,6 +69,12 @@ int main(int argc, char** argv) {
     if (!ww::app::init_logging(cfg->daemon.log_level)) {
         std::fprintf(stderr, "wirewatchd: unknown log level \"%s\"\n", cfg->daemon.log_level.c_str());
         return 2;
+    }
+    // Held until main returns: the process's life.
+    auto lock = ww::app::StateLock::acquire(cfg->daemon.state_dir);
+    if (!lock) {
+        spdlog::critical("{}; not starting", lock.error().message);
+        return 1;
     }
     auto daemon = ww::app::Daemon::create(std::move(*cfg), options);
     if (!daemon) {
