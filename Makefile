@@ -27,9 +27,19 @@ configure: deps-run $(BUILD)/build.ninja
 build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
-# The shipped config watches real feeds; state goes under the build tree, not /var/lib.
-run: build
-	$(BUILD)/bin/wirewatchd --config $(CONFIG) --state-dir $(BUILD)/state
+# The shipped config watches real feeds; state goes under the build tree, not /var/lib. The run
+# uses a copy of the config whose state_dir says so, so that `wirewatch feeds` and `backtest`
+# given that config read the same state as the daemon.
+RUN_DIR := $(BUILD)/run
+$(RUN_DIR)/wirewatch.toml: $(CONFIG)
+	mkdir -p $(RUN_DIR)
+	sed 's|^state_dir = .*|state_dir = "state"   # make run: $(RUN_DIR)/state (copied from $(CONFIG))|' $(CONFIG) > $@
+	for d in feeds.d watchlists.d; do ln -sfn $(abspath $(dir $(CONFIG)))/$$d $(RUN_DIR)/$$d; done
+
+run: build $(RUN_DIR)/wirewatch.toml
+	@echo "make run: config $(RUN_DIR)/wirewatch.toml, state in $(RUN_DIR)/state"
+	@echo "make run: watch it with $(BUILD)/bin/wirewatch sub, or $(BUILD)/bin/wirewatch feeds --config $(RUN_DIR)/wirewatch.toml"
+	$(BUILD)/bin/wirewatchd --config $(RUN_DIR)/wirewatch.toml
 
 # A tree configured by `make run` before GoogleTest was installed has no tests: configuring
 # again finds it now.

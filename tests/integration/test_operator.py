@@ -168,7 +168,7 @@ class SubscriberSaysWhatIsWrong(unittest.TestCase):
     def sub(self, *args):
         proc = subprocess.Popen([binary("wirewatch"), "sub", *args], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
-        self.addCleanup(lambda: (proc.kill(), proc.wait()))
+        self.addCleanup(lambda: (proc.kill(), proc.wait(), proc.stdout.close(), proc.stderr.close()))
         return proc, StderrLines(proc)
 
     def test_a_wrong_endpoint_is_reported_instead_of_silence(self):
@@ -321,10 +321,11 @@ class ReadmeEnvelope(unittest.TestCase):
         self.assertEqual(topic, "alert.china-russia-security")
         # Lists: the README's may be empty where the real one has members; compare what both show.
         want, got = shape(example), shape(real)
-        self.assertEqual(set(want), set(got), "top-level keys")
+        real_text = json.dumps(real, ensure_ascii=False)
+        self.assertEqual(set(want), set(got), f"top-level keys; a real envelope: {real_text}")
         for key in want:
             if isinstance(want[key], dict):
-                self.assertEqual(set(want[key]), set(got[key]), f"keys of {key}")
+                self.assertEqual(set(want[key]), set(got[key]), f"keys of {key}; a real envelope: {real_text}")
 
 
 class StartupMistakes(unittest.TestCase):
@@ -347,6 +348,21 @@ class StartupMistakes(unittest.TestCase):
         self.assertEqual(daemon.start().wait(), 1)
         self.assertIn("another wirewatchd may be running with this address; or change [publish] endpoint",
                       daemon.logs())
+
+
+class MakeRunConfig(unittest.TestCase):
+    def test_the_cli_given_make_runs_config_reads_the_daemons_state(self):
+        with tempfile.TemporaryDirectory(prefix="ww-makerun-") as build:
+            r = subprocess.run(["make", "-s", "-C", wwtest.SOURCE_DIR, f"BUILD={build}", f"{build}/run/wirewatch.toml"],
+                               capture_output=True, text=True, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            config = os.path.join(build, "run", "wirewatch.toml")
+            check = wirewatch("check-config", "--quiet", config)
+            self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
+            # No daemon ran: the CLI looks for the database where make run's daemon keeps it.
+            feeds = wirewatch("feeds", "--config", config)
+            self.assertEqual(feeds.returncode, 1)
+            self.assertIn(os.path.join(build, "run", "state"), feeds.stderr)
 
 
 def wirewatch(*args):
