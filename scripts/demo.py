@@ -5,6 +5,8 @@ wirewatchd against them, adds stories over a minute, and shows the alerts arrivi
 
 import argparse
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -51,12 +53,29 @@ ARRIVALS = [
 ]
 
 
+def port_free(endpoint):
+    host, port = endpoint.removeprefix("tcp://").rsplit(":", 1)
+    with socket.socket() as s:
+        try:
+            s.bind((host, int(port)))
+            return True
+        except OSError:
+            return False
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin-dir", default=os.path.join(os.path.dirname(__file__), "..", "build", "bin"))
     ap.add_argument("--seconds", type=float, default=60)
+    # The README's endpoints, so that its pyzmq snippet and `wirewatch sub` watch the demo as is.
+    ap.add_argument("--pub", default="tcp://127.0.0.1:5556")
+    ap.add_argument("--replay", default="tcp://127.0.0.1:5557")
     args = ap.parse_args()
     wwtest.BIN_DIR = os.path.abspath(args.bin_dir)
+    for endpoint in (args.pub, args.replay):
+        if not port_free(endpoint):
+            sys.exit(f"demo: {endpoint} is in use (is `make run` or another wirewatchd running?); "
+                     "stop it, or pass --pub/--replay with free endpoints")
 
     server = FeedServer()
     docs = {"/world.rss": FeedDoc("World Desk", "rss"), "/asia.atom": FeedDoc("Asia Wire", "atom"),
@@ -67,9 +86,11 @@ def main():
             doc.add(item)
         feeds.append((doc.title, server.add_feed(path, doc)))
 
-    daemon = Daemon(feeds, WATCHLISTS, interval="3s", heartbeat="2s")
+    daemon = Daemon(feeds, WATCHLISTS, interval="3s", heartbeat="2s", pub=args.pub, replay=args.replay)
     print(f"demo: feeds served on http://127.0.0.1:{server.port}/  config {daemon.config}")
-    print(f"demo: daemon log {daemon.log_path}")
+    print(f"demo: daemon log {daemon.log_path} (removed at the end)")
+    print(f"demo: watch it from another terminal too: {wwtest.binary('wirewatch')} sub --endpoint {args.pub}")
+    print("demo:   or with the README's pyzmq snippet; alerts are printed below as they arrive\n")
     daemon.start()
     sub = subprocess.Popen([wwtest.binary("wirewatch"), "sub", "--endpoint", daemon.pub])
     try:
@@ -87,6 +108,7 @@ def main():
         sub.wait(5)
         daemon.stop()
         server.close()
+        shutil.rmtree(daemon.dir, ignore_errors=True)
     print("\ndemo: done. Expected alerts: 2 for china-russia-security, 2 for tariffs-clean-energy.")
 
 

@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that wirewatch's build, tests, demo and benchmarks use.
+# Installs the Debian 12 packages one use of wirewatch needs, and nothing more:
+#   install-deps.sh run       building and running the daemon (`make run`, `make demo`)
+#   install-deps.sh test      the above, and every tool the test suite uses (`make test`)
+#   install-deps.sh sanitize  the above, and the sanitizer runtimes (`make test-sanitize`/`test-tsan`)
+#   install-deps.sh fuzz      building and running the libFuzzer targets (`make fuzz`)
+#   install-deps.sh bench     the test set, and the benchmarks' peers (`make bench`)
 # Idempotent: asks apt only for what is missing, and does nothing when all is there.
+# `install-deps.sh SET --list` prints the set's packages, one a line, and installs nothing.
 set -euo pipefail
 
-packages=(
+what="${1:-test}"
+list="${2:-}"
+
+run=(
   # toolchain
   build-essential cmake ninja-build pkg-config
   # libraries (DEPENDENCIES.md), one Boost for the whole project
@@ -11,14 +20,31 @@ packages=(
   libspdlog-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
   libsystemd-dev libutf8proc-dev libstemmer-dev libicu-dev libssl-dev
   libkainjow-mustache-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev python3-zmq python3-feedparser python3-aiosmtpd
-  clang libclang-rt-14-dev clang-16 libclang-rt-16-dev systemd prometheus nginx-light openssl
+)
+test=(
+  # unit tests, and the integration tests' subscribers, peers and tools
+  libgtest-dev libgmock-dev python3-zmq python3-feedparser python3-aiosmtpd systemd prometheus
+  nginx-light openssl
   # integration_install: systemd-analyze (systemd, above), cpack's DEB with dpkg-shlibdeps and file
   dpkg-dev file
-  # benchmarks against peers
-  newsboat
 )
+sanitize=(clang libclang-rt-14-dev)
+fuzz=(clang-16 libclang-rt-16-dev)
+bench=(libbenchmark-dev newsboat)
+
+case "$what" in
+  run) packages=("${run[@]}") ;;
+  test) packages=("${run[@]}" "${test[@]}") ;;
+  sanitize) packages=("${run[@]}" "${test[@]}" "${sanitize[@]}") ;;
+  fuzz) packages=("${run[@]}" "${fuzz[@]}") ;;
+  bench) packages=("${run[@]}" "${test[@]}" "${bench[@]}") ;;
+  *) echo "usage: install-deps.sh run|test|sanitize|fuzz|bench" >&2; exit 2 ;;
+esac
+
+if [ "$list" = "--list" ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "app/error_hints.h"
 #include "app/feed_report.h"
 #include "app/notify.h"
 #include "app/pipeline.h"
@@ -30,6 +31,7 @@
 #include "app/backtest.h"
 #include "core/duration.h"
 #include "core/time.h"
+#include "feed/discover.h"
 #include "feed/parse.h"
 #include "http/daemon_metrics.h"
 #include "http/metrics.h"
@@ -123,6 +125,17 @@ struct ParsedSummary {
     std::vector<SysSeconds> dates;
     FeedHints hints;
 };
+
+// A web page configured as a feed: its error names the feeds the page links, so that the fix
+// is in the log line (and in `wirewatch feeds`), not one more command away.
+Error with_feed_links(Error e, const fetch::Response& response) {
+    if (e.kind != "not_a_feed") return e;
+    const auto links = feed::feed_links(response.body, response.effective_url);
+    if (links.empty()) return e;
+    e.message += "; the page links these feeds:";
+    for (std::size_t i = 0; i < links.size() && i < 5; ++i) e.message += " " + links[i].url;
+    return e;
+}
 
 ParsedSummary summarise(const Feed& parsed) {
     ParsedSummary s{parsed.format, parsed.title, parsed.bozo ? parsed.bozo_reason : "",
@@ -370,7 +383,7 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
         auto parsed = feed::parse(response.body, {.content_type = response.header("content-type"),
                                                   .url = response.effective_url});
         if (!parsed) {
-            asio::post(io, [this, &f, e = parsed.error()] { on_failure(f, e, {}); });
+            asio::post(io, [this, &f, e = with_feed_links(parsed.error(), response)] { on_failure(f, e, {}); });
             return;
         }
         auto poll = build_poll_record(ctx, *parsed, *snapshot, now_seconds());
@@ -560,9 +573,10 @@ void Daemon::Impl::decide_next_check(FeedRuntime& f, schedule::FetchResult outco
                      "polling sooner", f.cfg.name, in.result.items);
     const auto next = d.next_check ? format_rfc3339(*d.next_check) : std::string("never");
     if (failed)
-        spdlog::warn("fetch: error feed=\"{}\" url={} kind={} streak={} counted={} next={} reason={} error=\"{}\"",
+        spdlog::warn("fetch: error feed=\"{}\" url={} kind={} streak={} counted={} next={} reason={} error=\"{}\" "
+                     "hint=\"{}\"",
                      f.cfg.name, f.state.url, in.result.error_kind, f.state.error_streak,
-                     d.counted_error, next, d.reason, f.state.last_error);
+                     d.counted_error, next, d.reason, f.state.last_error, hint_for(in.result.error_kind));
     else
         spdlog::debug("schedule: next feed=\"{}\" at={} reason={}", f.cfg.name, next, d.reason);
 }
@@ -941,7 +955,9 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
     if (next.websub.callback_base != cfg.websub.callback_base || next.websub.listen != cfg.websub.listen ||
         next.websub.lease != cfg.websub.lease)
         spdlog::warn("app: [websub] changes take effect at the next restart");
-    metrics.reloads.with({"ok"}).inc();
+    // A watchlist that kept its previous query (its new text is invalid) makes the reload
+    // partial: applied, but not as written, which an alert rule must be able to see.
+    metrics.reloads.with({compiled.problems.empty() ? "ok" : "partial"}).inc();
     metrics.last_reload.set(static_cast<double>(now_seconds().time_since_epoch().count()));
     for (const auto& url : diff.removed)
         for (const auto& f : cfg.feeds)

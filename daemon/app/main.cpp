@@ -1,12 +1,15 @@
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <string_view>
 
 #include <spdlog/spdlog.h>
 
 #include "app/daemon.h"
+#include "app/error_hints.h"
 #include "app/logging.h"
+#include "app/state_lock.h"
 #include "config/config.h"
 
 namespace {
@@ -26,6 +29,7 @@ void usage(std::FILE* out) {
 int main(int argc, char** argv) {
     std::string config_file = "/etc/wirewatch/wirewatch.toml";
     std::string state_dir, log_level;
+    bool config_given = false;
     ww::app::RunOptions options;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
@@ -39,6 +43,7 @@ int main(int argc, char** argv) {
         };
         if (arg == "--config") {
             if (!value(config_file)) return 2;
+            config_given = true;
         } else if (arg == "--state-dir") {
             if (!value(state_dir)) return 2;
         } else if (arg == "--log-level") {
@@ -58,6 +63,12 @@ int main(int argc, char** argv) {
         }
     }
 
+    std::error_code ec;
+    if (!std::filesystem::exists(config_file, ec)) {
+        std::fprintf(stderr, "wirewatchd: no config file at %s%s; pass one with --config FILE (the shipped example is "
+                             "config/wirewatch.toml)\n", config_file.c_str(), config_given ? "" : " (the default)");
+        return 1;
+    }
     auto cfg = ww::config::load(config_file);
     if (!cfg) {
         for (const auto& p : cfg.error()) std::fprintf(stderr, "config: %s\n", to_string(p).c_str());
@@ -70,9 +81,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "wirewatchd: unknown log level \"%s\"\n", cfg->daemon.log_level.c_str());
         return 2;
     }
+    // Held until main returns: the process's life.
+    auto lock = ww::app::StateLock::acquire(cfg->daemon.state_dir);
+    if (!lock) {
+        spdlog::critical("{}; not starting", lock.error().message);
+        return 1;
+    }
+    const std::string http_listen = cfg->http.listen, websub_listen = cfg->websub.listen;
     auto daemon = ww::app::Daemon::create(std::move(*cfg), options);
     if (!daemon) {
-        spdlog::critical("app: cannot start: {}", daemon.error().message);
+        spdlog::critical("app: cannot start: {}{}", daemon.error().message,
+                         ww::app::address_in_use_hint(daemon.error().message, http_listen, websub_listen));
         return 1;
     }
     return (*daemon)->run();

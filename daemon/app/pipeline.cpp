@@ -145,13 +145,13 @@ PollRecord build_poll_record(const FeedContext& feed, const Feed& parsed, const 
         record.published = item.published ? item.published : item.updated;
         const std::string_view language = !item.language.empty() ? std::string_view(item.language) : feed_language;
         auto& shared = poll.alerts.emplace_back();
+        // Kept also on a first fetch, whose catch-up alerts nothing: a new watchlist can then be
+        // tried (`wirewatch backtest`) against what the feeds hold today, right after the start.
+        record.kept = kept_text(item, feed_title, language);
         if (!feed.match) {
-            // A first fetch's catch-up alerts nothing live, so a backtest must not count it
-            // either, and not keeping its texts is a third of a cold start's CPU (BENCHMARKS.md).
             request.items.push_back(std::move(record));
             continue;
         }
-        record.kept = kept_text(item, feed_title, language);
         // The hot path of the benchmarks (match_ids), then an explanation for each hit only:
         // the same hits and explanations as Index::match, without its vector of copies.
         match::MatchStats stats;

@@ -64,6 +64,11 @@ int run(std::span<const std::string_view> args) {
     if (!result) return error(result.error().message);
     const auto text = json ? app::backtest_json(*result) : app::backtest_text(*result);
     std::fwrite(text.data(), 1, text.size(), stdout);
+    // Also when nothing matched: silence would look like a failure, or like an empty database.
+    std::fprintf(stderr, "read %zu items, %zu matched (%zu alerts, %zu story updates)%s\n", result->items,
+                 result->matches, result->alerts, result->story_updates,
+                 result->items == 0 ? ": nothing is kept yet (is the daemon running, and [store] keep_items > 0?)"
+                                    : "");
     return 0;
 }
 

@@ -23,8 +23,9 @@ int feeds(std::span<const std::string_view> args) {
         } else if (args[i] == "--state-dir" && i + 1 < args.size()) {
             state_dir = std::string(args[++i]);
         } else {
-            std::fprintf(stderr, "usage: wirewatch feeds [--config FILE] [--state-dir DIR] [--json]\n");
-            return args[i] == "--help" ? 0 : 2;
+            const bool help = args[i] == "--help";
+            std::fputs("usage: wirewatch feeds [--config FILE] [--state-dir DIR] [--json]\n", help ? stdout : stderr);
+            return help ? 0 : 2;
         }
     }
     if (state_dir.empty()) {

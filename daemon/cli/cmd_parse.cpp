@@ -6,22 +6,16 @@
 #include <iterator>
 #include <string>
 
-#include <boost/asio/io_context.hpp>
-
+#include "cli/fetch_once.h"
 #include "cli/registry.h"
 #include "core/time.h"
 #include "feed/json_out.h"
 #include "feed/parse.h"
-#include "fetch/http_client.h"
 
 namespace ww::cli {
 namespace {
 
-struct Source {
-    std::string body;
-    std::string content_type;
-    std::string url;  // the base for relative links
-};
+using Source = Fetched;
 
 Result<Source> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -30,26 +24,6 @@ Result<Source> read_file(const std::string& path) {
     s.body.assign(std::istreambuf_iterator<char>(in), {});
     if (in.bad()) return fail("io", "parse: cannot read " + path);
     return s;
-}
-
-// The daemon's client with its defaults, SSRF guard included: a URL on a private network needs
-// --allow-private, as a feed needs allow_private_networks.
-Result<Source> download(const std::string& url, bool allow_private) {
-    boost::asio::io_context io;
-    fetch::HttpClient client(io, {.allow_private_networks = allow_private});
-    Result<Source> out = fail("fetch", "parse: no response from " + url);
-    client.get({.url = url}, [&](Result<fetch::Response> r) {
-        if (!r) {
-            out = fail(r.error().kind, r.error().message);
-        } else if (r->status != 200) {
-            out = fail("http", "parse: HTTP " + std::to_string(r->status) + " from " + url);
-        } else {
-            const auto effective = r->effective_url.empty() ? url : r->effective_url;
-            out = Source{std::move(r->body), r->header("content-type"), effective};
-        }
-    });
-    io.run();
-    return out;
 }
 
 void print_summary(const Feed& feed) {
@@ -85,7 +59,7 @@ int parse_command(std::span<const std::string_view> args) {
     }
     if (target.empty()) return usage(stderr);
     const bool is_url = target.starts_with("http://") || target.starts_with("https://");
-    auto source = is_url ? download(target, allow_private) : read_file(target);
+    auto source = is_url ? fetch_once(target, allow_private) : read_file(target);
     if (!source) {
         std::fprintf(stderr, "wirewatch parse: %s\n", source.error().message.c_str());
         return 1;

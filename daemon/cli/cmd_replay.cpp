@@ -57,6 +57,8 @@ int replay(std::span<const std::string_view> args) {
         return 1;
     }
     options.curve = *curve;
+    // A daemon answers a page in milliseconds: 5 s of silence means no replay service there.
+    options.timeout = std::chrono::seconds(5);
     auto client = publish::ReplayClient::connect(options);
     if (!client) {
         std::fprintf(stderr, "wirewatch replay: %s\n", client.error().message.c_str());
@@ -65,7 +67,10 @@ int replay(std::span<const std::string_view> args) {
     for (;;) {
         auto page = client->request(after, prefix);
         if (!page) {
-            std::fprintf(stderr, "wirewatch replay: %s\n", page.error().message.c_str());
+            std::fprintf(stderr, "wirewatch replay: %s%s\n", page.error().message.c_str(),
+                         page.error().kind == "timeout"
+                             ? " (is wirewatchd running, and is this its [publish] replay_endpoint?)"
+                             : "");
             return 1;
         }
         for (const auto& alert : page->alerts) {

@@ -10,7 +10,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/registry.h"
+#include "publish/liveness.h"
 #include "publish/cursor_file.h"
 #include "publish/publisher.h"
 #include "publish/render.h"
@@ -40,14 +43,17 @@ constexpr const char* kUsage =
     "                     [--resume STATEFILE [--replay-endpoint E]]\n"
     "                     [--server-key KEY|FILE] [--client-key-file FILE]\n"
     "  --endpoint E          the daemon's PUB socket (default tcp://127.0.0.1:5556)\n"
-    "  --topic PREFIX        topic prefix, repeatable (default \"alert.\"; \"alert.china-\")\n"
+    "  --topic PREFIX        topic prefix, repeatable (default \"alert.\"; \"alert.china-\";\n"
+    "                        \"_hb\" shows the heartbeats)\n"
     "  --json                one JSON envelope per line instead of the readable form\n"
     "  --count N             exit after N alerts\n"
     "  --resume STATEFILE    replay what was missed since the seq in STATEFILE, print each\n"
     "                        alert exactly once, in order, and store the seq durably\n"
     "  --replay-endpoint E   the daemon's replay socket (default tcp://127.0.0.1:5557)\n"
     "  --server-key KEY|FILE the daemon's CURVE public key (Z85 or a .key file)\n"
-    "  --client-key-file F   this client's .key_secret file (from `wirewatch keygen`)\n";
+    "  --client-key-file F   this client's .key_secret file (from `wirewatch keygen`)\n"
+    "  Without --resume, says on stderr when heartbeats stop (a dead daemon or a wrong\n"
+    "  endpoint) and which alerts were missed (a seq gap).\n";
 
 struct SubArgs {
     std::string endpoint = "tcp://127.0.0.1:5556";
@@ -104,7 +110,7 @@ std::optional<SubArgs> parse_args(std::span<const std::string_view> args, int& s
 
 // Writes one alert and flushes, so that a pipe reader sees each line at once.
 void print_alert(const SubArgs& args, std::string_view topic, std::string_view body) {
-    if (args.json) {
+    if (args.json || topic == publish::kHeartbeatTopic) {
         std::fwrite(body.data(), 1, body.size(), stdout);
         std::fputc('\n', stdout);
     } else {
@@ -133,22 +139,52 @@ void repair_output(const publish::CursorFile& cursor) {
     }
 }
 
+bool wanted(const SubArgs& args, std::string_view topic) {
+    for (const auto& prefix : args.topics)
+        if (topic.starts_with(prefix)) return true;
+    return false;
+}
+
+// The seq of an envelope or a heartbeat body, when it has one.
+std::optional<std::int64_t> seq_of(std::string_view body) {
+    const auto json = nlohmann::json::parse(body, nullptr, false);
+    if (!json.is_object() || !json.contains("seq") || !json["seq"].is_number_integer()) return std::nullopt;
+    return json["seq"].get<std::int64_t>();
+}
+
+void tell(const std::vector<std::string>& lines) {
+    for (const auto& l : lines) std::fprintf(stderr, "wirewatch sub: %s\n", l.c_str());
+}
+
+// Every topic is taken and filtered here, heartbeats included: only a subscriber that sees
+// every seq can tell a missed alert from one of a topic it did not ask for, and only one that
+// sees heartbeats can tell a quiet stream from a dead or wrong endpoint (publish/liveness.h).
 int run_plain(const SubArgs& args, const publish::CurveClientOptions& curve) {
-    auto sub = publish::Subscriber::connect({args.endpoint, args.topics, false, curve});
+    auto sub = publish::Subscriber::connect({args.endpoint, {""}, true, curve});
     if (!sub) {
         std::fprintf(stderr, "wirewatch sub: %s\n", sub.error().message.c_str());
         return 1;
     }
+    publish::Liveness liveness(args.endpoint, publish::Liveness::Clock::now());
     std::uint64_t printed = 0;
     while (!g_stop && (!args.count || printed < *args.count)) {
-        auto message = sub->receive(1000ms);
+        auto message = sub->receive(500ms);
         if (!message) {
             std::fprintf(stderr, "wirewatch sub: %s\n", message.error().message.c_str());
             return 1;
         }
-        if (!*message || (*message)->topic == publish::kHeartbeatTopic) continue;
-        print_alert(args, (*message)->topic, (*message)->body);
-        ++printed;
+        const auto now = publish::Liveness::Clock::now();
+        if (!*message) {
+            if (auto line = liveness.on_idle(now)) tell({*line});
+            continue;
+        }
+        const auto& [topic, body] = **message;
+        const bool heartbeat = topic == publish::kHeartbeatTopic;
+        if (const auto seq = seq_of(body))
+            tell(heartbeat ? liveness.on_heartbeat(*seq, now) : liveness.on_message(*seq, now));
+        if (!wanted(args, topic)) continue;
+        print_alert(args, topic, body);
+        if (!heartbeat) ++printed;
     }
     return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -9,6 +10,7 @@
 
 #include "config/toml_guard.h"
 #include "core/duration.h"
+#include "core/text.h"
 
 namespace ww::config {
 namespace {
@@ -144,10 +146,11 @@ public:
         return table_.get(key);
     }
     void finish() {
+        const std::vector<std::string> valid(known_.begin(), known_.end());
         for (const auto& [k, v] : table_)
             if (!known_.contains(std::string(k.str())))
-                problems_.push_back({location_of(k.source(), file_),
-                                     "unknown key \"" + std::string(k.str()) + "\" in " + where_});
+                problems_.push_back({location_of(k.source(), file_), "unknown key \"" + std::string(k.str()) +
+                                                                         "\" in " + where_ + did_you_mean(k.str(), valid)});
     }
     void report(const toml::node& n, std::string message) {
         problems_.push_back({location_of(n.source(), file_), std::move(message)});
@@ -380,6 +383,22 @@ void section(const toml::table& root, std::string_view key, const std::string& f
     r.finish();
 }
 
+// `interval = 5m` is not TOML; users write it that way because the docs show durations. When the
+// line that failed is such an assignment, the message says how to write it.
+std::string unquoted_duration_hint(std::string_view text, std::size_t line) {
+    std::size_t begin = 0;
+    for (std::size_t n = 1; n < line && begin != std::string_view::npos; ++n) {
+        begin = text.find('\n', begin);
+        if (begin != std::string_view::npos) ++begin;
+    }
+    if (begin == std::string_view::npos || line == 0) return {};
+    const std::string_view row = text.substr(begin, text.find('\n', begin) - begin);
+    static const std::regex duration(R"(^\s*([A-Za-z0-9_-]+)\s*=\s*([0-9]+(\.[0-9]+)?\s*(ms|s|m|h|d|w))\s*(#.*)?$)");
+    std::cmatch m;
+    if (!std::regex_match(row.begin(), row.end(), m, duration)) return {};
+    return " (durations are strings: write " + m[1].str() + " = \"" + m[2].str() + "\")";
+}
+
 std::optional<toml::table> parse_toml(std::string_view text, const std::string& file,
                                       std::vector<Problem>& problems) {
     // toml++ 3.3 has undefined behaviour on some characters (toml_guard.h): refuse them first.
@@ -390,7 +409,8 @@ std::optional<toml::table> parse_toml(std::string_view text, const std::string& 
     try {
         return toml::parse(text, file);
     } catch (const toml::parse_error& e) {
-        problems.push_back({location_of(e.source(), file), std::string(e.description())});
+        problems.push_back({location_of(e.source(), file),
+                            std::string(e.description()) + unquoted_duration_hint(text, e.source().begin.line)});
         return std::nullopt;
     }
 }
@@ -405,12 +425,12 @@ void read_lists(const toml::table& root, const std::string& file, Config& c,
 
 void read_main(const toml::table& root, const std::string& file, Config& c,
                std::vector<Problem>& problems) {
-    static const std::set<std::string_view> top{"daemon", "publish", "fetch", "schedule", "http",
-                                                "websub", "store", "feed", "watchlist", "sink"};
+    static const std::vector<std::string> top{"daemon", "publish", "fetch", "schedule", "http",
+                                              "websub", "store", "feed", "watchlist", "sink"};
     for (const auto& [k, v] : root)
-        if (!top.contains(k.str()))
-            problems.push_back({location_of(k.source(), file),
-                                "unknown key \"" + std::string(k.str()) + "\" at the top level"});
+        if (std::ranges::find(top, k.str()) == top.end())
+            problems.push_back({location_of(k.source(), file), "unknown key \"" + std::string(k.str()) +
+                                                                   "\" at the top level" + did_you_mean(k.str(), top)});
     section(root, "daemon", file, problems, [&](Reader& r) { read_daemon(r, c.daemon); });
     section(root, "publish", file, problems, [&](Reader& r) { read_publish(r, c.publish); });
     section(root, "fetch", file, problems, [&](Reader& r) { read_fetch(r, c.fetch); });

@@ -24,4 +24,15 @@ std::string hex64(std::uint64_t v);
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 QueryParams parse_query_string(std::string_view query);
 
+// Optimal string alignment distance (Levenshtein plus adjacent transpositions), for "did you
+// mean": `publsh` is 1 from `publish`, `intervall` 1 from `interval`.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
+// The candidate closest to `word` when it is close enough to be a likely typo (at most 1 edit
+// for words of up to 4 letters, 2 beyond), else empty. Ties go to the first candidate.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
+// " (did you mean \"x\"?)" for the closest candidate, or "" when none is close.
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
 }  // namespace ww

@@ -4,12 +4,14 @@ runner that stops its process by pid, and a ZeroMQ subscriber synchronised on he
 Nothing here sleeps to synchronise: every wait is for a real event (a request served, a message
 received, a process exit) with a deadline that fails the test when it passes."""
 
+import atexit
 import email.utils
 import hashlib
 import html
 import http.server
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -46,6 +48,14 @@ def main():
     for test, reason in result.skipped:
         print(f"SKIPPED {test.id()}: {reason}", file=sys.stderr)
     sys.exit(SKIP_RETURN_CODE if result.skipped else 0)
+
+
+def tempdir(prefix="ww-"):
+    """A temporary directory removed when the process exits (tests leave nothing in /tmp; a
+    failing test prints the daemon's log before that)."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 
 def free_port():
@@ -255,10 +265,11 @@ def toml_str(s):
 class Daemon:
     """Runs wirewatchd on a config it writes into a temporary directory."""
 
-    def __init__(self, feeds, watchlists, workdir=None, extra="", interval="1s", heartbeat="1s"):
-        self.dir = workdir or tempfile.mkdtemp(prefix="ww-it-")
-        self.pub = f"tcp://127.0.0.1:{free_port()}"
-        self.replay = f"tcp://127.0.0.1:{free_port()}"
+    def __init__(self, feeds, watchlists, workdir=None, extra="", interval="1s", heartbeat="1s",
+                 pub=None, replay=None):
+        self.dir = workdir or tempdir("ww-it-")
+        self.pub = pub or f"tcp://127.0.0.1:{free_port()}"
+        self.replay = replay or f"tcp://127.0.0.1:{free_port()}"
         self.http_port = free_port()
         self.http = f"127.0.0.1:{self.http_port}"
         self.config = os.path.join(self.dir, "wirewatch.toml")

@@ -137,3 +137,33 @@ TEST(Config, SinkArrayOfStringsIsPassedJoinedByCommas) {
 
 }  // namespace
 }  // namespace ww::config
+
+namespace ww::config {
+namespace {
+
+std::string first_problem(std::string_view text) {
+    auto r = load_string(text, "typo.toml");
+    if (r.has_value() || r.error().empty()) return "(loaded)";
+    return to_string(r.error().front());
+}
+
+TEST(ConfigHints, UnknownKeysGetTheClosestKnownOne) {
+    EXPECT_EQ(first_problem("[publsh]\nendpoint = \"tcp://127.0.0.1:1\"\n"),
+              "typo.toml:1:2: unknown key \"publsh\" at the top level (did you mean \"publish\"?)");
+    EXPECT_EQ(first_problem("[[feed]]\nurl = \"https://example.org/a.rss\"\nintervall = \"5m\"\n"),
+              "typo.toml:3:1: unknown key \"intervall\" in [[feed]] (did you mean \"interval\"?)");
+    // Nothing close: no guess.
+    EXPECT_EQ(first_problem("[daemon]\nzzzzzz = 1\n"), "typo.toml:2:1: unknown key \"zzzzzz\" in [daemon]");
+}
+
+TEST(ConfigHints, AnUnquotedDurationSaysToQuoteIt) {
+    const std::string p = first_problem("[[feed]]\nurl = \"https://example.org/a.rss\"\ninterval = 5m\n");
+    EXPECT_NE(p.find("typo.toml:3:"), std::string::npos) << p;
+    EXPECT_NE(p.find("(durations are strings: write interval = \"5m\")"), std::string::npos) << p;
+    // Another syntax error gets no such hint.
+    const std::string q = first_problem("[[feed]]\nurl = https://example.org\n");
+    EXPECT_EQ(q.find("durations"), std::string::npos) << q;
+}
+
+}  // namespace
+}  // namespace ww::config

@@ -1,5 +1,8 @@
 #include "core/text.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace ww {
@@ -31,3 +34,24 @@ TEST(Fnv1a64, IsStableAndSeeded) {
 
 }  // namespace
 }  // namespace ww
+
+TEST(DidYouMean, EditDistanceCountsTranspositionsAsOne) {
+    struct Case { const char* a; const char* b; std::size_t d; };
+    for (const Case c : {Case{"publish", "publish", 0}, Case{"publsh", "publish", 1},
+                         Case{"intervall", "interval", 1}, Case{"tilte", "title", 1},
+                         Case{"", "abc", 3}, Case{"abc", "", 3}, Case{"kitten", "sitting", 3}})
+        EXPECT_EQ(ww::edit_distance(c.a, c.b), c.d) << c.a << " / " << c.b;
+}
+
+TEST(DidYouMean, SuggestsOnlyLikelyTypos) {
+    const std::vector<std::string> keys{"publish", "daemon", "fetch", "feed", "http"};
+    EXPECT_EQ(ww::closest("publsh", keys), "publish");
+    EXPECT_EQ(ww::closest("deamon", keys), "daemon");
+    EXPECT_EQ(ww::closest("fed", keys), "feed");
+    EXPECT_EQ(ww::closest("htp", keys), "http");
+    EXPECT_EQ(ww::closest("zzz", keys), "");        // nothing close
+    EXPECT_EQ(ww::closest("fetcher", keys), "fetch");  // 2 edits: a typo for a word of 5+ letters
+    EXPECT_EQ(ww::closest("hp", keys), "");            // ...but not for one of up to 4
+    EXPECT_EQ(ww::did_you_mean("publsh", keys), " (did you mean \"publish\"?)");
+    EXPECT_EQ(ww::did_you_mean("zzz", keys), "");
+}
