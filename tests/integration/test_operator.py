@@ -466,4 +466,4 @@ class ManPagesAndCompletion(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    wwtest.main()
