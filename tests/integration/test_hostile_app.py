@@ -16,7 +16,7 @@ import time
 import unittest
 
 from test_systemd import NotifySocket, http_get
-from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, binary, failed, toml_str
+from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, failed, toml_str
 
 SECRETS = ["hunter2pw", "s3cretA", "s3cretB", "pw4bob99", "alice:", "bob:"]
 
@@ -97,6 +97,41 @@ class SecretsInFeedUrls(DaemonCase):
         self.assertIn(f'feed="{redacted}"', metrics)  # the label of a nameless feed
         self.assertIn("key=***&lang=***", shown["log"])  # the failing feed is named, redacted
         self.assertIn("fetch: error", shown["log"])
+
+
+class HostileTextInSubOutput(DaemonCase):
+    """Items 15 and 16: an item whose title carries bidi overrides and isolates and whose link
+    is javascript: reaches the envelope as published, but `wirewatch sub` prints neither."""
+
+    def test_sub_prints_no_bidi_controls_and_no_javascript_link(self):
+        doc = FeedDoc("Wire")
+        doc.add(FeedItem("old", "Old news"))
+        url = self.server.add_feed("/feed.xml", doc)
+        self.daemon = Daemon([("wire", url)], [("w", "tariffs")], workdir=self.dir)
+        sub = Subscriber(self.daemon.pub, b"alert.")
+        self.daemon.start()
+        self.notify.wait_for("READY")
+        self.server.wait_for_requests("/feed.xml", 1)
+        sub.wait_ready()
+        title = "Tariffs \u202egnp.exe\u202c \u2066isolated\u2069 \u202aembedded\u202c"
+        self.server.add_items("/feed.xml", FeedItem("evil", title, link="javascript:alert(document.cookie)"))
+        alerts = sub.wait_alerts(lambda a: len(a) >= 1)
+        sub.close()
+        item = alerts[0][1]["item"]
+        self.assertIn("\u202e", item["title"], "the envelope should carry the title as published")
+        state = os.path.join(self.dir, "sub.state")
+        out = subprocess.run([binary("wirewatch"), "sub", "--endpoint", self.daemon.pub, "--replay-endpoint",
+                              self.daemon.replay, "--resume", state, "--count", "1"],
+                             capture_output=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        text = out.stdout.decode()
+        self.assertIn("Tariffs gnp.exe isolated embedded", text)
+        for bad in ["\u202a", "\u202c", "\u202e", "\u2066", "\u2069"]:
+            self.assertNotIn(bad, text)
+        for c in range(0x80, 0xA0):
+            self.assertNotIn(chr(c), text)
+        if item.get("link", "").startswith("javascript:"):
+            self.assertNotIn("javascript", text)
 
 
 class ConfigFilesystemErrors(DaemonCase):
