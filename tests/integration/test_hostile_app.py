@@ -235,6 +235,22 @@ class PluginsAreReadNotRun(unittest.TestCase):
         self.assertIn(f"directory {self.plugins} is writable by group or others (mode 0777)", r.stdout)
         self.assertFalse(os.path.exists(self.mark), "a refused plugin was loaded")
 
+    def test_the_daemon_refuses_a_writable_plugin_and_does_not_load_it(self):
+        d = Daemon([], [("w", "tariffs")], workdir=self.dir,
+                   extra='[[sink]]\nname = "marker"\nplugin = "ctor_mark"\n')
+        with open(d.config) as f:
+            text = f.read().replace("[daemon]\n", f"[daemon]\nplugin_dir = {toml_str(self.plugins)}\n", 1)
+        with open(d.config, "w") as f:
+            f.write(text)
+        os.chmod(self.plugin, 0o775)
+        env = dict(os.environ, WW_CTOR_MARK=self.mark)
+        # --once: without the check it would load the plugin, poll nothing and exit 0.
+        r = subprocess.run([binary("wirewatchd"), "--config", d.config, "--once"], capture_output=True, text=True,
+                           timeout=60, env=env)
+        self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn(f"{self.plugin} is writable by group or others (mode 0775)", r.stdout + r.stderr)
+        self.assertFalse(os.path.exists(self.mark), "the daemon loaded a plugin others could have written")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
