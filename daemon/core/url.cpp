@@ -88,10 +88,11 @@ std::string safe_link(std::string_view link) {
     auto host_end = rest.find_first_of("/?#");
     if (host_end == std::string_view::npos) host_end = rest.size();
     const std::string_view host = rest.substr(0, host_end);
-    // A host is plain ASCII without the characters that end a link in some markup.
+    // A host holds none of the characters that end a link in some markup (an IDN host keeps
+    // its UTF-8: chat clients show and convert it).
     if (host.empty() || host.find_first_of(" \t\"'<>()`|\\{}^") != std::string_view::npos) return {};
     for (unsigned char c : host)
-        if (c < 0x21 || c >= 0x7f) return {};
+        if (c < 0x21 || c == 0x7f) return {};
     out += host;
     static constexpr char hex[] = "0123456789ABCDEF";
     for (unsigned char c : rest.substr(host_end)) {

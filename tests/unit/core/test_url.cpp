@@ -65,6 +65,8 @@ TEST(SafeLink, Table) {
         {"non-ascii encoded", "https://e.org/\xC3\xA9", "https://e.org/%C3%A9"},
         {"controls encoded", "https://e.org/a\x01" "b", "https://e.org/a%01b"},
         {"existing escapes kept", "https://e.org/a%20b", "https://e.org/a%20b"},
+        {"idn host kept", "https://\xD0\xBF\xD1\x80.\xD1\x80\xD1\x84/a b", "https://\xD0\xBF\xD1\x80.\xD1\x80\xD1\x84/a%20b"},
+        {"host with a control refused", "https://e.org\x01x/", ""},
         {"host with a space refused", "https://e.org x/", ""},
         {"host with a paren refused", "https://e.org)x/", ""},
     };
