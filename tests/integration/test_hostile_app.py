@@ -183,6 +183,32 @@ class ConfigFilesystemErrors(DaemonCase):
         self.assertIn(looping_dir + ": cannot read the directory: Too many levels of symbolic links", r.stdout)
 
 
+    def test_unreadable_directory_and_file_are_reported(self):
+        cfg = Daemon([], [("w", "tariffs")], workdir=self.dir)
+        feeds_d = os.path.join(self.dir, "feeds.d")
+        watch_d = os.path.join(self.dir, "watchlists.d")
+        os.mkdir(feeds_d)
+        os.mkdir(watch_d)
+        secret = os.path.join(watch_d, "secret.toml")
+        with open(secret, "w") as f:
+            f.write('[[watchlist]]\nname = "x"\nquery = "y"\n')
+        os.chmod(secret, 0o600)
+        os.chmod(feeds_d, 0o700)
+        cmd = [binary("wirewatch"), "check-config", cfg.config]
+        if os.geteuid() == 0:
+            # root ignores permission bits: check as nobody, who may read the config but not these.
+            if not shutil.which("setpriv"):
+                self.skipTest("running as root without setpriv")
+            os.chmod(self.dir, 0o755)
+            os.chmod(cfg.config, 0o644)
+            os.chmod(watch_d, 0o755)
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        self.assertIn(feeds_d + ": cannot read the directory: Permission denied", r.stdout)
+        self.assertIn(secret + ": cannot read the file: Permission denied", r.stdout)
+
+
 class PluginsAreReadNotRun(unittest.TestCase):
     """Item 17: check-config does not dlopen plugins unless --load-plugins, and a plugin file or
     directory that others could write is refused, naming the file and its mode."""
