@@ -31,6 +31,7 @@
 #include "app/backtest.h"
 #include "core/duration.h"
 #include "core/time.h"
+#include "core/url.h"
 #include "feed/discover.h"
 #include "feed/parse.h"
 #include "http/daemon_metrics.h"
@@ -108,7 +109,7 @@ std::string basic_auth_of(const config::FeedConfig& f) {
     if (!f.password_file.empty()) {
         std::ifstream in(f.password_file);
         if (!in || !std::getline(in, password)) {
-            spdlog::error("config: cannot read password_file feed=\"{}\" file={}", f.name, f.password_file.string());
+            spdlog::error("config: cannot read password_file feed=\"{}\" file={}", feed_label(f), f.password_file.string());
             return {};
         }
         if (!password.empty() && password.back() == '\r') password.pop_back();
@@ -133,7 +134,7 @@ Error with_feed_links(Error e, const fetch::Response& response) {
     const auto links = feed::feed_links(response.body, response.effective_url);
     if (links.empty()) return e;
     e.message += "; the page links these feeds:";
-    for (std::size_t i = 0; i < links.size() && i < 5; ++i) e.message += " " + links[i].url;
+    for (std::size_t i = 0; i < links.size() && i < 5; ++i) e.message += " " + redact_url(links[i].url);
     return e;
 }
 
@@ -362,7 +363,7 @@ void Daemon::Impl::on_fetched(FeedRuntime& f, Result<fetch::Response> r) {
         return on_failure(f, r.error(), {});
     }
     if (!fetch::is_modified(*r)) return on_not_modified(f, *r);
-    if (auto e = fetch::status_error(*r, f.cfg.name)) {
+    if (auto e = fetch::status_error(*r, feed_label(f.cfg))) {
         schedule::FetchResult result;
         result.retry_after = fetch::retry_after(*r, now_seconds());
         return on_failure(f, *e, std::move(result));
@@ -373,7 +374,7 @@ void Daemon::Impl::on_fetched(FeedRuntime& f, Result<fetch::Response> r) {
 void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
     // A feed configured without a name (its name defaults to its URL) is shown by its own title.
     const std::string title = f.cfg.name != f.cfg.url ? f.cfg.name : "";
-    FeedContext ctx{f.state.id, f.cfg.name, title, f.cfg.url, f.cfg.language, f.cfg.backfill};
+    FeedContext ctx{f.state.id, feed_label(f.cfg), title, f.cfg.url, f.cfg.language, f.cfg.backfill};
     ctx.match = f.state.initialised || f.cfg.backfill > 0;  // the store re-checks (store_stale)
     ctx.defer_explanations = true;  // explained on the store thread, for new items only
     // Parse and match off the loop; record on the store thread; publish back on the loop.
@@ -425,8 +426,8 @@ void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result
     f.state.etag = v.etag;
     f.state.last_modified = v.last_modified;
     if (!response.permanent_url.empty() && response.permanent_url != f.state.url) {
-        spdlog::warn("fetch: moved permanently feed=\"{}\" from={} to={}", f.cfg.name, f.state.url,
-                     response.permanent_url);
+        spdlog::warn("fetch: moved permanently feed=\"{}\" from={} to={}", feed_label(f.cfg), redact_url(f.state.url),
+                     redact_url(response.permanent_url));
         f.state.url = response.permanent_url;
     }
     f.hints = parsed.hints;
@@ -435,7 +436,7 @@ void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result
     f.state.initialised = true;
     f.state.items_seen += static_cast<std::int64_t>(result.new_items);
     spdlog::info("fetch: ok feed=\"{}\" status={} format={} items={} new={} alerts={}{}{} ms={}",
-                 f.cfg.name, response.status, parsed.format, parsed.items, result.new_items,
+                 feed_label(f.cfg), response.status, parsed.format, parsed.items, result.new_items,
                  result.alerts.size(), result.first_fetch ? " first_fetch=true" : "",
                  parsed.bozo_reason.empty() ? std::string() : " bozo=\"" + parsed.bozo_reason + "\"",
                  response.elapsed.count());
@@ -451,7 +452,7 @@ void Daemon::Impl::on_recorded(FeedRuntime& f, const store::RecordResult& result
 void Daemon::Impl::on_not_modified(FeedRuntime& f, const fetch::Response& response) {
     mark_success(f);
     count_fetch(f, "not_modified", &response);
-    spdlog::debug("fetch: not-modified feed=\"{}\" ms={}", f.cfg.name, response.elapsed.count());
+    spdlog::debug("fetch: not-modified feed=\"{}\" ms={}", feed_label(f.cfg), response.elapsed.count());
     schedule::FetchResult outcome;
     outcome.outcome = schedule::Outcome::not_modified;
     outcome.freshness = fetch::freshness_of(response, now_seconds());
@@ -469,7 +470,7 @@ void Daemon::Impl::on_store_failure(FeedRuntime& f, const Error& e) {
     f.state.status = "error";
     const auto retry = std::chrono::seconds(f.cfg.interval ? std::min<long long>(f.cfg.interval->count(), 30) : 30);
     f.state.next_check_at = now_seconds() + retry;
-    spdlog::error("store: cannot record feed=\"{}\" kind={} next={} error=\"{}\"", f.cfg.name, e.kind,
+    spdlog::error("store: cannot record feed=\"{}\" kind={} next={} error=\"{}\"", feed_label(f.cfg), e.kind,
                   format_rfc3339(*f.state.next_check_at), e.message);
     finish_poll(f, std::nullopt);
 }
@@ -570,15 +571,15 @@ void Daemon::Impl::decide_next_check(FeedRuntime& f, schedule::FetchResult outco
     if (d.host_hold_until) host_gate.hold(host, *d.host_hold_until);
     if (d.gap)
         spdlog::warn("schedule: gap feed=\"{}\" items={} every item was new: some were probably missed, "
-                     "polling sooner", f.cfg.name, in.result.items);
+                     "polling sooner", feed_label(f.cfg), in.result.items);
     const auto next = d.next_check ? format_rfc3339(*d.next_check) : std::string("never");
     if (failed)
         spdlog::warn("fetch: error feed=\"{}\" url={} kind={} streak={} counted={} next={} reason={} error=\"{}\" "
                      "hint=\"{}\"",
-                     f.cfg.name, f.state.url, in.result.error_kind, f.state.error_streak,
+                     feed_label(f.cfg), redact_url(f.state.url), in.result.error_kind, f.state.error_streak,
                      d.counted_error, next, d.reason, f.state.last_error, hint_for(in.result.error_kind));
     else
-        spdlog::debug("schedule: next feed=\"{}\" at={} reason={}", f.cfg.name, next, d.reason);
+        spdlog::debug("schedule: next feed=\"{}\" at={} reason={}", feed_label(f.cfg), next, d.reason);
 }
 
 // Feed states are written in batches: every poll that ends in the same turn of the loop shares
@@ -653,7 +654,7 @@ void Daemon::Impl::count_fetch(const FeedRuntime& f, std::string_view result,
         metrics.fetch_duration.observe(std::chrono::duration<double>(response->elapsed).count());
     }
     if (f.state.last_success_at)
-        metrics.feed_last_success.with({f.cfg.name})
+        metrics.feed_last_success.with({feed_label(f.cfg)})
             .set(static_cast<double>(f.state.last_success_at->time_since_epoch().count()));
 }
 
@@ -721,7 +722,7 @@ Result<void> Daemon::Impl::start_http() {
         std::map<std::string, double> by_status{{"new", 0}, {"ok", 0}, {"error", 0}, {"gone", 0}};
         for (const auto& f : feeds) {
             by_status[f.state.status] += 1;
-            metrics.feed_error_streak.with({f.cfg.name}).set(f.state.error_streak);
+            metrics.feed_error_streak.with({feed_label(f.cfg)}).set(f.state.error_streak);
         }
         for (const auto& [status, n] : by_status) metrics.feeds.with({status}).set(n);
         metrics.queue_depth.with({"polls"}).set(static_cast<double>(polls_in_progress));
@@ -938,7 +939,7 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
             auto state = store.ensure_feed(added.url);
             asio::post(io, [this, added, state = std::move(state)]() mutable {
                 if (!state) {
-                    spdlog::error("store: cannot add feed url={} error=\"{}\"", added.url, state.error().message);
+                    spdlog::error("store: cannot add feed url={} error=\"{}\"", redact_url(added.url), state.error().message);
                     return;
                 }
                 add_feed(added, std::move(*state));
@@ -961,7 +962,7 @@ void Daemon::Impl::apply_reload(config::Config next, CompiledWatchlists compiled
     metrics.last_reload.set(static_cast<double>(now_seconds().time_since_epoch().count()));
     for (const auto& url : diff.removed)
         for (const auto& f : cfg.feeds)
-            if (f.url == url) metrics.forget_feed(f.name);
+            if (f.url == url) metrics.forget_feed(feed_label(f));
     notifier.ready(status_text());
     spdlog::info("app: reloaded feeds_added={} feeds_removed={} feeds_changed={} watchlists={} problems={}",
                  diff.added.size(), diff.removed.size(), diff.changed.size(),
@@ -986,7 +987,7 @@ Result<void> Daemon::Impl::start_websub() {
         },
         .feed_name = [this](std::int64_t id) {
             const auto* f = feed_by_id(id);
-            return f ? f->cfg.name : std::string();
+            return f ? feed_label(f->cfg) : std::string();
         },
         .allow_private = [this](std::int64_t id) {
             const auto* f = feed_by_id(id);
@@ -1022,7 +1023,7 @@ bool Daemon::Impl::on_push(std::int64_t feed_id, std::string body, std::string c
     if (!f || stopping) return true;  // nothing to do with it: acknowledged all the same
     if (polls_in_progress >= max_polls) return false;
     const std::string title = f->cfg.name != f->cfg.url ? f->cfg.name : "";
-    FeedContext ctx{f->state.id, f->cfg.name, title, f->cfg.url, f->cfg.language, f->cfg.backfill};
+    FeedContext ctx{f->state.id, feed_label(f->cfg), title, f->cfg.url, f->cfg.language, f->cfg.backfill};
     ctx.defer_explanations = true;  // explained on the store thread, for new items only
     ++polls_in_progress;
     asio::post(workers, [this, ctx = std::move(ctx), body = std::move(body), type = std::move(content_type),
@@ -1051,7 +1052,7 @@ void Daemon::Impl::on_push_recorded(std::int64_t feed_id, const Result<store::Re
     --polls_in_progress;
     start_waiting_poll();
     auto* f = feed_by_id(feed_id);
-    const std::string name = f ? f->cfg.name : "#" + std::to_string(feed_id);
+    const std::string name = f ? feed_label(f->cfg) : "#" + std::to_string(feed_id);
     if (!result) {
         spdlog::error("websub: push not recorded feed=\"{}\" kind={} error=\"{}\"", name, result.error().kind,
                       result.error().message);
@@ -1067,8 +1068,7 @@ void Daemon::Impl::on_push_recorded(std::int64_t feed_id, const Result<store::Re
 }
 
 Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions options) {
-    std::error_code ec;
-    std::filesystem::create_directories(cfg.daemon.state_dir, ec);
+    // Store::open creates the state directory, private (0700), whatever the umask.
     auto store = store::Store::open(cfg.daemon.state_dir);
     if (!store) return std::unexpected(store.error());
     auto stems = stem_overrides_for(cfg);

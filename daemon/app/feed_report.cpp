@@ -6,6 +6,7 @@
 #include "app/websub.h"
 #include "core/duration.h"
 #include "core/time.h"
+#include "core/url.h"
 
 namespace ww::app {
 namespace {
@@ -20,6 +21,10 @@ const store::Subscription* subscription_of(const std::vector<store::Subscription
 
 }  // namespace
 
+std::string feed_label(const config::FeedConfig& feed) {
+    return feed.name != feed.url ? feed.name : redact_url(feed.url);
+}
+
 std::string feeds_json(const std::vector<store::FeedState>& feeds) { return feeds_json(feeds, {}); }
 
 std::string feeds_table(const std::vector<store::FeedState>& feeds) { return feeds_table(feeds, {}); }
@@ -29,12 +34,12 @@ std::string feeds_json(const std::vector<store::FeedState>& feeds, const std::ve
     for (const auto& f : feeds) {
         out.push_back({
             {"id", f.id},
-            {"config_url", f.config_url},
-            {"url", f.url},
+            {"config_url", redact_url(f.config_url)},
+            {"url", redact_url(f.url)},
             {"status", f.status},
             {"last_success", when(f.last_success_at)},
             {"last_attempt", when(f.last_attempt_at)},
-            {"last_error", f.last_error},
+            {"last_error", redact_urls_in(f.last_error)},
             {"last_error_kind", f.last_error_kind},
             {"error_streak", f.error_streak},
             {"next_check", when(f.next_check_at)},
@@ -43,9 +48,9 @@ std::string feeds_json(const std::vector<store::FeedState>& feeds, const std::ve
         });
         // The secret stays in the database: it signs pushes and is nobody's business here.
         if (const auto* sub = subscription_of(subs, f.id))
-            out.back()["push"] = {{"state", push_state(*sub, now_seconds())}, {"hub", sub->hub},
-                                  {"topic", sub->topic}, {"expires", when(sub->expires_at)},
-                                  {"last_error", sub->last_error}};
+            out.back()["push"] = {{"state", push_state(*sub, now_seconds())}, {"hub", redact_url(sub->hub)},
+                                  {"topic", redact_url(sub->topic)}, {"expires", when(sub->expires_at)},
+                                  {"last_error", redact_urls_in(sub->last_error)}};
         else
             out.back()["push"] = nullptr;
     }
@@ -70,12 +75,13 @@ std::string feeds_table(const std::vector<store::FeedState>& feeds, const std::v
                                   : std::string("-");
         out += fmt::format("{:<6} {:<20} {:<20} {:>6} {:>8} {:>8}  {}{}\n", f.status,
                            when(f.last_success_at), when(f.next_check_at), f.error_streak, interval,
-                           f.items_seen, push_of(f), f.url);
-        if (f.url != f.config_url) out += fmt::format("{}  (configured as {})\n", indent, f.config_url);
+                           f.items_seen, push_of(f), redact_url(f.url));
+        if (f.url != f.config_url)
+            out += fmt::format("{}  (configured as {})\n", indent, redact_url(f.config_url));
         if (!f.last_error.empty())
-            out += fmt::format("{}  {}: {}\n", indent, f.last_error_kind, f.last_error);
+            out += fmt::format("{}  {}: {}\n", indent, f.last_error_kind, redact_urls_in(f.last_error));
         if (const auto* sub = push ? subscription_of(subs, f.id) : nullptr; sub && !sub->last_error.empty())
-            out += fmt::format("{}  push: {}\n", indent, sub->last_error);
+            out += fmt::format("{}  push: {}\n", indent, redact_urls_in(sub->last_error));
     }
     return out;
 }

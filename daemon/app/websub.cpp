@@ -13,6 +13,7 @@
 
 #include "core/text.h"
 #include "core/time.h"
+#include "core/url.h"
 #include "fetch/http_client.h"
 #include "fetch/http_post.h"
 #include "http/server.h"
@@ -148,7 +149,7 @@ void WebSub::Impl::send(Entry& e, std::string mode) {
     req.body = websub::subscription_body(mode, e.sub.topic, callback_url(e), e.sub.secret, cfg.lease);
     req.refuse_special_addresses = !(allow_private || e.allow_private);
     spdlog::info("websub: {} feed=\"{}\" hub={} topic={}", mode == "subscribe" ? "subscribing" : "unsubscribing",
-                 name(e.sub.feed_id), e.sub.hub, e.sub.topic);
+                 name(e.sub.feed_id), redact_url(e.sub.hub), redact_url(e.sub.topic));
     asio::post(hub_thread, [this, req = std::move(req), feed_id = e.sub.feed_id, id = e.sub.callback_id,
                             mode = std::move(mode)] {
         auto r = fetch::http_post(req);
@@ -175,7 +176,7 @@ void WebSub::Impl::on_hub_answer(std::int64_t feed_id, const std::string& callba
         return;  // the verification request will follow
     }
     spdlog::error("websub: hub request failed feed=\"{}\" mode={} hub={} error=\"{}\"", name(feed_id), mode,
-                  e.sub.hub, error);
+                  redact_url(e.sub.hub), redact_urls_in(error));
     if (mode == "unsubscribe") return erase(feed_id);  // nothing more to do: the lease will run out
     e.sub.last_error = error;
     e.sub.updated_at = now_seconds();
@@ -229,16 +230,16 @@ http::Response WebSub::Impl::on_verification(const http::Request& request) {
             e->sub.updated_at = now;
             save(*e);
             arm_renewal(*e);
-            spdlog::info("websub: subscribed feed=\"{}\" hub={} lease_s={} expires={}", feed, e->sub.hub,
+            spdlog::info("websub: subscribed feed=\"{}\" hub={} lease_s={} expires={}", feed, redact_url(e->sub.hub),
                          answer.lease.count(), format_rfc3339(*e->sub.expires_at));
             break;
         }
         case Outcome::unsubscribed:
-            spdlog::info("websub: unsubscribed feed=\"{}\" hub={}", feed, e->sub.hub);
+            spdlog::info("websub: unsubscribed feed=\"{}\" hub={}", feed, redact_url(e->sub.hub));
             erase(e->sub.feed_id);
             break;
         case Outcome::denied:
-            spdlog::warn("websub: denied feed=\"{}\" hub={} reason=\"{}\"", feed, e->sub.hub, answer.reason);
+            spdlog::warn("websub: denied feed=\"{}\" hub={} reason=\"{}\"", feed, redact_url(e->sub.hub), answer.reason);
             e->sub.state = "denied";
             e->sub.last_error = "websub: hub denied the subscription: " + answer.reason;
             e->sub.updated_at = now_seconds();

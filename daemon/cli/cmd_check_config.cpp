@@ -37,6 +37,7 @@ struct Options {
     fs::path plugin_dir;
     fs::path credentials_dir;
     bool quiet = false;
+    bool load_plugins = false;
 };
 
 struct Report {
@@ -100,8 +101,13 @@ public:
         auto tmpl = (fs::temp_directory_path() / "wirewatch-check-XXXXXX").string();
         if (::mkdtemp(tmpl.data()) == nullptr) return;
         dir_ = owned_ = tmpl;
-        for (const auto& e : fs::directory_iterator(source, ec))
-            fs::create_symlink(fs::absolute(e.path()), dir_ / ("wirewatch_" + e.path().filename().string()), ec);
+        // error_code overloads throughout: an unreadable entry is skipped, never an abort.
+        fs::directory_iterator it(source, ec);
+        for (const fs::directory_iterator end; !ec && it != end; it.increment(ec)) {
+            std::error_code ignored;
+            const auto target = fs::absolute(it->path(), ignored);
+            fs::create_symlink(target, dir_ / ("wirewatch_" + it->path().filename().string()), ignored);
+        }
     }
     ~CredentialsView() {
         std::error_code ec;
@@ -132,12 +138,15 @@ void check_sinks(const config::Config& c, const Options& o, Report& r) {
             r.add(s.where, resolved.error().message);
             continue;
         }
-        // Loading the module checks the file, its entry points and the ABI version, as the
-        // daemon's start would; its init is not called, so no connection is made.
+        // By default the module is read, not loaded: dlopen would run its constructors, and
+        // check-config often runs as root. --load-plugins also loads it (after the same trust
+        // check the daemon makes) to ask its ABI version; its init is never called.
         const auto file = sink::plugin_file(o.plugin_dir, resolved->plugin);
         if (!plugins_checked.insert(file.string()).second) continue;
-        if (auto lib = sink::PluginLibrary::open(file); !lib)
-            r.add(s.where, "sink \"" + s.name + "\": " + lib.error().message);
+        Result<void> checked = sink::inspect_plugin(file);
+        if (checked && o.load_plugins)
+            if (auto lib = sink::PluginLibrary::open(file); !lib) checked = std::unexpected(lib.error());
+        if (!checked) r.add(s.where, "sink \"" + s.name + "\": " + checked.error().message);
     }
 }
 
@@ -199,7 +208,7 @@ std::vector<Problem> sorted_by_location(std::vector<Problem> v) {
 
 int usage(std::FILE* out) {
     std::fprintf(out,
-                 "usage: wirewatch check-config [--plugin-dir DIR] [--credentials-dir DIR] [--quiet] FILE\n"
+                 "usage: wirewatch check-config [--plugin-dir DIR] [--credentials-dir DIR] [--load-plugins] [--quiet] FILE\n"
                  "  Validates FILE and its feeds.d/ and watchlists.d/ as the daemon would: TOML, feeds,\n"
                  "  watchlist queries, sinks and their plugins, CURVE key files, listen addresses.\n"
                  "  Prints every problem as file:line:column: message; exits 0 if none, 1 otherwise.\n"
@@ -208,6 +217,9 @@ int usage(std::FILE* out) {
                  "  --credentials-dir DIR   where credential:NAME values are read (default\n"
                  "                          $CREDENTIALS_DIRECTORY, else <config dir>/credentials as\n"
                  "                          the unit's LoadCredential=wirewatch:... presents it)\n"
+                 "  --load-plugins          also load each sink plugin (runs its constructors) to check\n"
+                 "                          its ABI version; by default plugins are only read: owner,\n"
+                 "                          mode, ELF type and exported entry points\n"
                  "  --quiet                 print problems only\n");
     return out == stdout ? 0 : 2;
 }
@@ -223,6 +235,8 @@ int check_config(std::span<const std::string_view> args) {
             (a == "--plugin-dir" ? o.plugin_dir : o.credentials_dir) = std::string(args[++i]);
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
+        } else if (a == "--load-plugins") {
+            o.load_plugins = true;
         } else if (!a.starts_with('-') && o.file.empty()) {
             o.file = std::string(a);
         } else {

@@ -1,10 +1,12 @@
 #include "config/config.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <system_error>
 
 #include <toml++/toml.h>
 
@@ -481,7 +483,8 @@ void validate(const Config& c, std::vector<Problem>& problems) {
 std::string read_file(const std::filesystem::path& p, std::vector<Problem>& problems) {
     std::ifstream in(p, std::ios::binary);
     if (!in) {
-        problems.push_back({{p.string(), 0, 0}, "cannot read the file"});
+        const int why = errno;
+        problems.push_back({{p.string(), 0, 0}, "cannot read the file: " + std::generic_category().message(why)});
         return {};
     }
     std::ostringstream ss;
@@ -489,11 +492,46 @@ std::string read_file(const std::filesystem::path& p, std::vector<Problem>& prob
     return ss.str();
 }
 
-std::vector<std::filesystem::path> dropins(const std::filesystem::path& dir) {
+// Every filesystem call here takes an error_code: a symlink loop, a dangling link or a
+// directory we may not read is a problem of the config naming the path (check-config exits 1,
+// a reload keeps the running config), never an exception that ends the process.
+void dropin_problem(std::vector<Problem>& problems, const std::filesystem::path& p, const std::string& what,
+                    std::error_code ec) {
+    problems.push_back({{p.string(), 0, 0}, what + (ec ? ": " + ec.message() : std::string())});
+}
+
+// Whether a directory entry named *.toml is a file to read; reports what cannot be.
+bool readable_dropin(const std::filesystem::directory_entry& e, std::vector<Problem>& problems) {
+    std::error_code ec;
+    const auto st = e.status(ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        dropin_problem(problems, e.path(), "cannot read the file", ec);
+        return false;
+    }
+    if (st.type() == std::filesystem::file_type::not_found) {
+        // Only a symbolic link can be listed and not be there: its target is missing.
+        dropin_problem(problems, e.path(), "dangling symbolic link (its target does not exist)", {});
+        return false;
+    }
+    return st.type() == std::filesystem::file_type::regular;
+}
+
+std::vector<std::filesystem::path> dropins(const std::filesystem::path& dir, std::vector<Problem>& problems) {
     std::vector<std::filesystem::path> out;
     std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec))
-        if (e.path().extension() == ".toml" && e.is_regular_file()) out.push_back(e.path());
+    std::filesystem::directory_iterator it(dir, ec);
+    if (ec) {
+        // No feeds.d at all is fine; a feeds.d we cannot open is not.
+        std::error_code lec;
+        const bool link = std::filesystem::is_symlink(dir, lec);
+        if (ec != std::errc::no_such_file_or_directory || link)
+            dropin_problem(problems, dir, "cannot read the directory", ec);
+        return out;
+    }
+    for (const std::filesystem::directory_iterator end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() == ".toml" && readable_dropin(*it, problems)) out.push_back(it->path());
+    }
+    if (ec) dropin_problem(problems, dir, "cannot list the directory", ec);
     std::ranges::sort(out);
     return out;
 }
@@ -525,7 +563,7 @@ LoadResult load(const std::filesystem::path& file) {
     if (auto root = parse_toml(text, file.string(), problems)) read_main(*root, file.string(), c, problems);
     const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
     for (const char* sub : {"feeds.d", "watchlists.d"}) {
-        for (const auto& p : dropins(dir / sub)) {
+        for (const auto& p : dropins(dir / sub, problems)) {
             const std::string t = read_file(p, problems);
             if (auto root = parse_toml(t, p.string(), problems)) read_dropin(*root, p.string(), c, problems);
         }

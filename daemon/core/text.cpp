@@ -157,3 +157,29 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
 }
 
 }  // namespace ww
+
+namespace ww {
+
+std::string strip_unsafe_controls(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto b0 = static_cast<unsigned char>(s[i]);
+        const auto b1 = i + 1 < s.size() ? static_cast<unsigned char>(s[i + 1]) : 0;
+        const auto b2 = i + 2 < s.size() ? static_cast<unsigned char>(s[i + 2]) : 0;
+        if (b0 == 0xC2 && b1 >= 0x80 && b1 <= 0x9F) {  // U+0080-U+009F
+            ++i;
+            continue;
+        }
+        const bool override = b0 == 0xE2 && b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE;  // U+202A-U+202E
+        const bool isolate = b0 == 0xE2 && b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9;   // U+2066-U+2069
+        if (override || isolate) {
+            i += 2;
+            continue;
+        }
+        out.push_back(s[i]);
+    }
+    return out;
+}
+
+}  // namespace ww

@@ -15,6 +15,12 @@ std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
 std::string utf8_sanitize(std::string_view s);
 bool utf8_valid(std::string_view s);
 
+// Removes what must not reach a terminal or a chat message from feed text: C1 controls
+// (U+0080-U+009F: some terminals act on them) and bidi embeddings, overrides and isolates
+// (U+202A-U+202E, U+2066-U+2069: they reorder what the reader sees, "Trojan Source").
+// Everything else, including invalid bytes, is kept as it is.
+std::string strip_unsafe_controls(std::string_view s);
+
 // 64-bit FNV-1a; stable across platforms and releases (it names stored things).
 std::uint64_t fnv1a64(std::string_view s, std::uint64_t seed = 14695981039346656037ull);
 std::string hex64(std::uint64_t v);

@@ -18,9 +18,11 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/url.h"
 #include "fetch/address_guard.h"
 #include "fetch/curl_handles.h"
 #include "fetch/error_kind.h"
+#include "fetch/origin.h"
 
 namespace ww::fetch {
 namespace asio = boost::asio;
@@ -105,7 +107,35 @@ struct Transfer {
     const std::vector<Network>* allowed = nullptr;
     std::string blocked;  // why the address guard refused a connection
     char error[CURL_ERROR_SIZE] = {};
+    // curl drops only Authorization and Cookie when a redirect changes host; the feed's own
+    // headers (X-Api-Key...) would follow. So a redirect to another scheme, host or port stops
+    // the transfer (restart_url) and it starts again there without them (origin_left).
+    std::string hop_url;      // where this attempt goes; "" = request.url
+    std::string restart_url;  // set by on_header: follow this without the feed's headers
+    bool origin_left = false;
 };
+
+namespace {
+
+// Statuses curl follows (CURLOPT_FOLLOWLOCATION): only these lead to another request.
+bool is_followed_redirect(long status) {
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// True when the redirect to `location` would carry the feed's headers or basic auth to
+// another origin; the resolved target is then kept in t.restart_url.
+bool leaves_origin_with_secrets(Transfer& t, const std::string& location) {
+    if (t.origin_left || (t.request.headers.empty() && t.request.basic_auth.empty())) return false;
+    char* current = nullptr;
+    curl_easy_getinfo(t.easy.get(), CURLINFO_EFFECTIVE_URL, &current);
+    const std::string from = current ? current : t.request.url;
+    std::string target = resolve_location(from, location);
+    if (target.empty() || same_origin(t.request.url, target)) return false;
+    t.restart_url = std::move(target);
+    return true;
+}
+
+}  // namespace
 
 // A socket curl asked us to watch. The descriptor belongs to curl: the stream_descriptor only
 // registers it with the reactor and is released, never closed, before curl closes the fd.
@@ -162,6 +192,7 @@ struct HttpClient::Impl {
     void on_timeout();
     void collect_finished();
     void finish(std::unique_ptr<Transfer> t, CURLcode code);
+    void follow_without_secrets(std::unique_ptr<Transfer> t);
     void complete(Callback done, Result<Response> result);
 
     asio::io_context& io_;
@@ -229,13 +260,13 @@ void HttpClient::Impl::complete(Callback done, Result<Response> result) {
 void HttpClient::Impl::enqueue(Request request, Callback done) {
     if (!is_http_url(request.url)) {
         complete(std::move(done), fail("blocked", "fetch: only http and https URLs are fetched "
-                                                  "feed=" + request.url));
+                                                  "feed=" + redact_url(request.url)));
         return;
     }
     auto t = std::make_unique<Transfer>();
     t->host = host_of(request.url);
     if (t->host.empty()) {
-        complete(std::move(done), fail("protocol", "fetch: malformed URL feed=" + request.url));
+        complete(std::move(done), fail("protocol", "fetch: malformed URL feed=" + redact_url(request.url)));
         return;
     }
     t->request = std::move(request);
@@ -280,10 +311,10 @@ void HttpClient::Impl::start(std::unique_ptr<Transfer> t) {
     t->easy = make_easy();
     Result<void> ready = t->easy ? configure(*t)
                                  : fail("protocol", "fetch: curl_easy_init failed feed=" +
-                                                        t->request.url);
+                                                        redact_url(t->request.url));
     CURL* easy = t->easy.get();
     if (ready && curl_multi_add_handle(multi_.get(), easy) != CURLM_OK)
-        ready = fail("protocol", "fetch: curl_multi_add_handle failed feed=" + t->request.url);
+        ready = fail("protocol", "fetch: curl_multi_add_handle failed feed=" + redact_url(t->request.url));
     if (!ready) {
         release_host(t->host);
         complete(std::move(t->done), std::unexpected(ready.error()));
@@ -305,12 +336,14 @@ Result<void> HttpClient::Impl::configure(Transfer& t) {
     // Through a proxy the only address we see is the proxy's, which the operator chose.
     t.check_addresses = !allow_private && proxy.empty();
 
+    static const Headers none;
     std::vector<std::string> lines;
     bool has_accept = false;
-    for (const auto& [name, value] : r.headers) {
+    t.header_list = HeaderList{};  // a restarted transfer builds its list again
+    for (const auto& [name, value] : t.origin_left ? none : r.headers) {
         if (name.empty() || has_line_break(name) || has_line_break(value) ||
             name.find(':') != std::string::npos)
-            return fail("protocol", "fetch: invalid request header '" + name + "' feed=" + r.url);
+            return fail("protocol", "fetch: invalid request header '" + name + "' feed=" + redact_url(r.url));
         has_accept = has_accept || lower(name) == "accept";
         lines.push_back(name + ": " + value);
     }
@@ -320,19 +353,20 @@ Result<void> HttpClient::Impl::configure(Transfer& t) {
         lines.push_back("If-Modified-Since: " + r.last_modified);
     for (const auto& line : lines)
         if (!t.header_list.append(line.c_str()))
-            return fail("protocol", "fetch: out of memory building headers feed=" + r.url);
+            return fail("protocol", "fetch: out of memory building headers feed=" + redact_url(r.url));
 
     const std::string& agent = !r.user_agent.empty()         ? r.user_agent
                                : !options_.user_agent.empty() ? options_.user_agent
                                                               : default_user_agent();
-    curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, (t.hop_url.empty() ? r.url : t.hop_url).c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.error);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
+    // The budget is for the whole chain, across a restart at an origin change.
+    curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L - static_cast<long>(t.statuses.size()));
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every decoder curl was built with
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, long{CURL_HTTP_VERSION_2TLS});
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, ms(options_.connect_timeout));
@@ -347,7 +381,7 @@ Result<void> HttpClient::Impl::configure(Transfer& t) {
     curl_easy_setopt(e, CURLOPT_PROXY, proxy.c_str());
     curl_easy_setopt(e, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
     if (!options_.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options_.ca_file.c_str());
-    if (!r.basic_auth.empty()) {
+    if (!r.basic_auth.empty() && !t.origin_left) {
         curl_easy_setopt(e, CURLOPT_HTTPAUTH, long{CURLAUTH_BASIC});
         curl_easy_setopt(e, CURLOPT_USERPWD, r.basic_auth.c_str());
     }
@@ -400,7 +434,9 @@ std::size_t HttpClient::Impl::on_header(char* data, std::size_t size, std::size_
         // curl refuses other schemes through REDIR_PROTOCOLS; we name the refusal "blocked".
         const auto scheme = scheme_of(value);
         if (!scheme.empty() && scheme != "http" && scheme != "https")
-            t->blocked = "fetch: refused redirect to a " + scheme + " URL feed=" + t->request.url;
+            t->blocked = "fetch: refused redirect to a " + scheme + " URL feed=" + redact_url(t->request.url);
+        else if (is_followed_redirect(t->statuses.back()) && leaves_origin_with_secrets(*t, value))
+            return 0;  // finish() follows it without the feed's headers
     }
     t->headers.emplace_back(std::move(name), std::move(value));
     return len;
@@ -435,7 +471,7 @@ curl_socket_t HttpClient::Impl::on_open_socket(void* clientp, curlsocktype purpo
             const auto range = ip ? special_range_of(*ip) : std::nullopt;
             t->blocked = "fetch: refused to connect to " + (ip ? format_ip(*ip) : "a non-IP address") +
                          " (" + std::string(range.value_or("not inet")) +
-                         " network; allow_private_networks is off) feed=" + t->request.url;
+                         " network; allow_private_networks is off) feed=" + redact_url(t->request.url);
             return CURL_SOCKET_BAD;
         }
     }
@@ -569,8 +605,19 @@ void HttpClient::Impl::collect_finished() {
     for (auto& [t, code] : finished) finish(std::move(t), code);
 }
 
+void HttpClient::Impl::follow_without_secrets(std::unique_ptr<Transfer> t) {
+    t->hop_url = std::exchange(t->restart_url, {});
+    t->origin_left = true;
+    t->error[0] = '\0';
+    t->host = host_of(t->hop_url);
+    ++per_host_[t->host];  // start() gives it back on failure, collect_finished() at the end
+    start(std::move(t));
+}
+
 void HttpClient::Impl::finish(std::unique_ptr<Transfer> t, CURLcode code) {
     CURL* e = t->easy.get();
+    if (code != CURLE_OK && !t->restart_url.empty() && t->blocked.empty() && !t->too_large)
+        return follow_without_secrets(std::move(t));
     if (code != CURLE_OK) {
         TransferFacts facts{static_cast<int>(code), !t->blocked.empty(), t->too_large};
         const auto kind = error_kind_of(facts);
@@ -579,10 +626,11 @@ void HttpClient::Impl::finish(std::unique_ptr<Transfer> t, CURLcode code) {
             message = t->blocked;
         } else if (kind == "too_large") {
             message = "fetch: response larger than " + std::to_string(t->max_body) +
-                      " bytes (decoded) feed=" + t->request.url;
+                      " bytes (decoded) feed=" + redact_url(t->request.url);
         } else {
-            message = "fetch: " + std::string(t->error[0] ? t->error : curl_easy_strerror(code)) +
-                      " feed=" + t->request.url;
+            // curl's own text may quote a URL (a malformed redirect target): redacted too.
+            message = "fetch: " + redact_urls_in(t->error[0] ? t->error : curl_easy_strerror(code)) +
+                      " feed=" + redact_url(t->request.url);
         }
         complete(std::move(t->done), fail(std::string(kind), std::move(message)));
         return;
@@ -629,7 +677,7 @@ void HttpClient::Impl::cancel_all() {
     queued_ = 0;
     for (auto& t : cancelled)
         complete(std::move(t->done),
-                 fail("cancelled", "fetch: transfer cancelled feed=" + t->request.url));
+                 fail("cancelled", "fetch: transfer cancelled feed=" + redact_url(t->request.url)));
 }
 
 HttpClient::HttpClient(asio::io_context& io, ClientOptions options)

@@ -1,6 +1,8 @@
 #include "sink/alert_view.h"
 
 #include "core/time.h"
+#include "core/url.h"
+#include "sink/render.h"
 
 namespace ww::sink {
 
@@ -11,6 +13,19 @@ std::vector<ww_str> views_of(const std::vector<std::string>& v) {
     out.reserve(v.size());
     for (const auto& s : v) out.push_back(to_ww_str(s));
     return out;
+}
+
+// Some plugins read fields directly (a link for a button, the feed URL in a footer), not only
+// through render: they get them as safe as rendered text. The envelope stays as published.
+void make_chat_safe(Alert& a) {
+    a.item.link = safe_link(a.item.link);
+    a.feed.url = redact_url(a.feed.url);
+    a.feed.title = chat_text(a.feed.title);
+    a.item.title = chat_text(a.item.title);
+    a.item.summary = chat_text(a.item.summary);
+    a.match.snippet = chat_text(a.match.snippet);
+    for (auto* list : {&a.item.authors, &a.item.categories, &a.match.terms})
+        for (auto& s : *list) s = chat_text(s);
 }
 
 }  // namespace
@@ -25,6 +40,7 @@ Result<std::unique_ptr<AlertView>> make_alert_view(const OfferedAlert& offered) 
                                     " carries seq=" + std::to_string(parsed->seq) + " in its envelope");
     auto v = std::make_unique<AlertView>();
     v->alert = std::move(*parsed);
+    make_chat_safe(v->alert);
     v->topic = offered.topic;
     v->envelope = offered.envelope;
     v->published = v->alert.item.published ? format_rfc3339(*v->alert.item.published) : "";

@@ -43,6 +43,18 @@ private:
     ww_plugin_cleanup_fn cleanup_ = nullptr;
 };
 
+// Refuses a plugin that someone other than root or the running user could have written: the
+// file (after symbolic links) or its directory writable by group or others, or owned by
+// another user. The error names the path, its mode and its owner. PluginLibrary::open checks
+// this before dlopen, so the daemon, the bridge and check-config --load-plugins all do.
+Result<void> check_plugin_trust(const std::filesystem::path& file);
+
+// What check-config needs without running any of the plugin's code (dlopen runs its
+// constructors): trusted as above, an ELF shared object for this machine whose dynamic symbol
+// table defines ww_plugin_version, ww_plugin_init and ww_plugin_cleanup. The ABI version is
+// only known by calling the plugin, so it is not checked here.
+Result<void> inspect_plugin(const std::filesystem::path& file);
+
 // "<dir>/<plugin>.so"; a plugin given as a path (containing '/') is used as it is.
 std::filesystem::path plugin_file(const std::filesystem::path& dir, std::string_view plugin);
 

@@ -3,9 +3,11 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <vector>
 
 #include "core/text.h"
+#include "core/url.h"
 
 namespace ww::sink {
 
@@ -65,8 +67,29 @@ std::string markdown_escape(std::string_view text) {
 
 mstch::data string_list(const ww_str* items, std::size_t n) {
     mstch::data list{mstch::data::type::list};
-    for (std::size_t i = 0; i < n; ++i) list.push_back(mstch::data{str(items[i])});
+    for (std::size_t i = 0; i < n; ++i) list.push_back(mstch::data{chat_text(str(items[i]))});
     return list;
+}
+
+bool starts_with_nocase(std::string_view text, std::string_view word) {
+    if (text.size() < word.size()) return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(text[i])) != word[i]) return false;
+    return true;
+}
+
+// The mention word at the start of `text` ("@channel", "<!here"...), or 0.
+std::size_t mention_at(std::string_view text) {
+    static constexpr std::string_view words[] = {"@channel", "@everyone", "@here", "@all", "@room",
+                                                 "<!channel", "<!everyone", "<!here"};
+    for (auto w : words) {
+        if (!starts_with_nocase(text, w)) continue;
+        // "@allison" is a person; "@all." and "@all," still ping.
+        const bool word_ends = text.size() == w.size() || (!std::isalnum(static_cast<unsigned char>(text[w.size()])) &&
+                                                           text[w.size()] != '_');
+        if (word_ends) return w.size();
+    }
+    return 0;
 }
 
 struct Fields {
@@ -80,22 +103,23 @@ mstch::data template_data(const ww_alert& a, const Fields& f) {
     d.set("detected_at", str(a.detected_at));
     d.set("watchlist", str(a.watchlist));
     d.set("query", str(a.query));
-    d.set("feed_title", str(a.feed_title));
-    d.set("feed_url", str(a.feed_url));
-    d.set("title", str(a.title));
-    d.set("link", str(a.link));
+    d.set("feed_title", chat_text(str(a.feed_title)));
+    d.set("feed_url", redact_url(str(a.feed_url)));
+    d.set("title", chat_text(str(a.title)));
+    const std::string link = safe_link(str(a.link));
+    d.set("link", link);
     d.set("published", str(a.published));
     d.set("summary", f.summary);
     d.set("language", str(a.language));
     d.set("snippet", f.snippet);
     std::string terms_text;
     for (std::size_t i = 0; i < a.terms_count; ++i)
-        terms_text += (i ? ", " : "") + str(a.terms[i]);
+        terms_text += (i ? ", " : "") + chat_text(str(a.terms[i]));
     d.set("terms_text", terms_text);
     d.set("terms", string_list(a.terms, a.terms_count));
     d.set("categories", string_list(a.categories, a.categories_count));
     d.set("authors", string_list(a.authors, a.authors_count));
-    d.set("has_link", a.link.size > 0 ? mstch::data::type::bool_true : mstch::data::type::bool_false);
+    d.set("has_link", !link.empty() ? mstch::data::type::bool_true : mstch::data::type::bool_false);
     d.set("has_snippet", !f.snippet.empty() ? mstch::data::type::bool_true : mstch::data::type::bool_false);
     d.set("has_summary", !f.summary.empty() ? mstch::data::type::bool_true : mstch::data::type::bool_false);
     d.set("has_published", a.published.size > 0 ? mstch::data::type::bool_true : mstch::data::type::bool_false);
@@ -133,6 +157,26 @@ std::string escape_text(std::string_view text, Escape e) {
     }
     return out;
 }
+
+std::string neutralize_mentions(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const std::size_t n = (text[i] == '@' || text[i] == '<') ? mention_at(text.substr(i)) : 0;
+        if (n == 0) {
+            out.push_back(text[i]);
+            continue;
+        }
+        const std::size_t lead = text[i] == '@' ? 1 : 2;  // "@" or "<!"
+        out += text.substr(i, lead);
+        out += "\u200D";
+        out += text.substr(i + lead, n - lead);
+        i += n - 1;
+    }
+    return out;
+}
+
+std::string chat_text(std::string_view text) { return neutralize_mentions(strip_unsafe_controls(text)); }
 
 std::size_t utf16_length(std::string_view text) { return visible_length(text, Escape::none); }
 
@@ -173,7 +217,7 @@ Result<std::string> render_alert(std::string_view tmpl, Escape e, std::size_t ma
     // Always set: mustache's default escape is HTML, which plain-text services must not get.
     m.set_custom_escape([e](const std::string& s) { return escape_text(s, e); });
     if (ellipsis.empty()) ellipsis = "\u2026";
-    Fields f{utf8_sanitize(str(a.summary)), utf8_sanitize(str(a.snippet))};
+    Fields f{chat_text(utf8_sanitize(str(a.summary))), chat_text(utf8_sanitize(str(a.snippet)))};
     std::string out = m.render(template_data(a, f));
     if (max_units == 0 || visible_length(out, e) <= max_units) return out;
     // Shorten the long free text first, so that the title, the link and the structure survive.

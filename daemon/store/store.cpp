@@ -1,6 +1,11 @@
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <limits>
 #include <system_error>
 
@@ -167,6 +172,33 @@ Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
 
+namespace {
+
+// The state holds WebSub secrets and every alert: a state directory we create is 0700 and a
+// database we create is 0600, whatever the umask and with or without systemd's
+// StateDirectory=. SQLite gives -wal and -shm the database file's mode. Existing files keep
+// the mode their owner gave them.
+Result<void> prepare_private_state(const std::filesystem::path& dir, const std::filesystem::path& file) {
+    std::error_code ec;
+    if (dir.has_parent_path()) std::filesystem::create_directories(dir.parent_path(), ec);
+    if (::mkdir(dir.c_str(), 0700) == 0) {
+        if (::chmod(dir.c_str(), 0700) != 0)
+            return fail("store", "store: cannot make " + dir.string() + " private: " + std::generic_category().message(errno));
+    } else if (errno != EEXIST) {
+        return fail("store", "store: cannot create state directory " + dir.string() + ": " +
+                                 std::generic_category().message(errno));
+    }
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0) {
+        const bool ok = ::fchmod(fd, 0600) == 0;
+        ::close(fd);
+        if (!ok) return fail("store", "store: cannot make " + file.string() + " private");
+    }
+    return {};  // EEXIST: an existing database; anything else, SQLite's open names it
+}
+
+}  // namespace
+
 Result<Store> Store::open(const std::filesystem::path& state_dir, Mode mode) {
     return open(state_dir, mode, StoreOptions{});
 }
@@ -176,11 +208,7 @@ Result<Store> Store::open(const std::filesystem::path& state_dir, Mode mode,
     const auto file = state_dir / kFileName;
     int flags = SQLITE_OPEN_NOMUTEX;
     if (mode == Mode::read_write) {
-        std::error_code ec;
-        std::filesystem::create_directories(state_dir, ec);
-        if (ec)
-            return fail("store", "store: cannot create state directory " + state_dir.string() +
-                                     ": " + ec.message());
+        if (auto ok = prepare_private_state(state_dir, file); !ok) return std::unexpected(ok.error());
         flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     } else {
         if (!std::filesystem::exists(file))

@@ -32,6 +32,8 @@ TEST(DiscordSink, ReferencePayloadHasAnEmbedWithinLimits) {
 
 TEST(DiscordSink, RetriesOn500) { expect_retry_on_500(spec); }
 
+TEST(DiscordSink, FeedTextCannotPingAndLinksAreWebOnlyAndEncoded) { expect_hostile_text_neutralised(spec); }
+
 TEST(DiscordSink, HonoursRetryAfterFromTheJsonBody) {
     expect_retry_after_honoured(
         spec, {429, {{"Content-Type", "application/json"}}, R"({"message":"You are being rate limited.","retry_after":1.25,"global":false})"},

@@ -52,6 +52,8 @@ TEST(MatrixSink, AppriseUrl) {
 
 TEST(MatrixSink, RetriesOn500) { expect_retry_on_500(spec); }
 
+TEST(MatrixSink, FeedTextCannotPingAndLinksAreWebOnlyAndEncoded) { expect_hostile_text_neutralised(spec); }
+
 TEST(MatrixSink, HonoursRetryAfterMs) {
     expect_retry_after_honoured(
         spec, {429, {}, R"({"errcode":"M_LIMIT_EXCEEDED","error":"Too many requests","retry_after_ms":2500})"}, 2500ms);

@@ -25,6 +25,8 @@ TEST(MattermostSink, ReferencePayloadIsEscapedMarkdown) {
 
 TEST(MattermostSink, RetriesOn500) { expect_retry_on_500(spec); }
 
+TEST(MattermostSink, FeedTextCannotPingAndLinksAreWebOnlyAndEncoded) { expect_hostile_text_neutralised(spec); }
+
 TEST(MattermostSink, HonoursRetryAfterOn429) {
     expect_retry_after_honoured(spec, {429, {{"Retry-After", "2"}}, ""}, 2000ms);
 }

@@ -42,6 +42,8 @@ TEST(NtfySink, BasicAuthFromTheUrl) {
 
 TEST(NtfySink, RetriesOn500) { expect_retry_on_500(spec); }
 
+TEST(NtfySink, FeedTextCannotPingAndLinksAreWebOnlyAndEncoded) { expect_hostile_text_neutralised(spec); }
+
 TEST(NtfySink, HonoursRetryAfterOn429) {
     expect_retry_after_honoured(spec, {429, {{"Retry-After", "12"}}, R"({"code":42901,"http":429})"}, 12'000ms);
 }

@@ -27,6 +27,8 @@ TEST(SlackSink, ReferencePayloadIsEscapedMrkdwn) {
 
 TEST(SlackSink, RetriesOn500) { expect_retry_on_500(spec); }
 
+TEST(SlackSink, FeedTextCannotPingAndLinksAreWebOnlyAndEncoded) { expect_hostile_text_neutralised(spec); }
+
 TEST(SlackSink, HonoursRetryAfterOn429) {
     expect_retry_after_honoured(spec, {429, {{"Retry-After", "30"}}, "rate_limited"}, 30'000ms);
 }

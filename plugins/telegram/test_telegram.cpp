@@ -49,6 +49,8 @@ TEST(TelegramSink, AppriseUrl) {
 
 TEST(TelegramSink, RetriesOn500) { expect_retry_on_500(spec); }
 
+TEST(TelegramSink, FeedTextCannotPingAndLinksAreWebOnlyAndEncoded) { expect_hostile_text_neutralised(spec); }
+
 TEST(TelegramSink, HonoursFloodControlRetryAfter) {
     expect_retry_after_honoured(
         spec,

@@ -167,6 +167,50 @@ void expect_permanent_failure(const SinkRun::SpecFn& spec, int status, const std
     EXPECT_EQ(logs.find(secret), std::string::npos) << "secret in the logs:\n" << logs;
 }
 
+namespace {
+
+// Every string value of a JSON payload (and the raw body when it is not JSON), one a line.
+void collect_strings(const nlohmann::json& j, std::string& out) {
+    if (j.is_string()) out += j.get<std::string>() + "\n";
+    for (const auto& child : j.is_structured() ? j : nlohmann::json::array()) collect_strings(child, out);
+}
+
+sink::OfferedAlert hostile_alert(std::int64_t seq, const std::string& link) {
+    auto j = nlohmann::json::parse(read_file(WW_FIXTURES_DIR "/sink/reference_alert.json"));
+    j["seq"] = seq;
+    j["item"]["title"] = "@channel @all @here @everyone @room <!channel> <!here> <!everyone> "
+                         "\u202Egnp.exe\u202C \u2066x\u2069 c1\xC2\x9B" "end";
+    j["item"]["summary"] = "Ping @Channel, please. \u202Dforced\u202C";
+    j["item"]["link"] = link;
+    return {seq, "alert." + j.at("watchlist").at("name").get<std::string>(), j.dump()};
+}
+
+}  // namespace
+
+void expect_hostile_text_neutralised(const SinkRun::SpecFn& spec) {
+    SinkRun run;
+    ASSERT_NO_FATAL_FAILURE(run.start(spec));
+    ASSERT_NO_FATAL_FAILURE(run.offer_and_finish(hostile_alert(1, "javascript:alert(document.cookie)")));
+    ASSERT_NO_FATAL_FAILURE(run.offer_and_finish(hostile_alert(2, "https://news.example/a b(c)<d>")));
+    const auto reqs = run.server.requests();
+    ASSERT_EQ(reqs.size(), 2u) << run.logs();
+    for (const auto& r : reqs) {
+        std::string text;
+        const auto j = nlohmann::json::parse(r.body, nullptr, false);
+        if (j.is_discarded()) text = r.body;
+        else collect_strings(j, text);
+        std::string folded = text;
+        for (auto& c : folded) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        for (const char* bad : {"@channel", "@all", "@here", "@everyone", "@room", "<!channel", "<!here",
+                                "<!everyone", "\u202E", "\u202D", "\u202C", "\u2066", "\u2069", "\xC2\x9B",
+                                "javascript:", "a b(c)"})
+            EXPECT_EQ(folded.find(bad), std::string::npos) << "\"" << bad << "\" reached the service:\n" << text;
+        EXPECT_NE(text.find("gnp.exe"), std::string::npos) << "the title itself must stay:\n" << text;
+    }
+    EXPECT_NE(reqs[1].body.find("https://news.example/a%20b%28c%29%3Cd%3E"), std::string::npos) << reqs[1].body;
+    EXPECT_EQ(run.counters().delivered, 2u);
+}
+
 MockHttpServer::Request expect_reference_payload(const SinkRun::SpecFn& spec, const std::string& fixture) {
     SinkRun run;
     run.start(spec);

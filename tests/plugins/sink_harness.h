@@ -77,6 +77,10 @@ void expect_retry_on_500(const SinkRun::SpecFn& spec);
 void expect_retry_after_honoured(const SinkRun::SpecFn& spec, MockHttpServer::Reply reply_429,
                                  std::chrono::milliseconds expected_wait);
 void expect_permanent_failure(const SinkRun::SpecFn& spec, int status, const std::string& secret);
+// Two hostile alerts (mass mentions, bidi overrides, C1 controls; a javascript: link, then a
+// link with spaces, parentheses and angle brackets): every text the service receives must
+// hold none of them raw, and the second link must arrive percent-encoded (issue 16).
+void expect_hostile_text_neutralised(const SinkRun::SpecFn& spec);
 // The payload the sink sends for the reference alert equals the fixture
 // tests/fixtures/sink/<fixture> (JSON compared as values). Returns the request.
 MockHttpServer::Request expect_reference_payload(const SinkRun::SpecFn& spec, const std::string& fixture);

@@ -48,7 +48,10 @@ typedef struct ww_option {
 } ww_option;
 
 /* One alert: the envelope (DESIGN.md section 4) and its decoded fields. Fields absent from the
- * envelope are empty strings. */
+ * envelope are empty strings. The decoded fields are made safe for chat by the host: feed text
+ * without C1 controls or bidi overrides and with mass mentions (@channel, @room, <!here>...)
+ * neutralised, `link` empty unless http(s) and percent-encoded where markup would break,
+ * `feed_url` redacted. `envelope` is left as published. */
 typedef struct ww_alert {
     size_t struct_size;
     int64_t seq;

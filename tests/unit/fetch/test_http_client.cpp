@@ -272,6 +272,55 @@ TEST_F(HttpClientTest, PermanentUrlOnlyWhenEveryHopIsPermanent) {
     EXPECT_EQ(mixed->permanent_url, "");
 }
 
+// curl drops only Authorization and Cookie at a host change; a feed's X-Api-Key must not
+// reach another origin either (issue 16, item 4). Same address, another port: another origin.
+TEST_F(HttpClientTest, FeedHeadersDoNotFollowARedirectToAnotherOrigin) {
+    LoopbackServer other(io);
+    other.on("/feed", [](tcp::socket& s, const ServerRequest&) { return LoopbackServer::respond(s, 200, kFeed); });
+    server.on("/away", [&](tcp::socket& s, const ServerRequest&) {
+        return LoopbackServer::respond(s, 301, "", {"Location: " + other.url("/feed")});
+    });
+    server.on("/here", [](tcp::socket& s, const ServerRequest&) {
+        return LoopbackServer::respond(s, 302, "", {"Location: /feed"});
+    });
+    server.on("/feed", [](tcp::socket& s, const ServerRequest&) { return LoopbackServer::respond(s, 200, kFeed); });
+    HttpClient client(io, options());
+    const Headers key{{"X-Api-Key", "k3y"}};
+
+    auto away = fetch(client, Request{.url = server.url("/away"), .headers = key, .basic_auth = "reader:pw"});
+    ASSERT_TRUE(away) << away.error().message;
+    EXPECT_EQ(away->status, 200);
+    EXPECT_EQ(away->effective_url, other.url("/feed"));
+    EXPECT_EQ(away->permanent_url, other.url("/feed"));  // the chain was one 301
+    EXPECT_EQ(server.requests.at(0).header("x-api-key"), "k3y");
+    ASSERT_EQ(other.requests.size(), 1u);
+    EXPECT_EQ(other.requests[0].header("x-api-key"), "");
+    EXPECT_EQ(other.requests[0].header("authorization"), "");
+    EXPECT_NE(other.requests[0].header("accept").find("application/rss+xml"), std::string::npos);
+
+    auto here = fetch(client, Request{.url = server.url("/here"), .headers = key});
+    ASSERT_TRUE(here) << here.error().message;
+    EXPECT_EQ(here->effective_url, server.url("/feed"));
+    ASSERT_EQ(server.requests.size(), 3u);
+    EXPECT_EQ(server.requests[2].target, "/feed");
+    EXPECT_EQ(server.requests[2].header("x-api-key"), "k3y");  // same origin: kept
+}
+
+TEST_F(HttpClientTest, RedirectBudgetSpansTheRestartAtAnOriginChange) {
+    LoopbackServer other(io);
+    other.on("/loop", [&](tcp::socket& s, const ServerRequest&) {
+        return LoopbackServer::respond(s, 302, "", {"Location: " + other.url("/loop")});
+    });
+    server.on("/start", [&](tcp::socket& s, const ServerRequest&) {
+        return LoopbackServer::respond(s, 302, "", {"Location: " + other.url("/loop")});
+    });
+    HttpClient client(io, options());
+    auto r = fetch(client, Request{.url = server.url("/start"), .headers = {{"X-Api-Key", "k3y"}}});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, "redirects") << r.error().message;
+    EXPECT_EQ(server.requests.size() + other.requests.size(), 11u);
+}
+
 TEST_F(HttpClientTest, RedirectLoopIsARedirectsError) {
     server.on("/loop", [this](tcp::socket& s, const ServerRequest&) {
         return LoopbackServer::respond(s, 302, "", {"Location: " + server.url("/loop")});

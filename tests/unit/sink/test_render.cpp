@@ -104,5 +104,50 @@ TEST(RenderAlert, ABrokenTemplateIsAnError) {
     EXPECT_TRUE(r.error().message.starts_with("sink: template")) << r.error().message;
 }
 
+// Issue 16, items 5, 15, 16: what feed text must never do in a chat message.
+TEST(NeutralizeMentions, EveryMassMentionGetsAJoiner) {
+    const std::string zwj = "\u200D";
+    const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"@channel", "@\u200Dchannel"},
+        {"hi @ALL, @here.", "hi @\u200DALL, @\u200Dhere."},
+        {"@everyone @room", "@\u200Deveryone @\u200Droom"},
+        {"<!channel> <!here|here> <!everyone>", "<!\u200Dchannel> <!\u200Dhere|here> <!\u200Deveryone>"},
+        {"@allison and @channels and mail@example.org", "@allison and @channels and mail@example.org"},
+        {"@ alone", "@ alone"},
+    };
+    for (const auto& c : cases) EXPECT_EQ(neutralize_mentions(c.in), c.out) << c.in;
+    EXPECT_EQ(neutralize_mentions(neutralize_mentions("@channel")), "@" + zwj + "channel");  // idempotent
+}
+
+TEST(RenderAlert, FeedTextCannotPingStripsControlsAndKeepsOnlyWebLinks) {
+    nlohmann::json j = nlohmann::json::parse(R"j({"v":1,"seq":7,"alert_id":"a7","detected_at":"2026-11-27T14:05:00Z",
+        "watchlist":{"name":"w","query":"q"},
+        "feed":{"id":1,"title":"@here news","url":"https://u:pw@w.example/f?token=s3cret"},
+        "item":{"key":"k","title":"x","link":"javascript:alert(1)","summary":"s"},
+        "match":{"terms":["t"],"fields":["title"],"snippet":"n"}})j");
+    j["item"]["title"] = "@channel <!channel> \u202Egnp.exe\u202C \u2066iso\u2069 c1\xC2\x9B" "end";
+    auto v = make_alert_view({7, "alert.w", j.dump()}).value();
+    const char* tmpl = "{{title}}|{{{title}}}|{{feed_title}}|{{#has_link}}L={{link}}{{/has_link}}|{{{feed_url}}}";
+    for (Escape e : {Escape::none, Escape::markdown, Escape::html, Escape::slack}) {
+        const auto out = render_alert(tmpl, e, 0, "", v->c).value();
+        for (const char* bad : {"@channel", "!channel", "@here", "\u202E", "\u202C", "\u2066", "\u2069", "\xC2\x9B",
+                                "javascript", "s3cret", "pw@"})
+            EXPECT_EQ(out.find(bad), std::string::npos) << bad << " in " << out;
+        EXPECT_NE(out.find("gnp.exe"), std::string::npos) << out;  // the text itself stays
+        EXPECT_NE(out.find("https://***@w.example/f?token=***"), std::string::npos) << out;
+    }
+    // Plugins that read the struct directly get the same.
+    EXPECT_EQ(std::string(v->c.link.data, v->c.link.size), "");
+    EXPECT_EQ(std::string(v->c.feed_url.data, v->c.feed_url.size), "https://***@w.example/f?token=***");
+
+    j["item"]["link"] = " https://w.example/a b(c)<d>|e ";
+    auto w = make_alert_view({7, "alert.w", j.dump()}).value();
+    EXPECT_EQ(render_alert("[t]({{{link}}})", Escape::markdown, 0, "", w->c).value(),
+              "[t](https://w.example/a%20b%28c%29%3Cd%3E%7Ce)");
+    EXPECT_EQ(std::string(w->c.link.data, w->c.link.size), "https://w.example/a%20b%28c%29%3Cd%3E%7Ce");
+}
+
 }  // namespace
 }  // namespace ww::sink

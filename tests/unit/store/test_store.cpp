@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
 #include <stdexcept>
 
@@ -29,6 +31,28 @@ public:
 private:
     fs::path path_;
 };
+
+mode_t mode_of(const fs::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) throw std::runtime_error("stat failed: " + p.string());
+    return st.st_mode & 07777;
+}
+
+// The state holds WebSub secrets (issue 16, item 19): private whatever the umask, outside
+// systemd too. SQLite gives -wal and -shm the database's mode.
+TEST(StoreModes, FreshStateIsPrivateUnderAUmaskOf022) {
+    TempDir tmp;
+    const auto dir = tmp.path() / "nested" / "state";
+    const mode_t before = ::umask(022);
+    auto store = Store::open(dir);
+    ::umask(before);
+    ASSERT_TRUE(store) << store.error().message;
+    ASSERT_TRUE(store->ensure_feed("https://example.org/feed"));  // a write: -wal and -shm exist
+    EXPECT_EQ(mode_of(dir), 0700u);
+    EXPECT_EQ(mode_of(dir / "wirewatch.db"), 0600u);
+    EXPECT_EQ(mode_of(dir / "wirewatch.db-wal"), 0600u);
+    EXPECT_EQ(mode_of(dir / "wirewatch.db-shm"), 0600u);
+}
 
 PendingAlert pending(const std::string& watchlist, const std::string& key) {
     return {watchlist, "alert." + watchlist, watchlist + "/" + key,
