@@ -752,7 +752,7 @@ Result<void> Daemon::Impl::start_http() {
         .feeds_json = [this] {
             std::vector<store::FeedState> states;
             for (const auto& f : feeds) states.push_back(f.state);
-            return websub ? feeds_json(states, websub->subscriptions()) : feeds_json(states);
+            return feeds_json(states, websub ? websub->subscriptions() : std::vector<store::Subscription>{}, cfg.feeds);
         },
         .watchlists_json = [this] { return watchlists_json(); },
         // Runs on the loop, over a read-only connection: bounded by [store] keep_items.

@@ -19,7 +19,12 @@ std::string feeds_json(const std::vector<store::FeedState>& feeds);   // a JSON 
 std::string feeds_table(const std::vector<store::FeedState>& feeds);  // aligned text, one line a feed
 // The same with WebSub subscriptions: a "push" object per feed in JSON, a PUSH column in the
 // table (shown only when there is any subscription).
-std::string feeds_json(const std::vector<store::FeedState>& feeds, const std::vector<store::Subscription>& subs);
-std::string feeds_table(const std::vector<store::FeedState>& feeds, const std::vector<store::Subscription>& subs);
+// With the configured feeds (matched by their configured URL), each feed also shows its name
+// and its configured interval beside the learned one, and its last error a hint
+// (app/error_hints.h).
+std::string feeds_json(const std::vector<store::FeedState>& feeds, const std::vector<store::Subscription>& subs,
+                       const std::vector<config::FeedConfig>& configured = {});
+std::string feeds_table(const std::vector<store::FeedState>& feeds, const std::vector<store::Subscription>& subs,
+                        const std::vector<config::FeedConfig>& configured = {});
 
 }  // namespace ww::app

@@ -5,7 +5,6 @@
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
-#include <toml++/toml.h>
 
 #include <atomic>
 #include <cstdio>
@@ -17,6 +16,7 @@
 #include <vector>
 
 #include "app/sinks.h"
+#include "config/config.h"
 #include "cli/registry.h"
 #include "publish/curve.h"
 #include "publish/resume.h"
@@ -52,113 +52,17 @@ constexpr const char* kUsage =
     "  --server-key KEY|FILE  the daemon's CURVE public key (overrides [bridge] server_key)\n"
     "  --client-key-file F    this client's .key_secret file (overrides [bridge] client_key_file)\n";
 
-struct BridgeConfig {
-    std::string endpoint = "tcp://127.0.0.1:5556";
-    std::string replay_endpoint = "tcp://127.0.0.1:5557";
-    fs::path state_dir = "/var/lib/wirewatch-bridge";
-    fs::path plugin_dir = "/usr/lib/wirewatch/plugins";
-    std::string server_key;
-    std::string client_key_file;
-    std::string log_level = "info";
-    std::vector<sink::SinkSpec> sinks;
-};
+using config::BridgeConfig;
 
-std::string where(const std::string& file, const toml::source_region& r) {
-    return file + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column);
-}
-
-// A [[sink]] value as text: the plugin validates its own keys.
-std::optional<std::string> as_text(const toml::node& v) {
-    if (auto s = v.value_exact<std::string>()) return *s;
-    if (auto i = v.value_exact<std::int64_t>()) return std::to_string(*i);
-    if (auto b = v.value_exact<bool>()) return *b ? "true" : "false";
-    if (auto d = v.value_exact<double>()) return std::to_string(*d);
-    return std::nullopt;
-}
-
-std::vector<std::string> read_sink(const toml::table& t, const std::string& file, sink::SinkSpec& s) {
-    std::vector<std::string> problems;
-    s.where = where(file, t.source());
-    for (const auto& [k, v] : t) {
-        const std::string key(k.str());
-        if (key == "watchlists") {
-            const auto* arr = v.as_array();
-            if (!arr) {
-                problems.push_back(where(file, v.source()) + ": watchlists must be a list of globs");
-                continue;
-            }
-            for (const auto& w : *arr)
-                if (auto g = w.value_exact<std::string>()) s.watchlists.push_back(*g);
-                else problems.push_back(where(file, w.source()) + ": watchlists must hold strings");
-            continue;
-        }
-        auto text = as_text(v);
-        if (!text) {
-            problems.push_back(where(file, v.source()) + ": " + key + " must be a string, number or boolean");
-            continue;
-        }
-        if (key == "name") s.name = *text;
-        else if (key == "plugin") s.plugin = *text;
-        else if (key == "url") s.url = *text;
-        else s.options[key] = *text;
-    }
-    if (s.name.empty()) problems.push_back(s.where + ": [[sink]] needs a name");
-    return problems;
-}
-
-std::vector<std::string> read_bridge(const toml::table& t, const std::string& file, BridgeConfig& c) {
-    std::vector<std::string> problems;
-    for (const auto& [k, v] : t) {
-        const std::string key(k.str());
-        const auto s = v.value_exact<std::string>();
-        if (!s) {
-            problems.push_back(where(file, v.source()) + ": [bridge] " + key + " must be a string");
-            continue;
-        }
-        if (key == "endpoint") c.endpoint = *s;
-        else if (key == "replay_endpoint") c.replay_endpoint = *s;
-        else if (key == "state_dir") c.state_dir = *s;
-        else if (key == "plugin_dir") c.plugin_dir = *s;
-        else if (key == "server_key") c.server_key = *s;
-        else if (key == "client_key_file") c.client_key_file = *s;
-        else if (key == "log_level") c.log_level = *s;
-        else problems.push_back(where(file, k.source()) + ": unknown key \"" + key + "\" in [bridge]");
-    }
-    return problems;
-}
-
+// The bridge's config is read by the config module, as the daemon's is (config::load_bridge).
 std::optional<BridgeConfig> load_config(const std::string& file) {
-    toml::table root;
-    try {
-        root = toml::parse_file(file);
-    } catch (const toml::parse_error& e) {
-        std::fprintf(stderr, "wirewatch bridge: %s: %s\n", where(file, e.source()).c_str(),
-                     std::string(e.description()).c_str());
+    auto loaded = config::load_bridge(file);
+    if (!loaded) {
+        for (const auto& p : loaded.error())
+            std::fprintf(stderr, "wirewatch bridge: %s\n", config::to_string(p).c_str());
         return std::nullopt;
     }
-    BridgeConfig c;
-    std::vector<std::string> problems;
-    for (const auto& [k, v] : root) {
-        const std::string key(k.str());
-        if (key == "bridge" && v.is_table()) {
-            auto p = read_bridge(*v.as_table(), file, c);
-            problems.insert(problems.end(), p.begin(), p.end());
-        } else if (key == "sink" && v.is_array_of_tables()) {
-            for (const auto& t : *v.as_array()) {
-                sink::SinkSpec s;
-                auto p = read_sink(*t.as_table(), file, s);
-                problems.insert(problems.end(), p.begin(), p.end());
-                c.sinks.push_back(std::move(s));
-            }
-        } else {
-            problems.push_back(where(file, k.source()) + ": unknown key \"" + key +
-                               "\" (expected [bridge] and [[sink]] tables)");
-        }
-    }
-    if (c.sinks.empty()) problems.push_back(file + ": no [[sink]] table: nothing to deliver to");
-    for (const auto& p : problems) std::fprintf(stderr, "wirewatch bridge: %s\n", p.c_str());
-    if (!problems.empty()) return std::nullopt;
-    return c;
+    return std::move(*loaded);
 }
 
 // Subscribes first, then replays from `covered`, and offers every alert to the sinks until a
@@ -242,7 +146,7 @@ int bridge(std::span<const std::string_view> args) {
         return 1;
     }
     install_signal_handlers();
-    auto host = sink::SinkHost::start(config->sinks, {config->plugin_dir, app::sink_log(), app::sink_http(), {}, nullptr}, *store);
+    auto host = sink::SinkHost::start(app::sink_specs(config->sinks), {config->plugin_dir, app::sink_log(), app::sink_http(), {}, nullptr}, *store);
     if (!host) {
         std::fprintf(stderr, "wirewatch bridge: %s\n", host.error().message.c_str());
         return 1;

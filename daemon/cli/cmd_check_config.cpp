@@ -15,6 +15,8 @@
 #include <tuple>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/registry.h"
 #include "config/config.h"
 #include "http/server.h"
@@ -38,6 +40,7 @@ struct Options {
     fs::path credentials_dir;
     bool quiet = false;
     bool load_plugins = false;
+    bool json = false;
 };
 
 struct Report {
@@ -206,37 +209,63 @@ std::vector<Problem> sorted_by_location(std::vector<Problem> v) {
     return v;
 }
 
+nlohmann::json problems_json(const std::vector<Problem>& v) {
+    auto out = nlohmann::json::array();
+    for (const auto& p : v)
+        out.push_back({{"file", p.where.file}, {"line", p.where.line}, {"column", p.where.column},
+                       {"message", p.message}});
+    return out;
+}
+
+std::string report_json(const fs::path& file, const config::Config& c, const std::vector<Problem>& problems,
+                        const std::vector<Problem>& warnings) {
+    const nlohmann::json out{{"file", file.string()},          {"ok", problems.empty()},
+                             {"feeds", c.feeds.size()},        {"watchlists", c.watchlists.size()},
+                             {"sinks", c.sinks.size()},        {"problems", problems_json(problems)},
+                             {"warnings", problems_json(warnings)}};
+    return out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 int usage(std::FILE* out) {
     std::fprintf(out,
-                 "usage: wirewatch check-config [--plugin-dir DIR] [--credentials-dir DIR] [--load-plugins] [--quiet] FILE\n"
+                 "usage: wirewatch check-config [--plugin-dir DIR] [--credentials-dir DIR] [--load-plugins] [--quiet]\n"
+                 "                              [--json] FILE\n"
                  "  Validates FILE and its feeds.d/ and watchlists.d/ as the daemon would: TOML, feeds,\n"
                  "  watchlist queries, sinks and their plugins, CURVE key files, listen addresses.\n"
                  "  Prints every problem as file:line:column: message; exits 0 if none, 1 otherwise.\n"
-                 "  --plugin-dir DIR        where sink plugins are (default $WW_PLUGIN_DIR or\n"
-                 "                          /usr/lib/wirewatch/plugins)\n"
+                 "  --plugin-dir DIR        where sink plugins are (default $WW_PLUGIN_DIR, else the\n"
+                 "                          config's [daemon] plugin_dir, as the daemon reads it)\n"
                  "  --credentials-dir DIR   where credential:NAME values are read (default\n"
                  "                          $CREDENTIALS_DIRECTORY, else <config dir>/credentials as\n"
                  "                          the unit's LoadCredential=wirewatch:... presents it)\n"
                  "  --load-plugins          also load each sink plugin (runs its constructors) to check\n"
                  "                          its ABI version; by default plugins are only read: owner,\n"
                  "                          mode, ELF type and exported entry points\n"
-                 "  --quiet                 print problems only\n");
+                 "  --quiet                 print problems only\n"
+                 "  --json                  one JSON object: ok, counts, problems and warnings with\n"
+                 "                          file, line, column and message (for tools)\n");
     return out == stdout ? 0 : 2;
 }
 
 int check_config(std::span<const std::string_view> args) {
     Options o;
-    if (const char* env = std::getenv("WW_PLUGIN_DIR"); env && *env) o.plugin_dir = env;
-    else o.plugin_dir = "/usr/lib/wirewatch/plugins";
+    bool plugin_dir_given = false;
+    if (const char* env = std::getenv("WW_PLUGIN_DIR"); env && *env) {
+        o.plugin_dir = env;
+        plugin_dir_given = true;
+    }
     for (std::size_t i = 0; i < args.size(); ++i) {
         const auto a = args[i];
         if (a == "--help" || a == "-h") return usage(stdout);
         if ((a == "--plugin-dir" || a == "--credentials-dir") && i + 1 < args.size()) {
             (a == "--plugin-dir" ? o.plugin_dir : o.credentials_dir) = std::string(args[++i]);
+            plugin_dir_given = plugin_dir_given || a == "--plugin-dir";
         } else if (a == "--quiet" || a == "-q") {
             o.quiet = true;
         } else if (a == "--load-plugins") {
             o.load_plugins = true;
+        } else if (a == "--json") {
+            o.json = true;
         } else if (!a.starts_with('-') && o.file.empty()) {
             o.file = std::string(a);
         } else {
@@ -246,27 +275,36 @@ int check_config(std::span<const std::string_view> args) {
     }
     if (o.file.empty()) return usage(stderr);
 
-    auto loaded = config::load(o.file);
-    if (!loaded) {
-        for (const auto& p : loaded.error()) std::printf("%s\n", config::to_string(p).c_str());
-        std::fprintf(stderr, "check-config: %s: %zu problem%s\n", o.file.c_str(), loaded.error().size(),
-                     loaded.error().size() == 1 ? "" : "s");
-        return 1;
-    }
-    const auto& c = *loaded;
+    auto checked = config::load_checked(o.file);
+    const auto& c = checked.config;
     Report r;
-    check_watchlists(c, r);
-    check_sinks(c, o, r);
-    check_publish(c, r);
-    check_other(c, r);
-    for (const auto& w : sorted_by_location(r.warnings)) std::printf("%s (warning)\n", config::to_string(w).c_str());
-    for (const auto& p : sorted_by_location(r.problems)) std::printf("%s\n", config::to_string(p).c_str());
-    if (!r.problems.empty()) {
-        std::fprintf(stderr, "check-config: %s: %zu problem%s\n", o.file.c_str(), r.problems.size(),
-                     r.problems.size() == 1 ? "" : "s");
+    r.problems = std::move(checked.problems);
+    // A file that cannot be read has nothing more to check; anything else is checked as far as
+    // it could be read, so that one run lists every problem of every kind.
+    const bool readable = readable_problem(o.file).empty();
+    if (readable) {
+        // The daemon loads plugins from the config's [daemon] plugin_dir: so does the check,
+        // unless told otherwise.
+        if (!plugin_dir_given) o.plugin_dir = c.daemon.plugin_dir;
+        check_watchlists(c, r);
+        check_sinks(c, o, r);
+        check_publish(c, r);
+        check_other(c, r);
+    }
+    const auto warnings = sorted_by_location(std::move(r.warnings));
+    const auto problems = sorted_by_location(std::move(r.problems));
+    if (o.json) {
+        std::printf("%s\n", report_json(o.file, c, problems, warnings).c_str());
+    } else {
+        for (const auto& w : warnings) std::printf("%s (warning)\n", config::to_string(w).c_str());
+        for (const auto& p : problems) std::printf("%s\n", config::to_string(p).c_str());
+    }
+    if (!problems.empty()) {
+        std::fprintf(stderr, "check-config: %s: %zu problem%s\n", o.file.c_str(), problems.size(),
+                     problems.size() == 1 ? "" : "s");
         return 1;
     }
-    if (!o.quiet)
+    if (!o.quiet && !o.json)
         std::printf("%s: OK (%zu feeds, %zu watchlists, %zu sinks)\n", o.file.c_str(), c.feeds.size(),
                     c.watchlists.size(), c.sinks.size());
     return 0;

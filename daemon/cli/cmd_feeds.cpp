@@ -2,6 +2,7 @@
 // while the daemon runs).
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "app/feed_report.h"
 #include "cli/registry.h"
@@ -14,12 +15,13 @@ namespace {
 int feeds(std::span<const std::string_view> args) {
     std::string config_file = "/etc/wirewatch/wirewatch.toml";
     std::string state_dir;
-    bool json = false;
+    bool json = false, config_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] == "--json") {
             json = true;
         } else if (args[i] == "--config" && i + 1 < args.size()) {
             config_file = std::string(args[++i]);
+            config_given = true;
         } else if (args[i] == "--state-dir" && i + 1 < args.size()) {
             state_dir = std::string(args[++i]);
         } else {
@@ -28,13 +30,17 @@ int feeds(std::span<const std::string_view> args) {
             return help ? 0 : 2;
         }
     }
-    if (state_dir.empty()) {
+    // The config names the feeds and says their intervals; its state_dir is where the daemon
+    // run with it keeps its state (make run's too: it runs a copy of the config that says so).
+    std::vector<config::FeedConfig> configured;
+    if (state_dir.empty() || config_given) {
         auto cfg = config::load(config_file);
         if (!cfg) {
             for (const auto& p : cfg.error()) std::fprintf(stderr, "config: %s\n", to_string(p).c_str());
             return 1;
         }
-        state_dir = cfg->daemon.state_dir.string();
+        if (state_dir.empty()) state_dir = cfg->daemon.state_dir.string();
+        configured = std::move(cfg->feeds);
     }
     auto store = store::Store::open(state_dir, store::Mode::read_only);
     if (!store) {
@@ -51,7 +57,7 @@ int feeds(std::span<const std::string_view> args) {
     if (!subs) std::fprintf(stderr, "wirewatch feeds: no push state: %s\n", subs.error().message.c_str());
     const std::vector<store::Subscription> none;
     const auto& push = subs ? *subs : none;
-    const auto text = json ? app::feeds_json(*all, push) + "\n" : app::feeds_table(*all, push);
+    const auto text = json ? app::feeds_json(*all, push, configured) + "\n" : app::feeds_table(*all, push, configured);
     std::fwrite(text.data(), 1, text.size(), stdout);
     return 0;
 }

@@ -554,12 +554,53 @@ LoadResult load_string(std::string_view text, const std::string& name) {
     return c;
 }
 
-LoadResult load(const std::filesystem::path& file) {
+BridgeLoadResult load_bridge(const std::filesystem::path& file) {
     std::vector<Problem> problems;
-    Config c;
+    BridgeConfig c;
     c.file = file;
     const std::string text = read_file(file, problems);
     if (!problems.empty()) return std::unexpected(std::move(problems));
+    if (auto root = parse_toml(text, file.string(), problems)) {
+        static const std::vector<std::string> top{"bridge", "sink"};
+        for (const auto& [k, v] : *root)
+            if (std::ranges::find(top, k.str()) == top.end())
+                problems.push_back({location_of(k.source(), file.string()),
+                                    "unknown key \"" + std::string(k.str()) +
+                                        "\" (a bridge config holds [bridge] and [[sink]] tables)" +
+                                        did_you_mean(k.str(), top)});
+        section(*root, "bridge", file.string(), problems, [&](Reader& r) {
+            r.string("endpoint", c.endpoint);
+            r.string("replay_endpoint", c.replay_endpoint);
+            r.path("state_dir", c.state_dir);
+            r.path("plugin_dir", c.plugin_dir);
+            r.string("server_key", c.server_key);
+            r.string("client_key_file", c.client_key_file);
+            r.string("log_level", c.log_level);
+        });
+        each_table(*root, "sink", file.string(), problems, [&](Reader& r) { c.sinks.push_back(read_sink(r)); });
+        if (problems.empty() && c.sinks.empty())
+            problems.push_back({{file.string(), 0, 0}, "no [[sink]] table: nothing to deliver to"});
+    }
+    const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
+    for (auto* p : {&c.state_dir, &c.plugin_dir})
+        if (!p->empty() && p->is_relative()) *p = dir / *p;
+    if (!problems.empty()) return std::unexpected(std::move(problems));
+    return c;
+}
+
+LoadResult load(const std::filesystem::path& file) {
+    auto checked = load_checked(file);
+    if (!checked.problems.empty()) return std::unexpected(std::move(checked.problems));
+    return std::move(checked.config);
+}
+
+Checked load_checked(const std::filesystem::path& file) {
+    Checked out;
+    std::vector<Problem>& problems = out.problems;
+    Config& c = out.config;
+    c.file = file;
+    const std::string text = read_file(file, problems);
+    if (!problems.empty()) return out;
     if (auto root = parse_toml(text, file.string(), problems)) read_main(*root, file.string(), c, problems);
     const auto dir = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
     for (const char* sub : {"feeds.d", "watchlists.d"}) {
@@ -578,9 +619,8 @@ LoadResult load(const std::filesystem::path& file) {
     anchor(c.publish.curve_secret_key_file);
     anchor(c.publish.curve_allowed_clients);
     for (auto& f : c.feeds) anchor(f.password_file);
-    if (problems.empty()) validate(c, problems);
-    if (!problems.empty()) return std::unexpected(std::move(problems));
-    return c;
+    validate(c, problems);
+    return out;
 }
 
 }  // namespace ww::config

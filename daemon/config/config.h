@@ -144,6 +144,32 @@ using LoadResult = std::expected<Config, std::vector<Problem>>;
 // of which may hold [[feed]] and [[watchlist]] tables. Every problem is reported, each with its
 // location; a config with any problem is rejected whole.
 LoadResult load(const std::filesystem::path& file);
+
+// `wirewatch bridge`'s configuration (config/bridge.toml): where the daemon publishes, where
+// the bridge keeps its cursors, and the same [[sink]] tables as the daemon's, read by the same
+// code (arrays of strings, quiet_hours, file:line:column errors, "did you mean").
+struct BridgeConfig {
+    std::filesystem::path file;
+    std::string endpoint = "tcp://127.0.0.1:5556";
+    std::string replay_endpoint = "tcp://127.0.0.1:5557";
+    std::filesystem::path state_dir = "/var/lib/wirewatch-bridge";
+    std::filesystem::path plugin_dir = "/usr/lib/wirewatch/plugins";
+    std::string server_key;        // the daemon's CURVE public key, or a file holding it
+    std::string client_key_file;   // this bridge's key pair
+    std::string log_level = "info";
+    std::vector<SinkConfig> sinks;
+};
+using BridgeLoadResult = std::expected<BridgeConfig, std::vector<Problem>>;
+BridgeLoadResult load_bridge(const std::filesystem::path& file);
+
+// Everything load() finds, with the config as far as it could be read (a table with a bad key
+// still gives its good ones): `wirewatch check-config` reports every problem of every kind in
+// one run instead of stopping at the first kind.
+struct Checked {
+    Config config;
+    std::vector<Problem> problems;
+};
+Checked load_checked(const std::filesystem::path& file);
 // The same from text (for tests and fuzzing); `name` is used in locations.
 LoadResult load_string(std::string_view text, const std::string& name);
 

@@ -365,6 +365,71 @@ class MakeRunConfig(unittest.TestCase):
             self.assertIn(os.path.join(build, "run", "state"), feeds.stderr)
 
 
+class CheckConfigListsEverything(unittest.TestCase):
+    def test_every_kind_of_problem_in_one_run_sorted_with_the_configs_plugin_dir(self):
+        plugins = os.environ.get("WW_PLUGIN_DIR") or os.path.join(BUILD_DIR, "plugins")
+        if not os.path.exists(os.path.join(plugins, "webhook.so")):
+            self.skipTest("the webhook plugin is not built")
+        d = wwtest.tempdir("ww-check-all-")
+        config = os.path.join(d, "wirewatch.toml")
+        with open(config, "w") as f:
+            f.write("\n".join([
+                "[daemon]",
+                f"plugin_dir = {wwtest.toml_str(plugins)}",
+                "logg_level = \"info\"",                       # line 3: a config problem
+                "[[feed]]",
+                "url = \"https://example.org/a.rss\"",
+                "[[watchlist]]",
+                "name = \"broken\"",
+                "query = \"energy AND (\"",                    # line 8: a query problem
+                "[[sink]]",
+                "name = \"hook\"",
+                "plugin = \"webhook\"",
+                "url = \"https://hooks.example.org/x\"",
+                "watchlists = [\"nothing-*\"]",                # a sink problem
+            ]) + "\n")
+        env = {k: v for k, v in os.environ.items() if k != "WW_PLUGIN_DIR"}
+        r = subprocess.run([binary("wirewatch"), "check-config", config], capture_output=True, text=True,
+                           timeout=60, env=env)
+        self.assertEqual(r.returncode, 1, r.stdout + r.stderr)
+        lines = r.stdout.splitlines()
+        self.assertTrue(any(l.startswith(f"{config}:3:") and "logg_level" in l for l in lines), lines)
+        self.assertTrue(any("broken" in l for l in lines), lines)
+        self.assertTrue(any("nothing-*" in l for l in lines), lines)
+        # The daemon would find the plugin in the config's plugin_dir: so does the check.
+        self.assertFalse(any("webhook" in l and ("not found" in l or "no such" in l.lower()) for l in lines), lines)
+        numbered = [int(l.split(":")[1]) for l in lines if l.startswith(config + ":") and l.split(":")[1].isdigit()]
+        self.assertEqual(numbered, sorted(numbered))
+
+        j = subprocess.run([binary("wirewatch"), "check-config", "--json", config], capture_output=True,
+                           text=True, timeout=60, env=env)
+        self.assertEqual(j.returncode, 1)
+        report = json.loads(j.stdout)
+        self.assertFalse(report["ok"])
+        self.assertEqual(len(report["problems"]), len([l for l in lines if not l.endswith("(warning)")]))
+        self.assertEqual(report["problems"][0]["line"], 3)
+
+
+class FeedsShowNamesIntervalsAndHints(unittest.TestCase):
+    def test_feeds_names_each_feed_and_says_what_to_do_about_its_error(self):
+        server = FeedServer()
+        self.addCleanup(server.close)
+        good = server.add_feed("/wire.rss", FeedDoc("Wire", "rss"))
+        daemon = Daemon([("Harbour Wire", good), ("Missing", server.url("/nope.rss"))], [("m", "markets")],
+                        interval="7m")
+        self.assertEqual(daemon.start("--once").wait(), 0)
+        table = wirewatch("feeds", "--config", daemon.config)
+        self.assertEqual(table.returncode, 0, table.stderr)
+        self.assertIn("NAME", table.stdout.splitlines()[0])
+        wire = next(l for l in table.stdout.splitlines() if l.startswith("Harbour Wire"))
+        self.assertIn(" 7m/", wire)
+        self.assertIn("hint: check the URL", table.stdout)
+        listed = {f["name"]: f for f in json.loads(wirewatch("feeds", "--config", daemon.config, "--json").stdout)}
+        self.assertEqual(listed["Harbour Wire"]["interval"], "7m")
+        self.assertEqual(listed["Missing"]["last_error_kind"], "not_found")
+        self.assertIn("check the URL", listed["Missing"]["last_error_hint"])
+
+
 def wirewatch(*args):
     return subprocess.run([binary("wirewatch"), *args], capture_output=True, text=True, timeout=30)
 

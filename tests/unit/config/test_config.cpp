@@ -1,6 +1,9 @@
 #include "config/config.h"
 
+#include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -163,6 +166,50 @@ TEST(ConfigHints, AnUnquotedDurationSaysToQuoteIt) {
     // Another syntax error gets no such hint.
     const std::string q = first_problem("[[feed]]\nurl = https://example.org\n");
     EXPECT_EQ(q.find("durations"), std::string::npos) << q;
+}
+
+}  // namespace
+}  // namespace ww::config
+
+namespace ww::config {
+namespace {
+
+std::filesystem::path write_temp(const std::string& name, const std::string& text) {
+    const auto dir = std::filesystem::temp_directory_path() / ("ww-bridge-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const auto file = dir / name;
+    std::ofstream(file) << text;
+    return file;
+}
+
+TEST(BridgeConfig, IsReadLikeTheDaemonsSinks) {
+    const auto file = write_temp("bridge.toml", "[bridge]\nendpoint = \"tcp://127.0.0.1:6000\"\nstate_dir = \"cursors\"\n"
+                                                "[[sink]]\nname = \"desk\"\nplugin = \"email\"\nto = [\"a@x.org\", \"b@x.org\"]\n"
+                                                "watchlists = [\"china-*\"]\n");
+    auto c = load_bridge(file);
+    ASSERT_TRUE(c.has_value()) << joined(c.error());
+    EXPECT_EQ(c->endpoint, "tcp://127.0.0.1:6000");
+    EXPECT_EQ(c->state_dir, file.parent_path() / "cursors");  // relative to the file, as the daemon's
+    ASSERT_EQ(c->sinks.size(), 1u);
+    EXPECT_EQ(c->sinks[0].options.at("to"), "a@x.org, b@x.org");  // arrays as the daemon passes them
+    EXPECT_EQ(c->sinks[0].watchlists, std::vector<std::string>{"china-*"});
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST(BridgeConfig, MistakesNameTheirLineAndTheClosestKey) {
+    const auto file = write_temp("bad.toml", "[bridge]\nendpont = \"tcp://127.0.0.1:6000\"\n[sinks]\n");
+    auto c = load_bridge(file);
+    ASSERT_FALSE(c.has_value());
+    const auto text = joined(c.error());
+    EXPECT_NE(text.find("bad.toml:2:1: unknown key \"endpont\" in [bridge] (did you mean \"endpoint\"?)"),
+              std::string::npos) << text;
+    EXPECT_NE(text.find("unknown key \"sinks\""), std::string::npos) << text;
+    EXPECT_NE(text.find("(did you mean \"sink\"?)"), std::string::npos) << text;
+    const auto empty = write_temp("empty.toml", "[bridge]\nlog_level = \"info\"\n");
+    auto e = load_bridge(empty);
+    ASSERT_FALSE(e.has_value());
+    EXPECT_NE(joined(e.error()).find("no [[sink]] table: nothing to deliver to"), std::string::npos);
+    std::filesystem::remove_all(file.parent_path());
 }
 
 }  // namespace
