@@ -79,7 +79,7 @@ bool for_each_span(const std::uint32_t* p, const RunContext& c, OnSpan on_span) 
             if (!in_fields(fields(p), o.field) || !accepts(o, id, languages)) continue;
             const auto e = members == 1 ? o.end
                                         : extend(next_member(first), members - 1, c, o.field, o.block, o.end, slop);
-            if (e != kNoTerm && on_span(o, e)) return true;
+            if (e != kNoTerm && on_span(o, e, id)) return true;
         }
     }
     return false;
@@ -90,7 +90,7 @@ bool for_each_span(const std::uint32_t* p, const RunContext& c, OnSpan on_span) 
 void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
     switch (op(p)) {
         case kSpan:
-            for_each_span(p, c, [&](const Occ& o, std::uint32_t end) {
+            for_each_span(p, c, [&](const Occ& o, std::uint32_t end, std::uint32_t) {
                 c.spans.push_back({o.pos, end, o.block, o.field});
                 return first_only;
             });
@@ -200,7 +200,7 @@ bool run_program(const std::uint32_t* p, RunContext& c) {
             return c.occ.present(p[2]);
         case kSpan:
             // The common case, a word or phrase: no span list, stop at the first occurrence.
-            return for_each_span(p, c, [](const Occ&, std::uint32_t) { return true; });
+            return for_each_span(p, c, [](const Occ&, std::uint32_t, std::uint32_t) { return true; });
         case kNear: {
             const std::size_t base = c.spans.size();
             spans_of(p, c, true);
@@ -235,11 +235,12 @@ namespace {
 struct ProgramExplainer {
     RunContext& c;
     const std::vector<std::string>& labels;
+    const Labeller& labeller;
     Explanation found;
     const Occ* first = nullptr;
 
-    void add_term(std::uint32_t label) {
-        const auto& l = labels[label];
+    void add_term(std::uint32_t label) { add_label(labels[label]); }
+    void add_label(const std::string& l) {
         if (std::ranges::find(found.terms, l) == found.terms.end()) found.terms.push_back(l);
     }
     void walk(const std::uint32_t* p) {
@@ -252,14 +253,24 @@ struct ProgramExplainer {
                 }
                 return;
             case kSpan: {
-                bool any = false;
-                for_each_span(p, c, [&](const Occ& o, std::uint32_t) {
+                bool any = false, literal = false;
+                const Occ* earliest = nullptr;  // of the occurrences found as something else
+                std::string as;
+                for_each_span(p, c, [&](const Occ& o, std::uint32_t, std::uint32_t id) {
                     any = true;
                     found.field_bits |= 1U << o.field;
                     if (first == nullptr || std::tie(o.field, o.pos) < std::tie(first->field, first->pos)) first = &o;
+                    if (!literal && p[3] == 1) {
+                        auto l = labeller(labels[p[4]], id, o.tok);
+                        if (l.empty()) literal = true;
+                        else if (earliest == nullptr || std::tie(o.field, o.pos) < std::tie(earliest->field, earliest->pos)) {
+                            earliest = &o;
+                            as = std::move(l);
+                        }
+                    }
                     return false;  // every occurrence, for the fields
                 });
-                if (any) add_term(p[4]);
+                if (any) add_label(literal || as.empty() ? labels[p[4]] : as);
                 return;
             }
             case kNear:
@@ -275,8 +286,8 @@ struct ProgramExplainer {
 }  // namespace
 
 MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
-                                 const std::vector<std::string>& labels) {
-    ProgramExplainer e{ctx, labels, {}};
+                                 const std::vector<std::string>& labels, const Labeller& labeller) {
+    ProgramExplainer e{ctx, labels, labeller, {}};
     e.walk(node);
     if (e.first != nullptr) e.found.first_token = e.first->tok;
     return finish_explanation(std::move(e.found), item);

@@ -80,6 +80,34 @@ TEST_P(RelevanceCase, MatchesAsTheIssueSays) {
 INSTANTIATE_TEST_SUITE_P(Issue15, RelevanceCase, ::testing::ValuesIn(rows()),
                          [](const auto& info) { return std::string(info.param.name); });
 
+struct Explained {
+    std::string query, text;
+    std::vector<std::string> terms;
+};
+
+// Every hit names what matched and as what (docs/query-language.md, "Explanations").
+TEST(RelevanceExplanation, NamesWhatMatchedAndAsWhat) {
+    const std::vector<Explained> cases{
+        {"China Russia security", rows()[1].text, {"China (as \"Chinese\")", "Russia (as \"Russian\")", "security"}},
+        {"UK election", "Britain holds an election", {"United Kingdom (as \"Britain\")", "election"}},
+        {"strike", "Dockers struck for higher pay", {"strike (as \"struck\")"}},
+        {"colour", "Color printing returns", {"colour (as \"Color\")"}},
+        {"WHO pandemic", "World Health Organization warns of a new pandemic", {"World Health Organization", "pandemic"}},
+        // Literal matches say nothing more, also where the lexicon could have matched too.
+        {"China exports", "China's exports and Chinese imports", {"China", "exports"}},
+        {"security", "Securities regulators", {"security"}},
+    };
+    for (const auto& c : cases) {
+        const std::vector<Watchlist> w{{"w", c.query, {}, true}};
+        auto built = build_index(w);
+        ItemView item;
+        item.content = c.text;
+        const auto hits = built.index->match(item);
+        ASSERT_EQ(hits.size(), 1U) << c.query << " / " << c.text;
+        EXPECT_EQ(hits[0].explanation.terms, c.terms) << c.query << " / " << c.text;
+    }
+}
+
 // Without the lexicon the same engine is literal: the rows that need meaning fail, which is
 // what the lexicon adds (and what the benchmarks compare against).
 TEST(RelevanceCase, WithoutLexiconTheAdjectiveRowMisses) {
