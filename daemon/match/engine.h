@@ -117,6 +117,8 @@ struct AnalyzedItem {
     std::vector<Token> tokens;
     std::vector<std::string> hosts;  // link host and its parent domains
 };
+// Title, summary and content are each read up to this many bytes (docs/query-language.md).
+inline constexpr std::size_t kMaxFieldBytes = 256 * 1024;
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
 // Whether an item's token is written as an entity form with these FormFlags requires.
 bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t flags);

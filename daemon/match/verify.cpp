@@ -24,6 +24,18 @@ void add_hosts(std::string_view link, std::vector<std::string>& out) {
     }
 }
 
+// The text of a field up to kMaxFieldBytes, cut before the word the limit falls in (a whole
+// UTF-8 character at worst): a megabyte page pasted into a feed costs what its first part
+// does, and what a watchlist looks for is near the top.
+std::string_view capped(std::string_view text) {
+    if (text.size() <= kMaxFieldBytes) return text;
+    std::size_t cut = kMaxFieldBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    const auto space = text.find_last_of(" \n\t", cut);
+    if (space != std::string_view::npos && cut - space < 64) cut = space;
+    return text.substr(0, cut);
+}
+
 std::string joined(std::span<const std::string> parts) {
     std::string s;
     for (const auto& p : parts) {
@@ -48,7 +60,7 @@ bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t 
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out) {
     out.tokens.clear();
     out.hosts.clear();
-    const std::array<std::string_view, 3> plain{item.title, item.summary, item.content};
+    const std::array<std::string_view, 3> plain{capped(item.title), capped(item.summary), capped(item.content)};
     for (int f = 0; f < 3; ++f) {
         if (has_markup(plain[f])) {
             out.owned[f] = strip_markup(plain[f]);

@@ -206,9 +206,11 @@ TEST(MatcherProperty, IndexAgreesBeyond65536Terms) {
     ASSERT_TRUE(built.errors.empty());
     // Every first word, the second words of one watchlist in seven: thousands of first-word
     // postings whose filter term is absent but may share its low 16 bits with a present one.
-    std::string content;
+    // In two fields: each is read up to kMaxFieldBytes (256 KiB), and the text is ~370 KB.
+    std::string summary, content;
     std::vector<std::string> expected;
     for (int n = 0; n < kQueries; ++n) {
+        if (n == kQueries / 2) summary.swap(content);
         content += made_up(n, 'k') + " ";
         if (n % 7 == 0) {
             content += made_up(n, 'v') + " ";
@@ -217,7 +219,9 @@ TEST(MatcherProperty, IndexAgreesBeyond65536Terms) {
     }
     std::ranges::sort(expected);
     ItemView v;
+    v.summary = summary;
     v.content = content;
+    ASSERT_LE(std::max(summary.size(), content.size()), kMaxFieldBytes);
     std::vector<std::string> fast;
     for (const auto& h : built.index->match(v)) fast.push_back(h.watchlist);
     std::ranges::sort(fast);
