@@ -53,6 +53,14 @@ const std::vector<Row>& rows() {
         {"irregular_plural", "mouse", "Mice bred for the study", "", true},
         {"spelling", "colour", "Color printing returns", "", true},
         {"irregular_verb", "strike", "Dockers struck for higher pay", "", true},
+        // Beyond the table: names of several words in the query, and their precision traps.
+        {"query_name_of_words", "North Korea missile", "DPRK fires a missile", "", true},
+        {"query_name_of_words_literal", "United Kingdom trade", "The kingdom united its trade", "", true},
+        {"pronoun_us", "US tariffs", "Tariffs hurt us all", "", false},
+        {"dotted_us", "US tariffs", "U.S. tariffs rise", "", true},
+        {"lower_case_china_keeps_meaning", "china teacups", "Bone china teacups for the holidays", "", true},
+        {"inflected_other_language", "Russia", "В России растут цены", "ru", true},
+        {"quoted_not_adjective", "\"Russia\"", "The Russian side proposed talks", "", false},
     };
     return r;
 }
