@@ -284,6 +284,10 @@ MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item)
 MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
                                  const std::vector<std::string>& labels, const Labeller& labeller);
 
+// The labels of the positive atoms of the program at `node` that do not occur in the item
+// (excluded ones are never listed), for "no match: ... missing".
+std::vector<std::string> missing_terms(const std::uint32_t* node, RunContext& ctx, const std::vector<std::string>& labels);
+
 // The names of the watchlists the item matches by verify() over every query tree: what the
 // tests hold the index and its programs to.
 std::vector<std::string> match_reference(const Index& index, const ItemView& item);

@@ -315,9 +315,8 @@ void LexiconBuilder::load_wordnet_names(const std::string& dir) {
                    (it->second.find("country") != std::string_view::npos || it->second.find("nation") != std::string_view::npos);
         });
         if (!country) continue;
-        std::optional<std::uint32_t> e;
-        for (const auto w : s.words)
-            if (!e) e = entity_named(spaced(w));
+        // By its first name only: the Soviet Union's synset also says Russia.
+        const auto e = entity_named(spaced(s.words[0]));
         if (!e) continue;
         synset_entity.emplace(s.offset, *e);
         for (const auto w : s.words)
@@ -546,6 +545,37 @@ std::size_t Lexicon::form_count() const {
     std::size_t n = words_.size() + multi_.size();
     for (const auto& m : stems_) n += m.size();
     return n;
+}
+
+std::vector<std::string> Lexicon::forms_of(std::uint32_t entity) const {
+    std::vector<std::string> out;
+    for (const auto& [word, form] : words_)
+        if (form.entity == entity) out.push_back(word + ((form.flags & kCombining) ? "-" : ""));
+    for (const auto& [first, names] : multi_)
+        for (const auto& n : names) {
+            if (n.form.entity != entity) continue;
+            std::string s = first;
+            for (const auto& w : n.rest) s += " " + w;
+            out.push_back(std::move(s));
+        }
+    std::ranges::sort(out);
+    return out;
+}
+
+std::vector<std::string> Lexicon::irregular_forms(std::string_view lemma) const {
+    std::vector<std::string> out;
+    for (const auto& [form, l] : lemmas_)
+        if (l == lemma) out.push_back(form);
+    std::ranges::sort(out);
+    return out;
+}
+
+std::vector<std::string> Lexicon::british_stems(std::string_view american) const {
+    std::vector<std::string> out;
+    for (const auto& [gb, us] : spellings_)
+        if (us == american) out.push_back(gb);
+    std::ranges::sort(out);
+    return out;
 }
 
 }  // namespace ww::match

@@ -77,6 +77,11 @@ public:
     std::string_view lemma(std::string_view folded) const;
     std::string_view american_stem(std::string_view stem) const;
 
+    // Reverse lookups for `wirewatch query` (a scan: not for the hot path).
+    std::vector<std::string> forms_of(std::uint32_t entity) const;   // folded words and names
+    std::vector<std::string> irregular_forms(std::string_view lemma) const;
+    std::vector<std::string> british_stems(std::string_view american) const;
+
     std::uint64_t generation() const { return generation_; }
     std::size_t lemma_count() const { return lemmas_.size(); }
     std::size_t spelling_count() const { return spellings_.size(); }
