@@ -43,7 +43,8 @@ double expected_count(const TermDictionary& dict, const TermFrequencies& f, std:
         case Ns::exact: return f.count(dict.ns(id), term);
         case Ns::surface: return f.count(Ns::exact, fold_word(term));
         case Ns::prefix:
-        case Ns::host: return f.items() / 20.0;
+        case Ns::host:
+        case Ns::entity: return f.items() / 20.0;
     }
     return 0;
 }
@@ -104,6 +105,32 @@ struct Compiler {
         return std::unexpected(CompileError{q.column, std::move(msg)});
     }
 
+    // The entity a bare query word names (lexicon.h), and whether the word asks for the
+    // entity only: a capitalised China (not the porcelain), US in capitals (not "us").
+    // A lower-case china or us keeps its plain meaning.
+    struct QueryEntity {
+        std::uint32_t term;
+        bool only;
+    };
+    std::optional<QueryEntity> query_entity(const Token& t) const {
+        const Lexicon* lex = stemming.lexicon();
+        if (lex == nullptr || !lex->has_entities()) return std::nullopt;
+        const EntityForm* f = lex->by_word(t.word);
+        // Inflected names by their stem, in English or in the script's language (России).
+        const std::size_t lang = stem_language_for(t.script, 0, false);
+        if (f == nullptr && lang != 0) f = lex->by_stem(lang, stemming.stem(lang, t.word));
+        if (f == nullptr || (f->flags & kCombining)) return std::nullopt;  // "Sino" alone is no word
+        bool only = false;
+        if (f->flags & kCapitalsOnly) {
+            if (!all_upper(t.surface)) return std::nullopt;
+            only = true;
+        } else if (f->flags & kProperOnly) {
+            if (!starts_upper(t.surface)) return std::nullopt;
+            only = true;
+        }
+        return QueryEntity{dict.intern(Ns::entity, lex->entity_key(f->entity)), only};
+    }
+
     static std::vector<const Token*> primary_tokens(const std::vector<Token>& tokens) {
         std::vector<const Token*> out;
         for (const auto& t : tokens)
@@ -137,6 +164,8 @@ struct Compiler {
                 ids.push_back(dict.intern(Ns::surface, t->surface));
             } else if (quoted || t->script == Script::segmented) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
+            } else if (const auto e = prim.size() == 1 ? query_entity(*t) : std::nullopt; e && e->only) {
+                ids.push_back(e->term);
             } else {
                 auto memo = dict.word_memo.find(t->word);
                 if (memo == dict.word_memo.end()) {
@@ -151,6 +180,8 @@ struct Compiler {
                 }
                 for (const auto id : dict.stem_tables[memo->second])
                     if (id != kNoTerm && std::ranges::find(ids, id) == ids.end()) ids.push_back(id);
+                // After the stems, so that an explanation finds the literal word first.
+                if (e) ids.push_back(e->term);
                 n.stem_table.resize(n.members.size(), kNoTerm);
                 n.stem_table.push_back(memo->second);
             }

@@ -16,6 +16,7 @@
 #include "match/flat_map.h"
 #include "match/frequencies.h"
 #include "match/huge_pages.h"
+#include "match/lexicon.h"
 #include "match/matcher.h"
 #include "match/query.h"
 #include "match/stemmer.h"
@@ -117,6 +118,8 @@ struct AnalyzedItem {
     std::vector<std::string> hosts;  // link host and its parent domains
 };
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
+// Whether an item's token is written as an entity form with these FormFlags requires.
+bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t flags);
 
 // One occurrence of a term with what verification needs of its token, so that the compiled
 // queries read one contiguous list instead of chasing Token (two strings, ~100 bytes) per hit.
@@ -161,7 +164,11 @@ private:
     // an item were seen before, so Snowball and three dictionary probes become one lookup.
     struct WordTerms {
         std::uint32_t stem = kNoTerm, exact = kNoTerm;
+        std::uint32_t entity = kNoTerm;  // the entity the word names (Ns::entity), if a query asks
+        std::uint8_t entity_flags = 0;   // FormFlags: how it must be written to count
+        bool starts_name = false;        // first word of a name of several words
     };
+    void add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict, const Lexicon& lexicon);
     const WordTerms& terms_of(const Token& t, std::uint64_t hash, const TermDictionary& dict,
                               const Stemming& stemming);
     FlatStringMap<WordTerms> word_cache_;

@@ -86,8 +86,10 @@ Scratch& scratch() {
 
 class EngineIndex final : public Index {
 public:
-    EngineIndex(std::shared_ptr<const StemOverrides> overrides, std::shared_ptr<const TermFrequencies> frequencies)
-        : stemming_(std::move(overrides)), frequencies_(std::move(frequencies)) {
+    EngineIndex(std::shared_ptr<const StemOverrides> overrides, std::shared_ptr<const TermFrequencies> frequencies,
+                std::shared_ptr<const Lexicon> lexicon)
+        : stemming_(std::move(overrides), lexicon ? std::move(lexicon) : default_lexicon()),
+          frequencies_(std::move(frequencies)) {
         dict_.frequencies = frequencies_.get();
     }
 
@@ -498,7 +500,7 @@ BuildResult build_index(std::span<const Watchlist> watchlists) {
 
 BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOptions& options) {
     BuildResult result;
-    auto index = std::make_shared<EngineIndex>(options.stem_overrides, options.frequencies);
+    auto index = std::make_shared<EngineIndex>(options.stem_overrides, options.frequencies, options.lexicon);
     for (const auto& w : watchlists) {
         std::string notice;
         auto added = index->add(w, &notice);

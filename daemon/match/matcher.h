@@ -79,6 +79,7 @@ struct BuildResult {
 
 class StemOverrides;
 class TermFrequencies;
+class Lexicon;
 
 struct BuildOptions {
     // The stem-override table (load_stem_overrides); null = the shipped table, looked for in /etc/wirewatch,
@@ -90,6 +91,9 @@ struct BuildOptions {
     // Measured document frequencies (match/frequencies.h): anchors by measured rarity instead
     // of the word-length guess. Null = the guess.
     std::shared_ptr<const TermFrequencies> frequencies = nullptr;
+    // Names of countries and bodies, irregular forms, spellings (match/lexicon.h). Null = the
+    // shipped one (default_lexicon(), loaded once); Lexicon::empty() = the literal matcher.
+    std::shared_ptr<const Lexicon> lexicon = nullptr;
 };
 
 BuildResult build_index(std::span<const Watchlist> watchlists);

@@ -143,7 +143,7 @@ void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
 }  // namespace
 
 std::uint32_t member_languages(const CNode& n, std::size_t m, std::uint32_t id, const TermDictionary& dict) {
-    const bool stemmed = m < n.stem_table.size() && n.stem_table[m] != kNoTerm;
+    const bool stemmed = m < n.stem_table.size() && n.stem_table[m] != kNoTerm && dict.ns(id) == Ns::stem;
     return stemmed ? languages_of(dict.stem_tables[n.stem_table[m]], id) : kAnyLanguage;
 }
 

@@ -35,6 +35,16 @@ std::string joined(std::span<const std::string> parts) {
 
 }  // namespace
 
+// Whether a token is written as its entity form requires (FormFlags): China the country is
+// capitalised (a line in capitals or title case counts), US the country in capitals.
+bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t flags) {
+    if (flags == kAnyCase) return true;
+    if ((flags & kCombining) && !t.part) return false;
+    if ((flags & (kCapitalsOnly | kProperOnly)) == 0) return true;
+    const std::string_view raw = item.texts[static_cast<int>(t.field)].substr(t.byte_begin, t.byte_end - t.byte_begin);
+    return (flags & kCapitalsOnly) ? all_upper(raw) : starts_upper(raw);
+}
+
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out) {
     out.tokens.clear();
     out.hosts.clear();
@@ -67,8 +77,20 @@ const Occurrences::WordTerms& Occurrences::terms_of(const Token& t, std::uint64_
     key_ += t.word;
     if (const auto* hit = word_cache_.find(key_, hash)) return *hit;
     WordTerms w;
-    if (const auto id = dict.find(Ns::stem, stemming.stem(t.lang, t.word))) w.stem = *id;
+    const std::string stem = stemming.stem(t.lang, t.word);
+    if (const auto id = dict.find(Ns::stem, stem)) w.stem = *id;
     if (const auto id = dict.find(Ns::exact, t.word)) w.exact = *id;
+    const Lexicon* lex = stemming.lexicon();
+    if (lex != nullptr && dict.any(Ns::entity)) {
+        const EntityForm* f = lex->by_word(t.word);
+        if (f == nullptr) f = lex->by_stem(t.lang, stem);
+        if (f != nullptr)
+            if (const auto id = dict.find(Ns::entity, lex->entity_key(f->entity))) {
+                w.entity = *id;
+                w.entity_flags = f->flags;
+            }
+        w.starts_name = !lex->names_starting(t.word).empty();
+    }
     return word_cache_.insert(key_, w);
 }
 
@@ -112,6 +134,8 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         // A word's exact form is not grouped here: at 100,000 watchlists nearly every word is
         // some phrase's, which doubled the pairs, while few items run a phrase's program.
         // Postings and filters need only its bit; run_of groups it on first use.
+        if (w.entity != kNoTerm && written_as_required(item, t, w.entity_flags)) pairs_.emplace_back(w.entity, k);
+        if (w.starts_name && !t.part) add_names(item, k, dict, *stemming.lexicon());
         if (w.exact != kNoTerm && !present(w.exact)) {
             mark(w.exact);
             touched_.push_back(w.exact);
@@ -182,6 +206,28 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     }
 }
 
+// A name of several words starting at token k ("United Kingdom", "World Health Organization"),
+// in one field and paragraph; its occurrence is the first word's.
+void Occurrences::add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict,
+                            const Lexicon& lexicon) {
+    const Token& first = item.tokens[k];
+    for (const auto& name : lexicon.names_starting(first.word)) {
+        std::uint32_t j = k;
+        bool whole = true;
+        for (const auto& word : name.rest) {
+            do ++j;
+            while (j < item.tokens.size() && item.tokens[j].part);
+            if (j >= item.tokens.size() || item.tokens[j].field != first.field || item.tokens[j].block != first.block ||
+                item.tokens[j].word != word) {
+                whole = false;
+                break;
+            }
+        }
+        if (!whole) continue;
+        if (const auto id = dict.find(Ns::entity, lexicon.entity_key(name.form.entity))) pairs_.emplace_back(*id, k);
+    }
+}
+
 Occ Occurrences::occ_of(std::uint32_t tok) const {
     const Token& t = item_->tokens[tok];
     return Occ{tok, t.pos, t.end, token_stem_[tok], t.block, static_cast<std::uint8_t>(t.field), t.lang};
@@ -237,6 +283,7 @@ bool in_fields(std::uint8_t mask, Field f) { return (mask >> static_cast<int>(f)
 
 // A stemmed member accepts a token only through the token's own language (see StemTable).
 bool accepts(const CNode& n, std::size_t k, std::uint32_t tok, std::uint32_t id, const VerifyContext& c) {
+    if (c.dict.ns(id) == Ns::entity) return true;
     if (n.stem_table.empty() || n.stem_table[k] == kNoTerm) return true;
     if (c.occ.stem_of(tok) != id) return false;  // found through the exact word, not the stem
     return c.dict.stem_tables[n.stem_table[k]][c.item.tokens[tok].lang] == id;
