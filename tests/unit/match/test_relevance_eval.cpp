@@ -96,7 +96,8 @@ std::optional<std::string> read_file(const fs::path& path) {
 }
 
 // The founding article as a feed item: its headline (the first line of six words or more; the
-// lines before it are page chrome) is the title, every other line a paragraph of the content.
+// lines before it are page chrome) is the title, every other line a paragraph of the content
+// (tests/integration/test_relevance.py serves it the same way).
 Item seed_item(const std::string& text) {
     Item item;
     std::istringstream in(text);
@@ -105,7 +106,7 @@ Item seed_item(const std::string& text) {
         if (line.empty()) continue;
         const auto words = std::ranges::count(line, ' ') + 1;
         if (item.title.empty() && words >= 6) item.title = line;
-        else item.content += line + "\n";
+        else if (line != item.title) item.content += line + "\n";  // the page repeats its headline
     }
     return item;
 }
