@@ -106,9 +106,9 @@ class Relevance(unittest.TestCase):
         seq order), so the set is complete. Each test runs its own daemon and state: the
         founding article and its rewording are one story, and the second would be a
         story.update rather than an alert (docs/stories.md)."""
-        seen = self.server.request_count(path)
         self.server.add_items(path, item)
-        self.server.wait_for_requests(path, seen + 1)  # this request began after the add
+        # Counted after the add (both under the server's lock), so the next request serves it.
+        self.server.wait_for_requests(path, self.server.request_count(path) + 1)
         self.server.add_items(path, FeedItem(f"{item.guid}-sentinel", SENTINEL_TITLE))
         self.sub.wait_alerts(lambda a: any(t == "alert.sentinel" for t, _ in a), timeout=60)
         return sorted(t for t, a in self.sub.alerts if a["item"]["title"] == item.title)
