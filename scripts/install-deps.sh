@@ -11,6 +11,8 @@ packages=(
   libspdlog-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
   libsystemd-dev libutf8proc-dev libstemmer-dev libicu-dev libssl-dev
   libkainjow-mustache-dev
+  # runtime data of the matcher's lexicon (make run needs it too)
+  wordnet-base iso-codes hunspell-en-us hunspell-en-gb
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3-zmq python3-feedparser
   clang libclang-rt-14-dev clang-16 libclang-rt-16-dev systemd prometheus nginx-light openssl

@@ -191,6 +191,43 @@ struct Compiler {
         return n;
     }
 
+    // Bare words of an AND that spell a name of several words (North Korea, United Kingdom):
+    // the entity, or the words as before. Advances `i` to the last word used.
+    std::optional<CNode> name_of_words(const std::vector<QueryNode>& kids, std::size_t& i) {
+        const Lexicon* lex = stemming.lexicon();
+        const auto plain_word = [&](std::size_t k) {
+            const auto& w = kids[k];
+            return w.kind == QueryNode::Kind::word && !w.prefix && !w.case_sensitive && w.fields == kDefaultFields;
+        };
+        if (lex == nullptr || !lex->has_entities() || !plain_word(i)) return std::nullopt;
+        for (const auto& name : lex->names_starting(fold_word(kids[i].text))) {
+            const std::size_t last = i + name.rest.size();
+            if (last >= kids.size()) continue;
+            bool whole = true;
+            for (std::size_t k = 0; k < name.rest.size() && whole; ++k)
+                whole = plain_word(i + 1 + k) && fold_word(kids[i + 1 + k].text) == name.rest[k];
+            if (!whole) continue;
+            CNode words;
+            words.kind = CNode::Kind::all;
+            CNode entity;
+            entity.kind = CNode::Kind::span;
+            entity.members.push_back({dict.intern(Ns::entity, lex->entity_key(name.form.entity))});
+            for (std::size_t k = i; k <= last; ++k) {
+                auto w = atom(kids[k]);
+                if (!w) return std::nullopt;
+                entity.label += (k == i ? "" : " ") + kids[k].text;
+                words.kids.push_back(std::move(*w));
+            }
+            CNode either;
+            either.kind = CNode::Kind::any;
+            either.kids.push_back(std::move(entity));
+            either.kids.push_back(std::move(words));
+            i = last;
+            return either;
+        }
+        return std::nullopt;
+    }
+
     static bool positional(const CNode& n) {
         if (n.kind == CNode::Kind::span || n.kind == CNode::Kind::near) return true;
         if (n.kind != CNode::Kind::any) return false;
@@ -222,7 +259,13 @@ struct Compiler {
                                                        : CNode::Kind::near;
         n.ordered = q.ordered;
         n.distance = q.distance;
-        for (const auto& c : q.children) {
+        for (std::size_t i = 0; i < q.children.size(); ++i) {
+            const auto& c = q.children[i];
+            if (n.kind == CNode::Kind::all)
+                if (auto named = name_of_words(q.children, i)) {
+                    n.kids.push_back(std::move(*named));
+                    continue;
+                }
             auto k = node(c);
             if (!k) return k;
             if (n.kind == CNode::Kind::near && !positional(*k))

@@ -117,6 +117,8 @@ struct AnalyzedItem {
     std::vector<Token> tokens;
     std::vector<std::string> hosts;  // link host and its parent domains
 };
+// Title, summary and content are each read up to this many bytes (docs/query-language.md).
+inline constexpr std::size_t kMaxFieldBytes = 256 * 1024;
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
 // Whether an item's token is written as an entity form with these FormFlags requires.
 bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t flags);
@@ -210,6 +212,17 @@ struct VerifyContext {
     const AnalyzedItem& item;
     const Occurrences& occ;
     const TermDictionary& dict;
+    const Stemming* stemming = nullptr;  // for explanations: the lexicon's names and forms
+};
+
+// What an explanation says a word matched as: empty when the item writes the query word
+// (up to case and Snowball's endings), else `China (as "Chinese")`, `strike (as "struck")`.
+// `tok` is the occurrence's token, `id` the term it was found through.
+struct Labeller {
+    const AnalyzedItem& item;
+    const TermDictionary& dict;
+    const Stemming* stemming;
+    std::string operator()(const std::string& label, std::uint32_t id, std::uint32_t tok) const;
 };
 // The reference evaluator over the query tree; Program::run must agree with it (tests).
 bool verify(const CNode& node, const VerifyContext& ctx);
@@ -269,7 +282,7 @@ MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item)
 // The same explanation as explain() over the tree, from the program (no walk over the
 // tree's nodes scattered in the heap).
 MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
-                                 const std::vector<std::string>& labels);
+                                 const std::vector<std::string>& labels, const Labeller& labeller);
 
 // The names of the watchlists the item matches by verify() over every query tree: what the
 // tests hold the index and its programs to.

@@ -218,7 +218,7 @@ public:
         Scratch& s = scratch();
         if (s.owner != this || id >= queries_.size()) return {};
         RunContext ctx{s.occ, s.spans};
-        return explain_program(code_.data() + code_at_[id], ctx, s.item, labels_);
+        return explain_program(code_.data() + code_at_[id], ctx, s.item, labels_, Labeller{s.item, dict_, &stemming_});
     }
 
     std::vector<Hit> match_brute_force(const ItemView& item) const override {
@@ -239,7 +239,7 @@ public:
     MatchExplanation explain_tree(std::uint32_t id) const {
         Scratch& s = scratch();
         if (s.owner != this || id >= queries_.size()) return {};
-        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_});
+        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_, &stemming_});
     }
 
     // The reference: the query trees, every one, without index or programs (tests).

@@ -202,6 +202,14 @@ std::string Stemming::snowball(std::size_t language, std::string_view word) cons
     return stem;
 }
 
+bool Stemming::normalised(std::size_t language, std::string_view word) const {
+    if (lexicon_ == nullptr || language != 1) return false;
+    if (!lexicon_->lemma(word).empty()) return true;
+    auto& s = thread_stemmers(owner_).stemmers[language];
+    if (!s) s = std::make_unique<SnowballStemmer>(kLanguages[language].code);
+    return s->valid() && !lexicon_->american_stem(s->stem(word)).empty();
+}
+
 std::string Stemming::stem(std::size_t language, std::string_view word) const {
     if (language == 0 || language >= kLanguages.size()) return std::string(word);
     auto& t = thread_stemmers(owner_);

@@ -94,6 +94,8 @@ public:
     // Pairs (language index, stem); index 0 is the word itself.
     std::vector<std::pair<std::size_t, std::string>> query_stems(std::string_view word, Script script) const;
     const StemOverrides* overrides() const { return overrides_.get(); }
+    // Whether the lexicon changes how this word stems (an irregular form, a British spelling).
+    bool normalised(std::size_t language, std::string_view word) const;
     // Null when built without one (the literal matcher).
     const Lexicon* lexicon() const { return lexicon_.get(); }
     // Words in the calling thread's cache (for the tests that bound it).

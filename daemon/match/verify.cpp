@@ -24,6 +24,18 @@ void add_hosts(std::string_view link, std::vector<std::string>& out) {
     }
 }
 
+// The text of a field up to kMaxFieldBytes, cut before the word the limit falls in (a whole
+// UTF-8 character at worst): a megabyte page pasted into a feed costs what its first part
+// does, and what a watchlist looks for is near the top.
+std::string_view capped(std::string_view text) {
+    if (text.size() <= kMaxFieldBytes) return text;
+    std::size_t cut = kMaxFieldBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    const auto space = text.find_last_of(" \n\t", cut);
+    if (space != std::string_view::npos && cut - space < 64) cut = space;
+    return text.substr(0, cut);
+}
+
 std::string joined(std::span<const std::string> parts) {
     std::string s;
     for (const auto& p : parts) {
@@ -48,7 +60,7 @@ bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t 
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out) {
     out.tokens.clear();
     out.hosts.clear();
-    const std::array<std::string_view, 3> plain{item.title, item.summary, item.content};
+    const std::array<std::string_view, 3> plain{capped(item.title), capped(item.summary), capped(item.content)};
     for (int f = 0; f < 3; ++f) {
         if (has_markup(plain[f])) {
             out.owned[f] = strip_markup(plain[f]);
@@ -403,7 +415,10 @@ struct Explainer {
                 }
                 return;
             case CNode::Kind::span: {
-                bool found = false;
+                bool found = false, literal = false;
+                const Labeller labeller{c.item, c.dict, c.stemming};
+                const Token* earliest = nullptr;  // of the occurrences found as something else
+                std::string as;
                 for (const auto id : n.members[0]) {
                     for (const auto tok : c.occ.of(id)) {
                         if (tok == Occurrences::kHostToken) continue;
@@ -415,9 +430,17 @@ struct Explainer {
                         if (first == Occurrences::kHostToken ||
                             std::tie(t.field, t.pos) < std::tie(c.item.tokens[first].field, c.item.tokens[first].pos))
                             first = tok;
+                        if (literal || n.members.size() != 1) continue;
+                        auto l = labeller(n.label, id, tok);
+                        if (l.empty()) {
+                            literal = true;
+                        } else if (earliest == nullptr || std::tie(t.field, t.pos) < std::tie(earliest->field, earliest->pos)) {
+                            earliest = &t;
+                            as = std::move(l);
+                        }
                     }
                 }
-                if (found) add_term(n.label);
+                if (found) add_term(literal || as.empty() ? n.label : as);
                 return;
             }
             default:
@@ -427,6 +450,54 @@ struct Explainer {
 };
 
 }  // namespace
+
+namespace {
+
+// The item's text of the name found at token `tok` for entity `key`: the token, or the
+// words of a name of several words that starts there.
+std::string_view entity_surface(const AnalyzedItem& item, std::uint32_t tok, const Lexicon& lex, std::string_view key) {
+    const Token& t = item.tokens[tok];
+    const std::string_view text = item.texts[static_cast<int>(t.field)];
+    for (const auto& name : lex.names_starting(t.word)) {
+        if (lex.entity_key(name.form.entity) != key) continue;
+        std::uint32_t j = tok;
+        bool whole = true;
+        for (const auto& word : name.rest) {
+            do ++j;
+            while (j < item.tokens.size() && item.tokens[j].part);
+            if (j >= item.tokens.size() || item.tokens[j].field != t.field || item.tokens[j].word != word) {
+                whole = false;
+                break;
+            }
+        }
+        if (whole) return text.substr(t.byte_begin, item.tokens[j].byte_end - t.byte_begin);
+    }
+    return text.substr(t.byte_begin, t.byte_end - t.byte_begin);
+}
+
+}  // namespace
+
+std::string Labeller::operator()(const std::string& label, std::uint32_t id, std::uint32_t tok) const {
+    if (stemming == nullptr || stemming->lexicon() == nullptr) return {};
+    const Lexicon& lex = *stemming->lexicon();
+    const Token& t = item.tokens[tok];
+    const std::string folded_label = fold_word(label);
+    if (dict.ns(id) == Ns::entity) {
+        const auto* e = lex.entity_by_key(dict.term(id));
+        if (e == nullptr) return {};
+        const std::string_view surface = entity_surface(item, tok, lex, dict.term(id));
+        const std::string folded = fold_word(surface);
+        if (folded == folded_label) return {};
+        const std::string& name = lex.entity_name(*e);
+        if (folded == fold_word(name)) return name;
+        return name + " (as \"" + std::string(surface) + "\")";
+    }
+    // Found through its stem: worth saying only where the lexicon joined two forms.
+    if (dict.ns(id) != Ns::stem || t.word == folded_label) return {};
+    if (!stemming->normalised(t.lang, t.word) && !stemming->normalised(t.lang, folded_label)) return {};
+    const std::string_view text = item.texts[static_cast<int>(t.field)];
+    return label + " (as \"" + std::string(text.substr(t.byte_begin, t.byte_end - t.byte_begin)) + "\")";
+}
 
 bool verify(const CNode& n, const VerifyContext& c) {
     switch (n.kind) {

@@ -53,6 +53,14 @@ const std::vector<Row>& rows() {
         {"irregular_plural", "mouse", "Mice bred for the study", "", true},
         {"spelling", "colour", "Color printing returns", "", true},
         {"irregular_verb", "strike", "Dockers struck for higher pay", "", true},
+        // Beyond the table: names of several words in the query, and their precision traps.
+        {"query_name_of_words", "North Korea missile", "DPRK fires a missile", "", true},
+        {"query_name_of_words_literal", "United Kingdom trade", "The kingdom united its trade", "", true},
+        {"pronoun_us", "US tariffs", "Tariffs hurt us all", "", false},
+        {"dotted_us", "US tariffs", "U.S. tariffs rise", "", true},
+        {"lower_case_china_keeps_meaning", "china teacups", "Bone china teacups for the holidays", "", true},
+        {"inflected_other_language", "Russia", "В России растут цены", "ru", true},
+        {"quoted_not_adjective", "\"Russia\"", "The Russian side proposed talks", "", false},
     };
     return r;
 }
@@ -79,6 +87,34 @@ TEST_P(RelevanceCase, MatchesAsTheIssueSays) {
 
 INSTANTIATE_TEST_SUITE_P(Issue15, RelevanceCase, ::testing::ValuesIn(rows()),
                          [](const auto& info) { return std::string(info.param.name); });
+
+struct Explained {
+    std::string query, text;
+    std::vector<std::string> terms;
+};
+
+// Every hit names what matched and as what (docs/query-language.md, "Explanations").
+TEST(RelevanceExplanation, NamesWhatMatchedAndAsWhat) {
+    const std::vector<Explained> cases{
+        {"China Russia security", rows()[1].text, {"China (as \"Chinese\")", "Russia (as \"Russian\")", "security"}},
+        {"UK election", "Britain holds an election", {"United Kingdom (as \"Britain\")", "election"}},
+        {"strike", "Dockers struck for higher pay", {"strike (as \"struck\")"}},
+        {"colour", "Color printing returns", {"colour (as \"Color\")"}},
+        {"WHO pandemic", "World Health Organization warns of a new pandemic", {"World Health Organization", "pandemic"}},
+        // Literal matches say nothing more, also where the lexicon could have matched too.
+        {"China exports", "China's exports and Chinese imports", {"China", "exports"}},
+        {"security", "Securities regulators", {"security"}},
+    };
+    for (const auto& c : cases) {
+        const std::vector<Watchlist> w{{"w", c.query, {}, true}};
+        auto built = build_index(w);
+        ItemView item;
+        item.content = c.text;
+        const auto hits = built.index->match(item);
+        ASSERT_EQ(hits.size(), 1U) << c.query << " / " << c.text;
+        EXPECT_EQ(hits[0].explanation.terms, c.terms) << c.query << " / " << c.text;
+    }
+}
 
 // Without the lexicon the same engine is literal: the rows that need meaning fail, which is
 // what the lexicon adds (and what the benchmarks compare against).
