@@ -59,7 +59,9 @@ struct Reader {
         else if (dict.ns(n.members[0][0]) == Ns::prefix) t.kind = "prefix";
         const auto entity = std::ranges::find_if(n.members[0], [&](std::uint32_t id) { return dict.ns(id) == Ns::entity; });
         if (n.members.size() == 1 && entity != n.members[0].end()) {
-            t.kind = n.members[0].size() == 1 ? "entity only" : "word and entity";
+            t.kind = n.members[0].size() != 1                         ? "word and entity"
+                     : n.label.find(' ') != std::string::npos ? "name"
+                                                               : "entity only";
             t.forms = entity_forms(*entity);
         }
         if (t.kind == "word" || t.kind == "word and entity") {
@@ -82,13 +84,6 @@ struct Reader {
                 return;
             case CNode::Kind::negation: walk(n.kids[0], true); return;
             default:
-                // A name of several words in the query: the entity, or its words.
-                if (n.kind == CNode::Kind::any && n.kids.size() == 2 && n.kids[0].kind == CNode::Kind::span &&
-                    n.kids[0].members.size() == 1 && n.kids[0].members[0].size() == 1 &&
-                    dict.ns(n.kids[0].members[0][0]) == Ns::entity && n.kids[1].kind == CNode::Kind::all) {
-                    if (!negated) out.terms.push_back({n.kids[0].label, "name", entity_forms(n.kids[0].members[0][0])});
-                    return;
-                }
                 for (const auto& k : n.kids) walk(k, negated);
         }
     }
