@@ -116,6 +116,18 @@ struct Compiler {
     std::optional<QueryEntity> query_entity(const Token& t) const {
         const Lexicon* lex = stemming.lexicon();
         if (lex == nullptr || !lex->has_entities()) return std::nullopt;
+        // Memoised by surface: the 100,000th query with "Iran" costs one lookup.
+        if (const auto it = dict.entity_memo.find(t.surface); it != dict.entity_memo.end()) {
+            if (it->second.first == kNoTerm) return std::nullopt;
+            return QueryEntity{it->second.first, it->second.second};
+        }
+        const auto found = read_entity(t, *lex);
+        dict.entity_memo.emplace(t.surface, found ? std::pair{found->term, found->only} : std::pair{kNoTerm, false});
+        return found;
+    }
+
+    std::optional<QueryEntity> read_entity(const Token& t, const Lexicon& lex_ref) const {
+        const Lexicon* lex = &lex_ref;
         const EntityForm* f = lex->by_word(t.word);
         // Inflected names by their stem, in English or in the script's language (России).
         const std::size_t lang = stem_language_for(t.script, 0, false);

@@ -56,6 +56,9 @@ public:
     // Snowball calls.
     std::vector<StemTable> stem_tables;
     StringMap<std::uint32_t> word_memo;
+    // A bare query word's entity reading by its surface (compile.cpp, query_entity): the
+    // entity term, or kNoTerm, and whether it asks for the entity only.
+    StringMap<std::pair<std::uint32_t, bool>> entity_memo;
 
 private:
     std::array<FlatStringMap<std::uint32_t>, kNsCount> maps_;
@@ -121,7 +124,7 @@ struct AnalyzedItem {
 inline constexpr std::size_t kMaxFieldBytes = 256 * 1024;
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
 // The last token of the name of several words `rest` continues after token k (in one field
-// and paragraph, hyphen parts skipped, words compared by their English stems: guinea pigs),
+// and paragraph, hyphen parts skipped, a plural -s/-es allowed: guinea pigs),
 // or nothing.
 std::optional<std::uint32_t> name_end(const AnalyzedItem& item, std::uint32_t k, std::span<const std::string> rest,
                                       const Stemming& stemming);

@@ -236,10 +236,21 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     }
 }
 
+namespace {
+
+// "pigs" continues "guinea pig": a plural -s/-es, without a Snowball call per candidate name
+// (the first words of names, "new", "south", are common).
+bool same_or_plural(std::string_view word, std::string_view name_word) {
+    if (!word.starts_with(name_word)) return false;
+    const auto tail = word.substr(name_word.size());
+    return tail.empty() || tail == "s" || tail == "es";
+}
+
+}  // namespace
+
 std::optional<std::uint32_t> name_end(const AnalyzedItem& item, std::uint32_t k, std::span<const std::string> rest,
                                       const Stemming& stemming) {
     const Token& first = item.tokens[k];
-    const std::size_t en = stem_language_of("en");
     std::uint32_t j = k;
     for (const auto& word : rest) {
         do ++j;
@@ -247,8 +258,9 @@ std::optional<std::uint32_t> name_end(const AnalyzedItem& item, std::uint32_t k,
         if (j >= item.tokens.size()) return std::nullopt;
         const Token& t = item.tokens[j];
         if (t.field != first.field || t.block != first.block) return std::nullopt;
-        if (t.word != word && stemming.stem(en, t.word) != stemming.stem(en, word)) return std::nullopt;
+        if (!same_or_plural(t.word, word)) return std::nullopt;
     }
+    (void)stemming;
     return j;
 }
 
