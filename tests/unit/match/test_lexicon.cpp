@@ -86,6 +86,8 @@ TEST(Lexicon, IrregularFormsAndSpellings) {
         EXPECT_EQ(shipped().american_stem(plain.stem(en, gb)), plain.stem(en, us)) << gb;
     }
     EXPECT_GT(shipped().spelling_count(), 300U) << "derived from the word lists, not a hand list";
+    std::printf("spellings=%zu lemmas=%zu forms=%zu entities=%zu\n", shipped().spelling_count(), shipped().lemma_count(),
+                shipped().form_count(), shipped().entity_count());
     // Items and queries meet through the stemmer.
     const Stemming with(nullptr, Lexicon::load(Lexicon::default_sources()).value());
     EXPECT_EQ(with.stem(en, "colours"), with.stem(en, "color"));
