@@ -69,6 +69,9 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
                                                    .previous = previous_plain,
                                                    .frequencies = std::move(frequencies)});
     CompiledWatchlists out;
+    // The lexicon's table is read once: a bad line leaves the literal matcher, said here.
+    if (const auto* bad = match::default_lexicon_error())
+        out.notices.push_back(bad->message + " (matching without the lexicon's names, forms and spellings)");
     for (const auto& n : built.notices) out.notices.push_back(n.message);
     std::map<std::string, const match::WatchlistError*> failed;
     for (const auto& e : built.errors) failed.emplace(e.watchlist, &e);
