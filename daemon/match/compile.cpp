@@ -113,6 +113,7 @@ struct Compiler {
         std::uint32_t term;
         bool only;
     };
+    static constexpr QueryEntity kNoEntityReading{kNoTerm, false};
     std::optional<QueryEntity> query_entity(const Token& t) const {
         const Lexicon* lex = stemming.lexicon();
         if (lex == nullptr || !lex->has_entities()) return std::nullopt;
@@ -192,11 +193,13 @@ struct Compiler {
                 ids.push_back(dict.intern(Ns::surface, t->surface));
             } else if (quoted) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
-            } else if (const auto e = prim.size() == 1 ? query_entity(*t) : std::nullopt; e && e->only) {
-                ids.push_back(e->term);
+            } else if (const QueryEntity e = prim.size() == 1 ? query_entity(*t).value_or(kNoEntityReading)
+                                                              : kNoEntityReading;
+                       e.only) {
+                ids.push_back(e.term);
             } else if (t->script == Script::segmented) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
-                if (e) ids.push_back(e->term);  // 中国 finds China
+                if (e.term != kNoTerm) ids.push_back(e.term);  // 中国 finds China
             } else {
                 auto memo = dict.word_memo.find(t->word);
                 if (memo == dict.word_memo.end()) {
@@ -215,7 +218,7 @@ struct Compiler {
                 // After the stems, so that an explanation finds the literal word first.
                 for (const auto id : dict.word_lemmas[memo->second])
                     if (id != kNoTerm) ids.push_back(id);
-                if (e) ids.push_back(e->term);
+                if (e.term != kNoTerm) ids.push_back(e.term);
                 n.stem_table.resize(n.members.size(), kNoTerm);
                 n.stem_table.push_back(memo->second);
             }
