@@ -20,6 +20,8 @@ run=(
   libspdlog-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev nlohmann-json3-dev
   libsystemd-dev libutf8proc-dev libstemmer-dev libicu-dev libssl-dev
   libkainjow-mustache-dev
+  # runtime data of the matcher's lexicon (make run needs it too)
+  wordnet-base iso-codes hunspell-en-us hunspell-en-gb
 )
 test=(
   # unit tests, and the integration tests' subscribers, peers and tools

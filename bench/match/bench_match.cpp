@@ -16,8 +16,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include <unistd.h>
+
 #include "feed/parse.h"
 #include "match/frequencies.h"
+#include "match/lexicon.h"
 #include "match/matcher.h"
 
 namespace {
@@ -142,12 +145,15 @@ std::shared_ptr<const ww::match::TermFrequencies> frequencies() {
 
 // `measured`: anchors by measured document frequency (the default) or by the word-length
 // guess (the index without frequencies).
-const ww::match::Index& index_of(std::size_t n, bool names = false, bool measured = true) {
-    static std::map<std::tuple<std::size_t, bool, bool>, std::shared_ptr<const ww::match::Index>> cache;
-    auto& slot = cache[{n, names, measured}];
+// `literal`: without the lexicon (Lexicon::empty()), the matcher before issue 15: the
+// baseline the expansions are compared with in the same run.
+const ww::match::Index& index_of(std::size_t n, bool names = false, bool measured = true, bool literal = false) {
+    static std::map<std::tuple<std::size_t, bool, bool, bool>, std::shared_ptr<const ww::match::Index>> cache;
+    auto& slot = cache[{n, names, measured, literal}];
     if (!slot) {
         ww::match::BuildOptions options;
         if (measured) options.frequencies = frequencies();
+        if (literal) options.lexicon = ww::match::Lexicon::empty();
         slot = ww::match::build_index(generate_watchlists(n, names), options).index;
     }
     return *slot;
@@ -175,8 +181,8 @@ const std::vector<ww::Item>& sample() {
 // `explained`: every hit also gets its explanation (terms, fields, snippet strings), as
 // every alert does; without it, the engine's answer alone (match_ids).
 void run_index(benchmark::State& state, const std::vector<ww::Item>& items, bool names = false,
-               bool explained = false, bool measured = true) {
-    const auto& index = index_of(static_cast<std::size_t>(state.range(0)), names, measured);
+               bool explained = false, bool measured = true, bool literal = false) {
+    const auto& index = index_of(static_cast<std::size_t>(state.range(0)), names, measured, literal);
     // One iteration = one pass over every item, so that every size sees the same items.
     std::size_t candidates = 0, hits = 0, tokens = 0, postings = 0;
     for (auto _ : state) {
@@ -217,6 +223,68 @@ void BM_MatchNames(benchmark::State& state) {
     state.counters["vocabulary"] = double(corpus().names.size());
 }
 BENCHMARK(BM_MatchNames)->Arg(100)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// The same workloads without the lexicon: the baseline of the expansions' cost.
+void BM_MatchLiteral(benchmark::State& state) {
+    if (have_corpus(state)) run_index(state, corpus().items, false, false, true, true);
+}
+BENCHMARK(BM_MatchLiteral)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+void BM_MatchNamesLiteral(benchmark::State& state) {
+    if (have_corpus(state)) run_index(state, corpus().items, true, false, true, true);
+}
+BENCHMARK(BM_MatchNamesLiteral)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+void BM_MatchExplainedLiteral(benchmark::State& state) {
+    if (have_corpus(state)) run_index(state, corpus().items, false, true, true, true);
+}
+BENCHMARK(BM_MatchExplainedLiteral)->Arg(100)->Arg(100000)->Unit(benchmark::kMicrosecond);
+
+// The lexicon's load from the Debian data and config/entities.tsv (once per daemon), and what
+// it adds to the resident set.
+std::size_t resident_bytes() {
+    std::ifstream statm("/proc/self/statm");
+    std::size_t pages = 0, resident = 0;
+    statm >> pages >> resident;
+    return resident * static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+}
+
+void BM_LexiconLoad(benchmark::State& state) {
+    std::size_t added = 0, forms = 0;
+    for (auto _ : state) {
+        const auto before = resident_bytes();
+        auto lex = ww::match::Lexicon::load(ww::match::Lexicon::default_sources());
+        if (!lex) {
+            state.SkipWithError(lex.error().message.c_str());
+            return;
+        }
+        added = resident_bytes() - std::min(before, resident_bytes());
+        forms = (*lex)->form_count();
+        benchmark::DoNotOptimize(lex->get());
+    }
+    state.counters["resident_MiB"] = double(added) / (1024.0 * 1024.0);
+    state.counters["forms"] = double(forms);
+}
+BENCHMARK(BM_LexiconLoad)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Phrase and NEAR verification against one item of `range(0)` bytes where "clean" and
+// "energy" occur thousands of times, never adjacent: time per KiB should stay flat as the
+// item grows (it grew with the item's size before, quadratically in total).
+void BM_LongItem(benchmark::State& state) {
+    std::vector<ww::Watchlist> w{{"a", "tariffs \"clean energy\"", {}, true},
+                                 {"b", "clean NEAR/1 energy", {}, true},
+                                 {"c", "(clean OR cleaner) ONEAR/1 (energy OR power)", {}, true}};
+    const auto index = ww::match::build_index(w).index;
+    std::string text = "tariffs ";
+    while (text.size() < static_cast<std::size_t>(state.range(0))) text += "clean a b energy c d ";
+    for (auto _ : state) {
+        ww::match::ItemView item;
+        item.content = text;
+        benchmark::DoNotOptimize(index->match(item).data());
+    }
+    state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_LongItem)->Arg(16 << 10)->Arg(64 << 10)->Arg(256 << 10)->Unit(benchmark::kMillisecond);
 
 // The same index with anchors chosen by word length (no frequencies): what measuring buys.
 void BM_MatchLengthAnchors(benchmark::State& state) {
@@ -283,6 +351,20 @@ void BM_Build(benchmark::State& state) {
     state.counters["watchlists"] = double(state.range(0));
 }
 BENCHMARK(BM_Build)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_BuildLiteral(benchmark::State& state) {
+    if (!have_corpus(state)) return;
+    const auto watchlists = generate_watchlists(static_cast<std::size_t>(state.range(0)));
+    ww::match::BuildOptions options;
+    options.frequencies = frequencies();
+    options.lexicon = ww::match::Lexicon::empty();
+    for (auto _ : state) {
+        auto built = ww::match::build_index(watchlists, options);
+        benchmark::DoNotOptimize(built.index.get());
+    }
+    state.counters["watchlists"] = double(state.range(0));
+}
+BENCHMARK(BM_BuildLiteral)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "match/lexicon.h"
 #include "match/stemmer.h"
 
 namespace ww::app {
@@ -20,9 +21,10 @@ MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
         s.queries.emplace(w.name, w.query);
         s.stories.emplace(w.name, story_settings_of(w));
     }
-    // Story sketches are stemmed like the items the index matched (docs/stories.md).
-    s.stemming = std::make_shared<const match::Stemming>(stem_overrides ? std::move(stem_overrides)
-                                                                        : match::default_stem_overrides());
+    // Story sketches are stemmed like the items the index matched (docs/stories.md), with the
+    // same lexicon the index uses (build_index's default), which also shares one stem cache.
+    s.stemming = std::make_shared<const match::Stemming>(
+        stem_overrides ? std::move(stem_overrides) : match::default_stem_overrides(), match::default_lexicon());
     for (const auto& w : lists) {
         if (!w.cooldown && !w.digest && w.priority == Priority::normal) continue;
         WatchlistPolicy p{w.cooldown, w.digest, nullptr, w.priority};
@@ -67,6 +69,12 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
                                                    .previous = previous_plain,
                                                    .frequencies = std::move(frequencies)});
     CompiledWatchlists out;
+    // The lexicon's table is read once: a bad line leaves the literal matcher, said here.
+    if (const auto* bad = match::default_lexicon_error()) {
+        std::string_view m = bad->message;
+        if (m.starts_with("match: ")) m.remove_prefix(7);  // the caller logs under match
+        out.notices.push_back(std::string(m) + " (matching without the lexicon's names, forms and spellings)");
+    }
     for (const auto& n : built.notices) out.notices.push_back(n.message);
     std::map<std::string, const match::WatchlistError*> failed;
     for (const auto& e : built.errors) failed.emplace(e.watchlist, &e);

@@ -43,7 +43,9 @@ double expected_count(const TermDictionary& dict, const TermFrequencies& f, std:
         case Ns::exact: return f.count(dict.ns(id), term);
         case Ns::surface: return f.count(Ns::exact, fold_word(term));
         case Ns::prefix:
-        case Ns::host: return f.items() / 20.0;
+        case Ns::host:
+        case Ns::entity:
+        case Ns::lemma: return f.items() / 20.0;
     }
     return 0;
 }
@@ -104,6 +106,60 @@ struct Compiler {
         return std::unexpected(CompileError{q.column, std::move(msg)});
     }
 
+    // The entity a bare query word names (lexicon.h), and whether the word asks for the
+    // entity only: a capitalised China (not the porcelain), US in capitals (not "us").
+    // A lower-case china or us keeps its plain meaning.
+    struct QueryEntity {
+        std::uint32_t term;
+        bool only;
+    };
+    static constexpr QueryEntity kNoEntityReading{kNoTerm, false};
+    std::optional<QueryEntity> query_entity(const Token& t) const {
+        const Lexicon* lex = stemming.lexicon();
+        if (lex == nullptr || !lex->has_entities()) return std::nullopt;
+        // Memoised by surface: the 100,000th query with "Iran" costs one lookup.
+        if (const auto it = dict.entity_memo.find(t.surface); it != dict.entity_memo.end()) {
+            if (it->second.first == kNoTerm) return std::nullopt;
+            return QueryEntity{it->second.first, it->second.second};
+        }
+        const auto found = read_entity(t, *lex);
+        dict.entity_memo.emplace(t.surface, found ? std::pair{found->term, found->only} : std::pair{kNoTerm, false});
+        return found;
+    }
+
+    std::optional<QueryEntity> read_entity(const Token& t, const Lexicon& lex_ref) const {
+        const Lexicon* lex = &lex_ref;
+        const EntityForm* f = lex->by_word(t.word);
+        // Inflected names by their stem, in English or in the script's language (России).
+        const std::size_t lang = stem_language_for(t.script, 0, false);
+        if (f == nullptr && lang != 0) f = lex->by_stem(lang, stemming.stem(lang, t.word));
+        if (f == nullptr || (f->flags & kCombining)) return std::nullopt;  // "Sino" alone is no word
+        // Capitalised, it asks for the proper noun (all its names, no common word); in lower
+        // case a name that is also a common word (china, us) keeps its plain meaning.
+        bool only = false;
+        if (f->flags & kCapitalsOnly) {
+            if (!all_upper(t.surface)) return std::nullopt;
+            only = true;
+        } else if (starts_upper(t.surface)) {
+            only = true;
+        } else if (f->flags & kProperOnly) {
+            return std::nullopt;
+        }
+        return QueryEntity{dict.intern(Ns::entity, lex->entity_key(f->entity)), only};
+    }
+
+    // An irregular form meets its lemma one way: strike finds struck, shot only shot (item
+    // words carry their lemma; a query word that is a lemma, or an irregular form that is no
+    // word of its own, children, asks for it).
+    std::array<std::uint32_t, 2> lemma_terms(const std::string& word) const {
+        std::array<std::uint32_t, 2> out{kNoTerm, kNoTerm};
+        const Lexicon* lex = stemming.lexicon();
+        if (lex == nullptr) return out;
+        if (lex->is_lemma(word)) out[0] = dict.intern(Ns::lemma, word);
+        if (const auto l = lex->query_lemma(word); !l.empty()) out[1] = dict.intern(Ns::lemma, l);
+        return out;
+    }
+
     static std::vector<const Token*> primary_tokens(const std::vector<Token>& tokens) {
         std::vector<const Token*> out;
         for (const auto& t : tokens)
@@ -135,8 +191,15 @@ struct Compiler {
             std::vector<std::uint32_t> ids;
             if (q.case_sensitive) {
                 ids.push_back(dict.intern(Ns::surface, t->surface));
-            } else if (quoted || t->script == Script::segmented) {
+            } else if (quoted) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
+            } else if (const QueryEntity e = prim.size() == 1 ? query_entity(*t).value_or(kNoEntityReading)
+                                                              : kNoEntityReading;
+                       e.only) {
+                ids.push_back(e.term);
+            } else if (t->script == Script::segmented) {
+                ids.push_back(dict.intern(Ns::exact, t->word));
+                if (e.term != kNoTerm) ids.push_back(e.term);  // 中国 finds China
             } else {
                 auto memo = dict.word_memo.find(t->word);
                 if (memo == dict.word_memo.end()) {
@@ -145,12 +208,17 @@ struct Compiler {
                     for (const auto& [lang, s] : stemming.query_stems(t->word, t->script))
                         table[lang] = dict.intern(Ns::stem, s);
                     dict.stem_tables.push_back(table);
+                    dict.word_lemmas.push_back(lemma_terms(t->word));
                     memo = dict.word_memo
                                .emplace(t->word, static_cast<std::uint32_t>(dict.stem_tables.size() - 1))
                                .first;
                 }
                 for (const auto id : dict.stem_tables[memo->second])
                     if (id != kNoTerm && std::ranges::find(ids, id) == ids.end()) ids.push_back(id);
+                // After the stems, so that an explanation finds the literal word first.
+                for (const auto id : dict.word_lemmas[memo->second])
+                    if (id != kNoTerm) ids.push_back(id);
+                if (e.term != kNoTerm) ids.push_back(e.term);
                 n.stem_table.resize(n.members.size(), kNoTerm);
                 n.stem_table.push_back(memo->second);
             }
@@ -158,6 +226,34 @@ struct Compiler {
         }
         if (!n.stem_table.empty()) n.stem_table.resize(n.members.size(), kNoTerm);
         return n;
+    }
+
+    // Bare words of an AND that spell a name of several words (North Korea, United Kingdom):
+    // that name, found by any of the entity's names (DPRK), and not its words apart ("the
+    // states united"). Advances `i` to the last word used.
+    std::optional<CNode> name_of_words(const std::vector<QueryNode>& kids, std::size_t& i) {
+        const Lexicon* lex = stemming.lexicon();
+        const auto plain_word = [&](std::size_t k) {
+            const auto& w = kids[k];
+            return w.kind == QueryNode::Kind::word && !w.prefix && !w.case_sensitive && w.fields == kDefaultFields;
+        };
+        if (lex == nullptr || !lex->has_entities() || i + 1 >= kids.size() || !plain_word(i) || !plain_word(i + 1))
+            return std::nullopt;
+        for (const auto& name : lex->names_starting(fold_word(kids[i].text))) {
+            const std::size_t last = i + name.rest.size();
+            if (name.form.entity == kNoEntity || last >= kids.size()) continue;
+            bool whole = true;
+            for (std::size_t k = 0; k < name.rest.size() && whole; ++k)
+                whole = plain_word(i + 1 + k) && fold_word(kids[i + 1 + k].text) == name.rest[k];
+            if (!whole) continue;
+            CNode entity;
+            entity.kind = CNode::Kind::span;
+            entity.members.push_back({dict.intern(Ns::entity, lex->entity_key(name.form.entity))});
+            for (std::size_t k = i; k <= last; ++k) entity.label += (k == i ? "" : " ") + kids[k].text;
+            i = last;
+            return entity;
+        }
+        return std::nullopt;
     }
 
     static bool positional(const CNode& n) {
@@ -191,7 +287,13 @@ struct Compiler {
                                                        : CNode::Kind::near;
         n.ordered = q.ordered;
         n.distance = q.distance;
-        for (const auto& c : q.children) {
+        for (std::size_t i = 0; i < q.children.size(); ++i) {
+            const auto& c = q.children[i];
+            if (n.kind == CNode::Kind::all)
+                if (auto named = name_of_words(q.children, i)) {
+                    n.kids.push_back(std::move(*named));
+                    continue;
+                }
             auto k = node(c);
             if (!k) return k;
             if (n.kind == CNode::Kind::near && !positional(*k))

@@ -16,6 +16,7 @@
 #include "match/flat_map.h"
 #include "match/frequencies.h"
 #include "match/huge_pages.h"
+#include "match/lexicon.h"
 #include "match/matcher.h"
 #include "match/query.h"
 #include "match/stemmer.h"
@@ -55,6 +56,10 @@ public:
     // Snowball calls.
     std::vector<StemTable> stem_tables;
     StringMap<std::uint32_t> word_memo;
+    std::vector<std::array<std::uint32_t, 2>> word_lemmas;  // per stem table: the word's lemma terms
+    // A bare query word's entity reading by its surface (compile.cpp, query_entity): the
+    // entity term, or kNoTerm, and whether it asks for the entity only.
+    StringMap<std::pair<std::uint32_t, bool>> entity_memo;
 
 private:
     std::array<FlatStringMap<std::uint32_t>, kNsCount> maps_;
@@ -116,7 +121,16 @@ struct AnalyzedItem {
     std::vector<Token> tokens;
     std::vector<std::string> hosts;  // link host and its parent domains
 };
+// Title, summary and content are each read up to this many bytes (docs/query-language.md).
+inline constexpr std::size_t kMaxFieldBytes = 256 * 1024;
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
+// The last token of the name of several words `rest` continues after token k (in one field
+// and paragraph, hyphen parts skipped, a plural -s/-es allowed: guinea pigs),
+// or nothing.
+std::optional<std::uint32_t> name_end(const AnalyzedItem& item, std::uint32_t k, std::span<const std::string> rest,
+                                      const Stemming& stemming);
+// Whether an item's token k is written as an entity form with these FormFlags requires.
+bool written_as_required(const AnalyzedItem& item, std::uint32_t k, std::uint8_t flags, const Lexicon& lexicon);
 
 // One occurrence of a term with what verification needs of its token, so that the compiled
 // queries read one contiguous list instead of chasing Token (two strings, ~100 bytes) per hit.
@@ -161,7 +175,16 @@ private:
     // an item were seen before, so Snowball and three dictionary probes become one lookup.
     struct WordTerms {
         std::uint32_t stem = kNoTerm, exact = kNoTerm;
+        std::uint32_t entity = kNoTerm;  // the entity the word names (Ns::entity), if a query asks
+        std::uint32_t lemma = kNoTerm;   // the lemma of an irregular form (Ns::lemma), if a query asks
+        std::uint8_t entity_flags = 0;   // FormFlags: how it must be written to count
+        bool starts_name = false;        // first word of a name of several words
     };
+    void add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict, const Stemming& stemming);
+    // Tokens up to covered_end_ belong to a name of several words (or a blocker such as
+    // "French fries"): their own entity forms do not count.
+    std::uint32_t covered_end_ = 0;
+    bool covering_ = false;
     const WordTerms& terms_of(const Token& t, std::uint64_t hash, const TermDictionary& dict,
                               const Stemming& stemming);
     FlatStringMap<WordTerms> word_cache_;
@@ -203,6 +226,17 @@ struct VerifyContext {
     const AnalyzedItem& item;
     const Occurrences& occ;
     const TermDictionary& dict;
+    const Stemming* stemming = nullptr;  // for explanations: the lexicon's names and forms
+};
+
+// What an explanation says a word matched as: empty when the item writes the query word
+// (up to case and Snowball's endings), else `China (as "Chinese")`, `strike (as "struck")`.
+// `tok` is the occurrence's token, `id` the term it was found through.
+struct Labeller {
+    const AnalyzedItem& item;
+    const TermDictionary& dict;
+    const Stemming* stemming;
+    std::string operator()(const std::string& label, std::uint32_t id, std::uint32_t tok) const;
 };
 // The reference evaluator over the query tree; Program::run must agree with it (tests).
 bool verify(const CNode& node, const VerifyContext& ctx);
@@ -262,7 +296,11 @@ MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item)
 // The same explanation as explain() over the tree, from the program (no walk over the
 // tree's nodes scattered in the heap).
 MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
-                                 const std::vector<std::string>& labels);
+                                 const std::vector<std::string>& labels, const Labeller& labeller);
+
+// The labels of the positive atoms of the program at `node` that do not occur in the item
+// (excluded ones are never listed), for "no match: ... missing".
+std::vector<std::string> missing_terms(const std::uint32_t* node, RunContext& ctx, const std::vector<std::string>& labels);
 
 // The names of the watchlists the item matches by verify() over every query tree: what the
 // tests hold the index and its programs to.

@@ -86,8 +86,10 @@ Scratch& scratch() {
 
 class EngineIndex final : public Index {
 public:
-    EngineIndex(std::shared_ptr<const StemOverrides> overrides, std::shared_ptr<const TermFrequencies> frequencies)
-        : stemming_(std::move(overrides)), frequencies_(std::move(frequencies)) {
+    EngineIndex(std::shared_ptr<const StemOverrides> overrides, std::shared_ptr<const TermFrequencies> frequencies,
+                std::shared_ptr<const Lexicon> lexicon)
+        : stemming_(std::move(overrides), lexicon ? std::move(lexicon) : default_lexicon()),
+          frequencies_(std::move(frequencies)) {
         dict_.frequencies = frequencies_.get();
     }
 
@@ -216,7 +218,14 @@ public:
         Scratch& s = scratch();
         if (s.owner != this || id >= queries_.size()) return {};
         RunContext ctx{s.occ, s.spans};
-        return explain_program(code_.data() + code_at_[id], ctx, s.item, labels_);
+        return explain_program(code_.data() + code_at_[id], ctx, s.item, labels_, Labeller{s.item, dict_, &stemming_});
+    }
+
+    std::vector<std::string> missing_last(std::uint32_t id) const override {
+        Scratch& s = scratch();
+        if (s.owner != this || id >= queries_.size()) return {};
+        RunContext ctx{s.occ, s.spans};
+        return missing_terms(code_.data() + code_at_[id], ctx, labels_);
     }
 
     std::vector<Hit> match_brute_force(const ItemView& item) const override {
@@ -237,7 +246,7 @@ public:
     MatchExplanation explain_tree(std::uint32_t id) const {
         Scratch& s = scratch();
         if (s.owner != this || id >= queries_.size()) return {};
-        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_});
+        return explain(queries_[id].root, VerifyContext{s.item, s.occ, dict_, &stemming_});
     }
 
     // The reference: the query trees, every one, without index or programs (tests).
@@ -498,7 +507,7 @@ BuildResult build_index(std::span<const Watchlist> watchlists) {
 
 BuildResult build_index(std::span<const Watchlist> watchlists, const BuildOptions& options) {
     BuildResult result;
-    auto index = std::make_shared<EngineIndex>(options.stem_overrides, options.frequencies);
+    auto index = std::make_shared<EngineIndex>(options.stem_overrides, options.frequencies, options.lexicon);
     for (const auto& w : watchlists) {
         std::string notice;
         auto added = index->add(w, &notice);

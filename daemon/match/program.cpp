@@ -55,11 +55,19 @@ std::uint32_t extend(const std::uint32_t* member, std::uint32_t left, const RunC
     const std::uint32_t n = member[0];
     for (std::uint32_t i = 0; i < n; ++i) {
         const std::uint32_t id = member[1 + 2 * i], languages = member[2 + 2 * i];
-        for (const Occ& o : c.occ.entries(id)) {
-            if (o.field != field || o.block != block || o.pos <= prev_end) continue;
-            const auto gap = static_cast<int>(o.pos - prev_end - 1);
-            if (gap > slop || !accepts(o, id, languages)) continue;
-            const auto e = extend(next_member(member), left - 1, c, field, block, o.end, slop - gap);
+        // Occurrences are in (field, position) order: only the few within the slop after
+        // prev_end are read, found by binary search. Reading them all made a phrase cost the
+        // product of its words' counts (22 s for "clean energy" in a 1.9 MB item).
+        const auto all = c.occ.entries(id);
+        const auto from = std::partition_point(all.begin(), all.end(), [&](const Occ& o) {
+            return o.field < field || (o.field == field && o.pos <= prev_end);
+        });
+        for (auto it = from; it != all.end() && it->field == field; ++it) {
+            const Occ& o = *it;
+            const auto gap = static_cast<std::int64_t>(o.pos) - prev_end - 1;
+            if (gap > slop) break;
+            if (o.block != block || !accepts(o, id, languages)) continue;
+            const auto e = extend(next_member(member), left - 1, c, field, block, o.end, slop - static_cast<int>(gap));
             if (e != kNoTerm) return e;
         }
     }
@@ -79,10 +87,46 @@ bool for_each_span(const std::uint32_t* p, const RunContext& c, OnSpan on_span) 
             if (!in_fields(fields(p), o.field) || !accepts(o, id, languages)) continue;
             const auto e = members == 1 ? o.end
                                         : extend(next_member(first), members - 1, c, o.field, o.block, o.end, slop);
-            if (e != kNoTerm && on_span(o, e)) return true;
+            if (e != kNoTerm && on_span(o, e, id)) return true;
         }
     }
     return false;
+}
+
+// The NEAR matches of the left spans [base, mid) with the right ones [mid, top), appended
+// after top. Both sides are sorted by place and each left span reads only the right spans
+// that can lie within `distance` of it (binary search, then a window), so that the cost is
+// that of the sort and the matches, not of every pair (two sides of 20,000 occurrences each
+// in a long item were 400 million pairs).
+void pair_spans(std::vector<ProgramSpan>& spans, std::size_t base, std::size_t mid, std::size_t top,
+                std::int64_t distance, bool in_order, bool first_only) {
+    const auto place = [](const ProgramSpan& a, const ProgramSpan& b) {
+        return std::tie(a.field, a.start) < std::tie(b.field, b.start);
+    };
+    const auto at = [&](std::size_t i) { return spans.begin() + static_cast<std::ptrdiff_t>(i); };
+    std::sort(at(base), at(mid), place);
+    std::sort(at(mid), at(top), place);
+    std::int64_t longest = 0;  // of the right spans: bounds how far before a left span one may start
+    for (std::size_t ri = mid; ri < top; ++ri)
+        longest = std::max<std::int64_t>(longest, std::int64_t(spans[ri].end) - spans[ri].start);
+    for (std::size_t li = base; li < mid; ++li) {
+        const ProgramSpan l = spans[li];
+        const std::int64_t lowest = in_order ? std::int64_t(l.end) + 1 : std::int64_t(l.start) - 1 - distance - longest;
+        const ProgramSpan key{static_cast<std::uint32_t>(std::max<std::int64_t>(lowest, 0)), 0, 0, l.field};
+        // By index: the matches pushed below may move the vector.
+        const auto first = static_cast<std::size_t>(std::lower_bound(at(mid), at(top), key, place) - spans.begin());
+        for (std::size_t ri = first; ri < top; ++ri) {
+            const ProgramSpan r = spans[ri];
+            if (r.field != l.field || std::int64_t(r.start) > std::int64_t(l.end) + 1 + distance) break;
+            if (l.block != r.block) continue;
+            std::int64_t gap = -1;
+            if (l.end < r.start) gap = std::int64_t(r.start) - l.end - 1;
+            else if (!in_order && r.end < l.start) gap = std::int64_t(l.start) - r.end - 1;
+            if (gap < 0 || gap > distance) continue;
+            spans.push_back({std::min(l.start, r.start), std::max(l.end, r.end), l.block, l.field});
+            if (first_only) return;
+        }
+    }
 }
 
 // Spans where a positional node matches, appended to c.spans; stops at the first when
@@ -90,7 +134,7 @@ bool for_each_span(const std::uint32_t* p, const RunContext& c, OnSpan on_span) 
 void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
     switch (op(p)) {
         case kSpan:
-            for_each_span(p, c, [&](const Occ& o, std::uint32_t end) {
+            for_each_span(p, c, [&](const Occ& o, std::uint32_t end, std::uint32_t) {
                 c.spans.push_back({o.pos, end, o.block, o.field});
                 return first_only;
             });
@@ -113,22 +157,7 @@ void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
             if (mid == base) return;
             spans_of(end_of(left_node), c, false);
             const std::size_t top = c.spans.size();
-            bool done = false;
-            for (std::size_t li = base; li < mid && !done; ++li) {
-                for (std::size_t ri = mid; ri < top; ++ri) {
-                    const ProgramSpan l = c.spans[li], r = c.spans[ri];
-                    if (l.field != r.field || l.block != r.block) continue;
-                    std::int64_t gap = -1;
-                    if (l.end < r.start) gap = std::int64_t(r.start) - l.end - 1;
-                    else if (!ordered(p) && r.end < l.start) gap = std::int64_t(l.start) - r.end - 1;
-                    if (gap < 0 || gap > distance) continue;
-                    c.spans.push_back({std::min(l.start, r.start), std::max(l.end, r.end), l.block, l.field});
-                    if (first_only) {
-                        done = true;
-                        break;
-                    }
-                }
-            }
+            pair_spans(c.spans, base, mid, top, distance, ordered(p), first_only);
             const auto found = c.spans.size() - top;
             std::copy(c.spans.begin() + static_cast<std::ptrdiff_t>(top), c.spans.end(),
                       c.spans.begin() + static_cast<std::ptrdiff_t>(base));
@@ -143,7 +172,7 @@ void spans_of(const std::uint32_t* p, RunContext& c, bool first_only) {
 }  // namespace
 
 std::uint32_t member_languages(const CNode& n, std::size_t m, std::uint32_t id, const TermDictionary& dict) {
-    const bool stemmed = m < n.stem_table.size() && n.stem_table[m] != kNoTerm;
+    const bool stemmed = m < n.stem_table.size() && n.stem_table[m] != kNoTerm && dict.ns(id) == Ns::stem;
     return stemmed ? languages_of(dict.stem_tables[n.stem_table[m]], id) : kAnyLanguage;
 }
 
@@ -200,7 +229,7 @@ bool run_program(const std::uint32_t* p, RunContext& c) {
             return c.occ.present(p[2]);
         case kSpan:
             // The common case, a word or phrase: no span list, stop at the first occurrence.
-            return for_each_span(p, c, [](const Occ&, std::uint32_t) { return true; });
+            return for_each_span(p, c, [](const Occ&, std::uint32_t, std::uint32_t) { return true; });
         case kNear: {
             const std::size_t base = c.spans.size();
             spans_of(p, c, true);
@@ -235,11 +264,12 @@ namespace {
 struct ProgramExplainer {
     RunContext& c;
     const std::vector<std::string>& labels;
+    const Labeller& labeller;
     Explanation found;
     const Occ* first = nullptr;
 
-    void add_term(std::uint32_t label) {
-        const auto& l = labels[label];
+    void add_term(std::uint32_t label) { add_label(labels[label]); }
+    void add_label(const std::string& l) {
         if (std::ranges::find(found.terms, l) == found.terms.end()) found.terms.push_back(l);
     }
     void walk(const std::uint32_t* p) {
@@ -252,14 +282,24 @@ struct ProgramExplainer {
                 }
                 return;
             case kSpan: {
-                bool any = false;
-                for_each_span(p, c, [&](const Occ& o, std::uint32_t) {
+                bool any = false, literal = false;
+                const Occ* earliest = nullptr;  // of the occurrences found as something else
+                std::string as;
+                for_each_span(p, c, [&](const Occ& o, std::uint32_t, std::uint32_t id) {
                     any = true;
                     found.field_bits |= 1U << o.field;
                     if (first == nullptr || std::tie(o.field, o.pos) < std::tie(first->field, first->pos)) first = &o;
+                    if (!literal && p[3] == 1) {
+                        auto l = labeller(labels[p[4]], id, o.tok);
+                        if (l.empty()) literal = true;
+                        else if (earliest == nullptr || std::tie(o.field, o.pos) < std::tie(earliest->field, earliest->pos)) {
+                            earliest = &o;
+                            as = std::move(l);
+                        }
+                    }
                     return false;  // every occurrence, for the fields
                 });
-                if (any) add_term(p[4]);
+                if (any) add_label(literal || as.empty() ? labels[p[4]] : as);
                 return;
             }
             case kNear:
@@ -275,11 +315,43 @@ struct ProgramExplainer {
 }  // namespace
 
 MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
-                                 const std::vector<std::string>& labels) {
-    ProgramExplainer e{ctx, labels, {}};
+                                 const std::vector<std::string>& labels, const Labeller& labeller) {
+    ProgramExplainer e{ctx, labels, labeller, {}};
     e.walk(node);
     if (e.first != nullptr) e.found.first_token = e.first->tok;
     return finish_explanation(std::move(e.found), item);
+}
+
+namespace {
+
+void collect_missing(const std::uint32_t* p, RunContext& c, const std::vector<std::string>& labels,
+                     std::vector<std::string>& out) {
+    const auto add = [&](std::uint32_t label) {
+        if (std::ranges::find(out, labels[label]) == out.end()) out.push_back(labels[label]);
+    };
+    switch (op(p)) {
+        case kNot: return;
+        case kSite:
+            if (!c.occ.present(p[2])) add(p[3]);
+            return;
+        case kSpan:
+            if (!for_each_span(p, c, [](const Occ&, std::uint32_t, std::uint32_t) { return true; })) add(p[4]);
+            return;
+        case kNear:
+            collect_missing(p + 3, c, labels, out);
+            collect_missing(end_of(p + 3), c, labels, out);
+            return;
+        default:
+            for (const std::uint32_t* k = p + 2; k < end_of(p); k = end_of(k)) collect_missing(k, c, labels, out);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> missing_terms(const std::uint32_t* node, RunContext& ctx, const std::vector<std::string>& labels) {
+    std::vector<std::string> out;
+    collect_missing(node, ctx, labels, out);
+    return out;
 }
 
 }  // namespace ww::match

@@ -1,8 +1,10 @@
 #include "match/query.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <optional>
+#include <vector>
 
 namespace ww::match {
 namespace {
@@ -37,6 +39,42 @@ const FieldSpec* find_field(std::string_view name) {
     for (const auto& f : kFields)
         if (f.name == lower) return &f;
     return nullptr;
+}
+
+// Edit distance with transpositions (titel -> title is one), for "did you mean".
+std::size_t distance(std::string_view a, std::string_view b) {
+    const auto at = [&](std::size_t i) { return static_cast<char>(std::tolower(static_cast<unsigned char>(a[i]))); };
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (at(i - 1) == b[j - 1] ? 0 : 1)});
+            if (i > 1 && j > 1 && at(i - 1) == b[j - 2] && at(i - 2) == b[j - 1])
+                d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.size()][b.size()];
+}
+
+// Why `name:` directly followed by `next` is a field the language does not know, or "" when
+// it is an ordinary word: a name close to a field's (titel:, Title:) or of lower-case letters
+// only (headline:) followed by its operand. Not fields: 10:30 (digits), https://x (a slash
+// after the colon), NYSE:IBM (capitals, far from any field), "Note: x" (a space after it).
+std::string unknown_field(std::string_view name, char next) {
+    if (next == '/' || next == ':' || name.size() < 2 || name.size() > 16) return {};
+    if (!std::ranges::all_of(name, [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; })) return {};
+    const FieldSpec* close = nullptr;
+    // One slip in a short name, two in a longer one: NYSE is not "case".
+    const std::size_t slips = name.size() <= 5 ? 1 : 2;
+    for (const auto& f : kFields)
+        if (distance(name, f.name) <= slips && (close == nullptr || distance(name, f.name) < distance(name, close->name)))
+            close = &f;
+    const bool lower = std::ranges::all_of(name, [](char c) { return std::islower(static_cast<unsigned char>(c)) != 0; });
+    if (close == nullptr && !lower) return {};
+    std::string m = "unknown field \"" + std::string(name) + ":\"";
+    if (close != nullptr) return m + "; did you mean \"" + std::string(close->name) + ":\"?";
+    return m + " (fields: title, summary, content, text, category, author, site, case); put the word in quotes to "
+               "search for it as written";
 }
 
 bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -136,6 +174,10 @@ private:
                     l.tight = i_ < s_.size() && !is_space(static_cast<unsigned char>(s_[i_]));
                     return {};
                 }
+                const bool operand = i_ + 1 < s_.size() && !is_space(static_cast<unsigned char>(s_[i_ + 1]));
+                if (const auto why = operand ? unknown_field(s_.substr(b, i_ - b), s_[i_ + 1]) : std::string{};
+                    !why.empty())
+                    return std::unexpected(ParseError{column_of(b), why});
             }
             if (s_[i_] == '/' && (s_.substr(b, i_ - b) == "NEAR" || s_.substr(b, i_ - b) == "ONEAR")) {
                 l.kind = Lexeme::Kind::near;

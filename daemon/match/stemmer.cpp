@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "match/flat_map.h"
+#include "match/lexicon.h"
 
 namespace ww::match {
 
@@ -183,21 +184,40 @@ std::shared_ptr<const StemOverrides> default_stem_overrides() {
     return table;
 }
 
-Stemming::Stemming(std::shared_ptr<const StemOverrides> overrides)
-    : overrides_(overrides ? std::move(overrides) : default_stem_overrides()) {}
+Stemming::Stemming(std::shared_ptr<const StemOverrides> overrides, std::shared_ptr<const Lexicon> lexicon)
+    : overrides_(overrides ? std::move(overrides) : default_stem_overrides()), lexicon_(std::move(lexicon)) {
+    owner_ = overrides_->generation() ^ (lexicon_ ? lexicon_->generation() << 32 : 0);
+}
+
+// English words meet their American spelling after Snowball, so that items and query words
+// normalise alike (irregular forms are the index's business: Ns::lemma).
+std::string Stemming::snowball(std::size_t language, std::string_view word) const {
+    auto& s = thread_stemmers(owner_).stemmers[language];
+    if (!s) s = std::make_unique<SnowballStemmer>(kLanguages[language].code);
+    if (!s->valid()) return std::string(word);
+    if (lexicon_ == nullptr || language != 1) return std::string(s->stem(word));
+    std::string stem(s->stem(word));
+    if (const auto american = lexicon_->american_stem(stem); !american.empty()) stem.assign(american);
+    return stem;
+}
+
+bool Stemming::normalised(std::size_t language, std::string_view word) const {
+    if (lexicon_ == nullptr || language != 1) return false;
+    auto& s = thread_stemmers(owner_).stemmers[language];
+    if (!s) s = std::make_unique<SnowballStemmer>(kLanguages[language].code);
+    return s->valid() && !lexicon_->american_stem(s->stem(word)).empty();
+}
 
 std::string Stemming::stem(std::size_t language, std::string_view word) const {
     if (language == 0 || language >= kLanguages.size()) return std::string(word);
-    auto& t = thread_stemmers(overrides_->generation());
+    auto& t = thread_stemmers(owner_);
     auto& cache = t.cache[language];
     if (const auto* hit = cache.find(word)) return t.stems.substr(hit->off, hit->len);
     std::string result;
     if (const auto* o = overrides_->find(language, word)) {
         result = *o;
     } else {
-        auto& s = t.stemmers[language];
-        if (!s) s = std::make_unique<SnowballStemmer>(kLanguages[language].code);
-        result = s->valid() ? std::string(s->stem(word)) : std::string(word);
+        result = snowball(language, word);
     }
     cache.insert(word, StemRef{static_cast<std::uint32_t>(t.stems.size()),
                                static_cast<std::uint32_t>(result.size())});

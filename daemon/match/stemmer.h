@@ -75,26 +75,37 @@ private:
 // source tree; an empty table when none is found. Loaded once.
 std::shared_ptr<const StemOverrides> default_stem_overrides();
 
+class Lexicon;
+
 // Stems words with the per-thread Snowball stemmers and a per-thread cache, applying the
-// override table first.
+// override table first and, for English, the lexicon's British spellings after Snowball
+// (colour -> color).
 class Stemming {
 public:
     // Words cached per thread before the cache starts afresh. News never stops bringing new
     // words (names, numbers, typos), so an unbounded cache is a slow leak in a daemon that runs
     // for months; 65,536 words (about 6 MiB) hold a day of a busy wire's vocabulary.
     static constexpr std::size_t kCacheWords = std::size_t{1} << 16;
-    explicit Stemming(std::shared_ptr<const StemOverrides> overrides);
+    explicit Stemming(std::shared_ptr<const StemOverrides> overrides,
+                      std::shared_ptr<const Lexicon> lexicon = nullptr);
     std::string stem(std::size_t language, std::string_view word) const;
     // Every distinct stem a query word may have across the languages of its script, the word
     // itself included (it is the stem where Snowball has no stemmer).
     // Pairs (language index, stem); index 0 is the word itself.
     std::vector<std::pair<std::size_t, std::string>> query_stems(std::string_view word, Script script) const;
     const StemOverrides* overrides() const { return overrides_.get(); }
+    // Whether the lexicon changes how this word stems (a British spelling).
+    bool normalised(std::size_t language, std::string_view word) const;
+    // Null when built without one (the literal matcher).
+    const Lexicon* lexicon() const { return lexicon_.get(); }
     // Words in the calling thread's cache (for the tests that bound it).
     static std::size_t cached_on_this_thread();
 
 private:
+    std::string snowball(std::size_t language, std::string_view word) const;
     std::shared_ptr<const StemOverrides> overrides_;
+    std::shared_ptr<const Lexicon> lexicon_;
+    std::uint64_t owner_ = 0;  // keys the per-thread cache: overrides and lexicon together
 };
 
 }  // namespace ww::match

@@ -24,6 +24,18 @@ void add_hosts(std::string_view link, std::vector<std::string>& out) {
     }
 }
 
+// The text of a field up to kMaxFieldBytes, cut before the word the limit falls in (a whole
+// UTF-8 character at worst): a megabyte page pasted into a feed costs what its first part
+// does, and what a watchlist looks for is near the top.
+std::string_view capped(std::string_view text) {
+    if (text.size() <= kMaxFieldBytes) return text;
+    std::size_t cut = kMaxFieldBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    const auto space = text.find_last_of(" \n\t", cut);
+    if (space != std::string_view::npos && cut - space < 64) cut = space;
+    return text.substr(0, cut);
+}
+
 std::string joined(std::span<const std::string> parts) {
     std::string s;
     for (const auto& p : parts) {
@@ -35,10 +47,30 @@ std::string joined(std::span<const std::string> parts) {
 
 }  // namespace
 
+// Whether token k is written as its entity form requires (FormFlags). Names and adjectives
+// of countries start with a capital where the script has capitals (a line in capitals or
+// title case counts): "a georgian window", "bone china" are not the countries. US the country
+// is in capitals. A combining form counts in a hyphenated word that is no word of its own
+// (Sino-Japanese, not Anglo-Saxon).
+bool written_as_required(const AnalyzedItem& item, std::uint32_t k, std::uint8_t flags, const Lexicon& lexicon) {
+    const Token& t = item.tokens[k];
+    if (flags & kCombining) {
+        if (!t.part) return false;
+        // The joined word follows the first part (analyzer.cpp, emit_group).
+        // Anglo-American stays two countries: the part after names one.
+        if (k + 1 < item.tokens.size() && !item.tokens[k + 1].part && item.tokens[k + 1].byte_begin == t.byte_begin &&
+            lexicon.is_compound(item.tokens[k + 1].word) &&
+            !(k + 2 < item.tokens.size() && lexicon.by_word(item.tokens[k + 2].word) != nullptr))
+            return false;
+    }
+    const std::string_view raw = item.texts[static_cast<int>(t.field)].substr(t.byte_begin, t.byte_end - t.byte_begin);
+    return (flags & kCapitalsOnly) ? all_upper(raw) : !starts_lower(raw);
+}
+
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out) {
     out.tokens.clear();
     out.hosts.clear();
-    const std::array<std::string_view, 3> plain{item.title, item.summary, item.content};
+    const std::array<std::string_view, 3> plain{capped(item.title), capped(item.summary), capped(item.content)};
     for (int f = 0; f < 3; ++f) {
         if (has_markup(plain[f])) {
             out.owned[f] = strip_markup(plain[f]);
@@ -67,8 +99,23 @@ const Occurrences::WordTerms& Occurrences::terms_of(const Token& t, std::uint64_
     key_ += t.word;
     if (const auto* hit = word_cache_.find(key_, hash)) return *hit;
     WordTerms w;
-    if (const auto id = dict.find(Ns::stem, stemming.stem(t.lang, t.word))) w.stem = *id;
+    const std::string stem = stemming.stem(t.lang, t.word);
+    if (const auto id = dict.find(Ns::stem, stem)) w.stem = *id;
     if (const auto id = dict.find(Ns::exact, t.word)) w.exact = *id;
+    const Lexicon* lex = stemming.lexicon();
+    if (lex != nullptr && dict.any(Ns::lemma) && t.lang == stem_language_of("en"))
+        if (const auto l = lex->item_lemma(t.word, stem); !l.empty())
+            if (const auto id = dict.find(Ns::lemma, l)) w.lemma = *id;
+    if (lex != nullptr && dict.any(Ns::entity)) {
+        const EntityForm* f = lex->by_word(t.word);
+        if (f == nullptr) f = lex->by_stem(t.lang, stem);
+        if (f != nullptr)
+            if (const auto id = dict.find(Ns::entity, lex->entity_key(f->entity))) {
+                w.entity = *id;
+                w.entity_flags = f->flags;
+            }
+        w.starts_name = !lex->names_starting(t.word).empty();
+    }
     return word_cache_.insert(key_, w);
 }
 
@@ -78,6 +125,8 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         cache_generation_ = dict.generation();
     }
     pairs_.clear();
+    covering_ = false;
+    covered_end_ = 0;
     item_ = &item;
     languages_ = kAnyLanguage;
     if (bits_.size() * 64 < dict.size()) bits_.assign(dict.size() / 64 + 1, 0);
@@ -112,6 +161,11 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         // A word's exact form is not grouped here: at 100,000 watchlists nearly every word is
         // some phrase's, which doubled the pairs, while few items run a phrase's program.
         // Postings and filters need only its bit; run_of groups it on first use.
+        if (w.starts_name && !t.part) add_names(item, k, dict, stemming);
+        if (w.entity != kNoTerm && !(covering_ && k <= covered_end_) &&
+            written_as_required(item, k, w.entity_flags, *stemming.lexicon()))
+            pairs_.emplace_back(w.entity, k);
+        if (w.lemma != kNoTerm) pairs_.emplace_back(w.lemma, k);
         if (w.exact != kNoTerm && !present(w.exact)) {
             mark(w.exact);
             touched_.push_back(w.exact);
@@ -182,6 +236,50 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     }
 }
 
+namespace {
+
+// "pigs" continues "guinea pig": a plural -s/-es, without a Snowball call per candidate name
+// (the first words of names, "new", "south", are common).
+bool same_or_plural(std::string_view word, std::string_view name_word) {
+    if (!word.starts_with(name_word)) return false;
+    const auto tail = word.substr(name_word.size());
+    return tail.empty() || tail == "s" || tail == "es";
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> name_end(const AnalyzedItem& item, std::uint32_t k, std::span<const std::string> rest,
+                                      const Stemming& stemming) {
+    const Token& first = item.tokens[k];
+    std::uint32_t j = k;
+    for (const auto& word : rest) {
+        do ++j;
+        while (j < item.tokens.size() && item.tokens[j].part);
+        if (j >= item.tokens.size()) return std::nullopt;
+        const Token& t = item.tokens[j];
+        if (t.field != first.field || t.block != first.block) return std::nullopt;
+        if (!same_or_plural(t.word, word)) return std::nullopt;
+    }
+    (void)stemming;
+    return j;
+}
+
+// A name of several words starting at token k ("United Kingdom", "World Health Organization"):
+// its occurrence is the first word's, and the words it covers do not count for another
+// entity (South Sudan is not Sudan; French fries are not France).
+void Occurrences::add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict,
+                            const Stemming& stemming) {
+    const Lexicon& lexicon = *stemming.lexicon();
+    for (const auto& name : lexicon.names_starting(item.tokens[k].word)) {
+        const auto end = name_end(item, k, name.rest, stemming);
+        if (!end) continue;
+        covering_ = true;
+        covered_end_ = std::max(covered_end_, *end);
+        if (name.form.entity == kNoEntity) continue;
+        if (const auto id = dict.find(Ns::entity, lexicon.entity_key(name.form.entity))) pairs_.emplace_back(*id, k);
+    }
+}
+
 Occ Occurrences::occ_of(std::uint32_t tok) const {
     const Token& t = item_->tokens[tok];
     return Occ{tok, t.pos, t.end, token_stem_[tok], t.block, static_cast<std::uint8_t>(t.field), t.lang};
@@ -237,6 +335,7 @@ bool in_fields(std::uint8_t mask, Field f) { return (mask >> static_cast<int>(f)
 
 // A stemmed member accepts a token only through the token's own language (see StemTable).
 bool accepts(const CNode& n, std::size_t k, std::uint32_t tok, std::uint32_t id, const VerifyContext& c) {
+    if (c.dict.ns(id) != Ns::stem) return true;  // an entity or lemma term counts in any language
     if (n.stem_table.empty() || n.stem_table[k] == kNoTerm) return true;
     if (c.occ.stem_of(tok) != id) return false;  // found through the exact word, not the stem
     return c.dict.stem_tables[n.stem_table[k]][c.item.tokens[tok].lang] == id;
@@ -356,7 +455,10 @@ struct Explainer {
                 }
                 return;
             case CNode::Kind::span: {
-                bool found = false;
+                bool found = false, literal = false;
+                const Labeller labeller{c.item, c.dict, c.stemming};
+                const Token* earliest = nullptr;  // of the occurrences found as something else
+                std::string as;
                 for (const auto id : n.members[0]) {
                     for (const auto tok : c.occ.of(id)) {
                         if (tok == Occurrences::kHostToken) continue;
@@ -368,9 +470,17 @@ struct Explainer {
                         if (first == Occurrences::kHostToken ||
                             std::tie(t.field, t.pos) < std::tie(c.item.tokens[first].field, c.item.tokens[first].pos))
                             first = tok;
+                        if (literal || n.members.size() != 1) continue;
+                        auto l = labeller(n.label, id, tok);
+                        if (l.empty()) {
+                            literal = true;
+                        } else if (earliest == nullptr || std::tie(t.field, t.pos) < std::tie(earliest->field, earliest->pos)) {
+                            earliest = &t;
+                            as = std::move(l);
+                        }
                     }
                 }
-                if (found) add_term(n.label);
+                if (found) add_term(literal || as.empty() ? n.label : as);
                 return;
             }
             default:
@@ -380,6 +490,49 @@ struct Explainer {
 };
 
 }  // namespace
+
+namespace {
+
+// The item's text of the name found at token `tok` for entity `key`: the token, or the
+// words of a name of several words that starts there.
+std::string_view entity_surface(const AnalyzedItem& item, std::uint32_t tok, const Stemming& stemming,
+                                std::string_view key) {
+    const Lexicon& lex = *stemming.lexicon();
+    const Token& t = item.tokens[tok];
+    const std::string_view text = item.texts[static_cast<int>(t.field)];
+    for (const auto& name : lex.names_starting(t.word)) {
+        if (name.form.entity == kNoEntity || lex.entity_key(name.form.entity) != key) continue;
+        if (const auto end = name_end(item, tok, name.rest, stemming))
+            return text.substr(t.byte_begin, item.tokens[*end].byte_end - t.byte_begin);
+    }
+    return text.substr(t.byte_begin, t.byte_end - t.byte_begin);
+}
+
+}  // namespace
+
+std::string Labeller::operator()(const std::string& label, std::uint32_t id, std::uint32_t tok) const {
+    if (stemming == nullptr || stemming->lexicon() == nullptr) return {};
+    const Lexicon& lex = *stemming->lexicon();
+    const Token& t = item.tokens[tok];
+    const std::string folded_label = fold_word(label);
+    if (dict.ns(id) == Ns::entity) {
+        const auto* e = lex.entity_by_key(dict.term(id));
+        if (e == nullptr) return {};
+        const std::string_view surface = entity_surface(item, tok, *stemming, dict.term(id));
+        const std::string folded = fold_word(surface);
+        if (folded == folded_label) return {};
+        const std::string& name = lex.entity_name(*e);
+        if (folded == fold_word(name)) return name;
+        return name + " (as \"" + std::string(surface) + "\")";
+    }
+    if (t.word == folded_label) return {};
+    const std::string_view text = item.texts[static_cast<int>(t.field)];
+    if (dict.ns(id) == Ns::lemma) return label + " (as \"" + std::string(text.substr(t.byte_begin, t.byte_end - t.byte_begin)) + "\")";
+    // Found through its stem: worth saying only where the lexicon joined two spellings.
+    if (dict.ns(id) != Ns::stem) return {};
+    if (!stemming->normalised(t.lang, t.word) && !stemming->normalised(t.lang, folded_label)) return {};
+    return label + " (as \"" + std::string(text.substr(t.byte_begin, t.byte_end - t.byte_begin)) + "\")";
+}
 
 bool verify(const CNode& n, const VerifyContext& c) {
     switch (n.kind) {

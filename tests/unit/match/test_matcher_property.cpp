@@ -9,6 +9,7 @@
 
 #include "match/engine.h"
 #include "match/frequencies.h"
+#include "match/lexicon.h"
 #include "match/matcher.h"
 
 namespace ww::match {
@@ -21,7 +22,13 @@ const std::vector<std::string> kWords{
     "Putin", "co-operation", "cooperation", "Zürich", "Zurich", "U.S.", "US", "us", "energy",
     "clean", "clean-energy", "sanctions", "sanctioned", "Arctic", "talks", "Georgia", "Atlanta",
     "России", "Россия", "Китай", "Китая", "санкции", "中国", "俄罗斯", "电动汽车", "关税", "AT&T",
-    "the", "and", "of", "fined", "fine", "Kremlin", "vote", "voters"};
+    "the", "and", "of", "fined", "fine", "Kremlin", "vote", "voters",
+    // The lexicon's expansions (issue 15): adjectives and peoples, names of several words,
+    // capitalised names that are common nouns, acronyms that are words, combining forms,
+    // other languages, irregular forms and British spellings.
+    "Chinese", "china", "CHINA", "Russian", "Russians", "Russland", "Britons", "UK", "U.K.", "Britain",
+    "United Kingdom", "WHO", "who", "World Health Organization", "Sino-Japanese", "Japanese", "Japan's",
+    "struck", "strike", "mice", "mouse", "colour", "color", "defence", "defense"};
 const std::vector<std::string> kHosts{"https://www.bbc.co.uk/x", "https://dw.com/a", "http://news.example.org/",
                                       ""};
 
@@ -118,6 +125,10 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
     }
     const auto measured = build_index(watchlists, BuildOptions{.frequencies = counts});
     ASSERT_GT(valid, kQueries * 8 / 10) << "the generator should mostly write valid queries";
+    // The same watchlists read literally: the lexicon must change answers, or the property
+    // says nothing about its expansions.
+    const auto literal = build_index(watchlists, BuildOptions{.lexicon = Lexicon::empty()});
+    std::size_t changed = 0;
 
     std::size_t pairs = 0, matches = 0;
     for (int i = 0; i < kItems; ++i) {
@@ -161,6 +172,9 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
         std::vector<std::string> m;
         for (const auto& h : measured.index->match(v)) m.push_back(h.watchlist);
         ASSERT_EQ(m, a) << "item " << i << ": " << o.title << " | " << o.summary << " | " << o.content;
+        std::vector<std::string> l;
+        for (const auto& h : literal.index->match(v)) l.push_back(h.watchlist);
+        if (l != a) ++changed;
         pairs += valid;
         matches += b.size();
     }
@@ -168,7 +182,8 @@ TEST(MatcherProperty, IndexAgreesWithBruteForce) {
     // The generator must make both answers common, or the property says little.
     EXPECT_GT(matches, pairs / 100);
     EXPECT_LT(matches, pairs / 2);
-    std::printf("pairs=%zu matches=%zu\n", pairs, matches);
+    EXPECT_GT(changed, static_cast<std::size_t>(kItems / 4)) << "the lexicon's expansions should change many answers";
+    std::printf("pairs=%zu matches=%zu changed_by_lexicon=%zu\n", pairs, matches, changed);
 }
 
 // A made-up word per number, letters only (the stemmers leave it whole or cut it the same way
@@ -191,9 +206,11 @@ TEST(MatcherProperty, IndexAgreesBeyond65536Terms) {
     ASSERT_TRUE(built.errors.empty());
     // Every first word, the second words of one watchlist in seven: thousands of first-word
     // postings whose filter term is absent but may share its low 16 bits with a present one.
-    std::string content;
+    // In two fields: each is read up to kMaxFieldBytes (256 KiB), and the text is ~370 KB.
+    std::string summary, content;
     std::vector<std::string> expected;
     for (int n = 0; n < kQueries; ++n) {
+        if (n == kQueries / 2) summary.swap(content);
         content += made_up(n, 'k') + " ";
         if (n % 7 == 0) {
             content += made_up(n, 'v') + " ";
@@ -202,7 +219,9 @@ TEST(MatcherProperty, IndexAgreesBeyond65536Terms) {
     }
     std::ranges::sort(expected);
     ItemView v;
+    v.summary = summary;
     v.content = content;
+    ASSERT_LE(std::max(summary.size(), content.size()), kMaxFieldBytes);
     std::vector<std::string> fast;
     for (const auto& h : built.index->match(v)) fast.push_back(h.watchlist);
     std::ranges::sort(fast);

@@ -64,6 +64,13 @@ TEST(Query, ErrorsSayWhereAndWhatWasExpected) {
         {"a AND", 6, "expected a word, a phrase or \"(\" after AND, found the end of the query"},
         {"()", 2, "expected a word, a phrase or \"(\" after \"(\", found \")\""},
         {"\"x\"~", 4, "expected a number after \"~\""},
+        // Unknown fields (issue 15): an error at parse, so at load and in check-config.
+        {"sanctions titel:Iran", 11, "unknown field \"titel:\"; did you mean \"title:\"?"},
+        {"Titel:Iran", 1, "unknown field \"Titel:\"; did you mean \"title:\"?"},
+        {"sumary:x", 1, "unknown field \"sumary:\"; did you mean \"summary:\"?"},
+        {"headline:Iran", 1,
+         "unknown field \"headline:\" (fields: title, summary, content, text, category, author, site, case); put "
+         "the word in quotes to search for it as written"},
     };
     for (const auto& c : cases) {
         const auto q = parse_query(c.query);
@@ -71,6 +78,12 @@ TEST(Query, ErrorsSayWhereAndWhatWasExpected) {
         EXPECT_EQ(q.error().column, c.column) << c.query;
         EXPECT_EQ(q.error().message, c.message) << c.query;
     }
+}
+
+// A colon inside a word that is clearly not a field keeps the word (docs/query-language.md).
+TEST(Query, ColonsThatAreNotFieldsStayWords) {
+    for (const char* q : {"10:30", "https://example.org/a", "NYSE:IBM", "Note: talks", "a:b:c", "\"headline:x\""})
+        EXPECT_TRUE(parse_query(q).has_value()) << q;
 }
 
 TEST(Query, ColumnsCountCharactersNotBytes) {
