@@ -84,8 +84,10 @@ Result<BacktestResult> backtest(const config::Config& config, const BacktestRequ
     if (!watchlist) return std::unexpected(watchlist.error());
     auto stems = stem_overrides_for(config);
     if (!stems) return std::unexpected(stems.error());
+    auto lexicon = lexicon_for(config);
+    if (!lexicon) return std::unexpected(lexicon.error());
     // The same compilation as the daemon's, so that the same items match the same way.
-    auto compiled = compile_watchlists({*watchlist}, {}, *stems);
+    auto compiled = compile_watchlists({*watchlist}, {}, *stems, nullptr, *lexicon);
     if (!compiled.problems.empty()) return fail("backtest", "backtest: " + compiled.problems.front());
     const auto& snapshot = compiled.snapshot;
     const auto settings = story_settings_of(*watchlist);

@@ -882,8 +882,9 @@ void Daemon::Impl::reload() {
         }
         next->daemon.state_dir = state_dir;  // a running daemon keeps its state
         auto stems = stem_overrides_for(*next);
-        if (!stems) {
-            asio::post(io, [this, e = stems.error()] {
+        auto lexicon = lexicon_for(*next);
+        if (!stems || !lexicon) {
+            asio::post(io, [this, e = !stems ? stems.error() : lexicon.error()] {
                 spdlog::error("app: reload rejected, the running config stays error=\"{}\"", e.message);
                 reloading = false;
                 metrics.reloads.with({"invalid"}).inc();
@@ -892,7 +893,7 @@ void Daemon::Impl::reload() {
             return;
         }
         auto compiled = compile_watchlists(next->watchlists, previous, *stems,
-                                           frequencies_for(*next, state_dir, *stems));
+                                           frequencies_for(*next, state_dir, *stems), *lexicon);
         asio::post(io, [this, next = std::move(*next), compiled = std::move(compiled)]() mutable {
             apply_reload(std::move(next), std::move(compiled));
         });
@@ -1073,7 +1074,10 @@ Result<std::unique_ptr<Daemon>> Daemon::create(config::Config cfg, RunOptions op
     if (!store) return std::unexpected(store.error());
     auto stems = stem_overrides_for(cfg);
     if (!stems) return std::unexpected(stems.error());
-    auto watchlists = compile_watchlists(cfg.watchlists, {}, *stems, frequencies_for(cfg, cfg.daemon.state_dir, *stems));
+    auto lexicon = lexicon_for(cfg);
+    if (!lexicon) return std::unexpected(lexicon.error());
+    auto watchlists =
+        compile_watchlists(cfg.watchlists, {}, *stems, frequencies_for(cfg, cfg.daemon.state_dir, *stems), *lexicon);
     for (const auto& n : watchlists.notices) spdlog::info("match: {}", n);
     if (!watchlists.problems.empty()) {
         std::string message;

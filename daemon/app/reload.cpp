@@ -15,16 +15,17 @@ namespace {
 
 MatchSnapshot snapshot_of(const std::vector<config::WatchlistConfig>& lists,
                           std::shared_ptr<const match::Index> index,
-                          std::shared_ptr<const match::StemOverrides> stem_overrides) {
+                          std::shared_ptr<const match::StemOverrides> stem_overrides,
+                          std::shared_ptr<const match::Lexicon> lexicon) {
     MatchSnapshot s{std::move(index), {}, {}, {}, {}};
     for (const auto& w : lists) {
         s.queries.emplace(w.name, w.query);
         s.stories.emplace(w.name, story_settings_of(w));
     }
     // Story sketches are stemmed like the items the index matched (docs/stories.md), with the
-    // same lexicon the index uses (build_index's default), which also shares one stem cache.
+    // same lexicon the index uses.
     s.stemming = std::make_shared<const match::Stemming>(
-        stem_overrides ? std::move(stem_overrides) : match::default_stem_overrides(), match::default_lexicon());
+        stem_overrides ? std::move(stem_overrides) : match::default_stem_overrides(), std::move(lexicon));
     for (const auto& w : lists) {
         if (!w.cooldown && !w.digest && w.priority == Priority::normal) continue;
         WatchlistPolicy p{w.cooldown, w.digest, nullptr, w.priority};
@@ -57,24 +58,37 @@ StorySettings story_settings_of(const config::WatchlistConfig& w) {
     return StorySettings{w.story_window, w.story_threshold, w.alert_on_update};
 }
 
+Result<std::shared_ptr<const match::Lexicon>> lexicon_for(const config::Config& config) {
+    auto table = config.daemon.entities;
+    if (table.empty()) {
+        auto beside = config.file.parent_path() / "entities.tsv";
+        std::error_code ec;
+        if (std::filesystem::exists(beside, ec)) table = beside;
+    }
+    if (table.empty()) {
+        if (const auto* bad = match::default_lexicon_error()) return std::unexpected(*bad);
+        return match::default_lexicon();
+    }
+    auto sources = match::Lexicon::default_sources();
+    sources.table = table.string();
+    return match::Lexicon::load(sources);
+}
+
 CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
                                       const std::vector<config::WatchlistConfig>& previous,
                                       std::shared_ptr<const match::StemOverrides> stem_overrides,
-                                      std::shared_ptr<const match::TermFrequencies> frequencies) {
+                                      std::shared_ptr<const match::TermFrequencies> frequencies,
+                                      std::shared_ptr<const match::Lexicon> lexicon) {
     const auto wanted_plain = plain(wanted);
     const auto previous_plain = plain(previous);
     // The index itself keeps the previous version of a watchlist whose new query is invalid;
     // here we keep the matching bookkeeping (query texts, locations) for the next reload.
+    if (!lexicon) lexicon = match::default_lexicon();
     auto built = match::build_index(wanted_plain, {.stem_overrides = stem_overrides,
                                                    .previous = previous_plain,
-                                                   .frequencies = std::move(frequencies)});
+                                                   .frequencies = std::move(frequencies),
+                                                   .lexicon = lexicon});
     CompiledWatchlists out;
-    // The lexicon's table is read once: a bad line leaves the literal matcher, said here.
-    if (const auto* bad = match::default_lexicon_error()) {
-        std::string_view m = bad->message;
-        if (m.starts_with("match: ")) m.remove_prefix(7);  // the caller logs under match
-        out.notices.push_back(std::string(m) + " (matching without the lexicon's names, forms and spellings)");
-    }
     for (const auto& n : built.notices) out.notices.push_back(n.message);
     std::map<std::string, const match::WatchlistError*> failed;
     for (const auto& e : built.errors) failed.emplace(e.watchlist, &e);
@@ -90,7 +104,7 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
                                (keep_old ? " (keeping its previous query)" : " (not loaded)"));
         if (keep_old) out.in_force.push_back(*old);
     }
-    out.snapshot = snapshot_of(out.in_force, std::move(built.index), std::move(stem_overrides));
+    out.snapshot = snapshot_of(out.in_force, std::move(built.index), std::move(stem_overrides), std::move(lexicon));
     return out;
 }
 

@@ -24,10 +24,18 @@ struct CompiledWatchlists {
 // Compiles `wanted`; a watchlist whose new query does not compile keeps its version from
 // `previous` (when it had one) so that a typo in one watchlist never silences it.
 // `frequencies` (term_frequencies_of): anchors by measured rarity; null = the word-length guess.
+// `lexicon`: the one lexicon_for() gave; null = the shipped one.
 CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>& wanted,
                                       const std::vector<config::WatchlistConfig>& previous,
                                       std::shared_ptr<const match::StemOverrides> stem_overrides = nullptr,
-                                      std::shared_ptr<const match::TermFrequencies> frequencies = nullptr);
+                                      std::shared_ptr<const match::TermFrequencies> frequencies = nullptr,
+                                      std::shared_ptr<const match::Lexicon> lexicon = nullptr);
+
+// The lexicon a config asks for: its [daemon] entities table, else entities.tsv beside the
+// config file, else the shipped one (loaded once per process). A table with a bad line is an
+// error naming the file and line: the daemon does not start with it, and a reload keeps the
+// running config, as with the stem overrides.
+Result<std::shared_ptr<const match::Lexicon>> lexicon_for(const config::Config& config);
 
 inline constexpr std::size_t kFrequencySample = 5000;
 // Document frequencies counted on the most recent `limit` of `items` (the store's kept texts:

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/reload.h"
 #include "cli/registry.h"
 #include "config/config.h"
 #include "http/server.h"
@@ -199,6 +200,8 @@ void check_other(const config::Config& c, Report& r) {
         else if (auto table = match::load_stem_overrides(stems.string()); !table)
             r.add(where, table.error().message);
     }
+    // The lexicon's table: the same lookup and load as the daemon's, so a bad line is found here.
+    if (auto lexicon = app::lexicon_for(c); !lexicon) r.add(key_location(c, "[daemon] entities"), lexicon.error().message);
     for (const auto& f : c.feeds) check_file(r, f.where, "feed \"" + f.name + "\": password_file", f.password_file);
 }
 

@@ -187,6 +187,7 @@ void read_daemon(Reader& r, DaemonSection& d) {
     r.string("log_level", d.log_level);
     r.integer("workers", d.workers, 1, 64);
     r.path("stem_overrides", d.stem_overrides);
+    r.path("entities", d.entities);
     r.path("plugin_dir", d.plugin_dir);
     static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
     if (!levels.contains(d.log_level))
@@ -615,6 +616,7 @@ Checked load_checked(const std::filesystem::path& file) {
     };
     anchor(c.daemon.state_dir);
     anchor(c.daemon.stem_overrides);
+    anchor(c.daemon.entities);
     anchor(c.daemon.plugin_dir);
     anchor(c.publish.curve_secret_key_file);
     anchor(c.publish.curve_allowed_clients);

@@ -34,6 +34,8 @@ struct DaemonSection {
     std::string log_level = "info";
     std::size_t workers = 2;  // parse+match threads
     std::filesystem::path stem_overrides;  // empty: the shipped table next to the config, if any
+    std::filesystem::path entities;        // the lexicon's reviewed table; empty: entities.tsv next
+                                           // to the config, else the shipped one
     std::filesystem::path plugin_dir = "/usr/lib/wirewatch/plugins";  // sink plugins (*.so)
 };
 

@@ -430,6 +430,37 @@ class FeedsShowNamesIntervalsAndHints(unittest.TestCase):
         self.assertIn("check the URL", listed["Missing"]["last_error_hint"])
 
 
+class EntityTable(unittest.TestCase):
+    def test_the_configs_entity_table_is_used_and_a_bad_line_stops_the_start(self):
+        server = FeedServer()
+        self.addCleanup(server.close)
+        doc = FeedDoc("Wire", "rss")
+        url = server.add_feed("/wire.rss", doc)
+        daemon = Daemon([("Wire", url)], [("freedonia", "Freedonia")])
+        table = os.path.join(daemon.dir, "entities.tsv")  # beside the config: found without a setting
+        with open(table, "w") as f:
+            f.write("FREEDONIA\tFreedonia\tFreedonia|Freedonian|Freedonians\n")
+        self.assertEqual(daemon.start("--once").wait(), 0)
+        server.add_items("/wire.rss", FeedItem("f-1", "Freedonian troops cross the border"))
+        server.gate.clear()
+        sub = Subscriber(daemon.pub)
+        daemon.start("--once")
+        sub.wait_ready()
+        server.gate.set()
+        self.assertEqual(daemon.wait(), 0)
+        alerts = sub.wait_alerts(lambda a: len(a) >= 1)
+        self.assertEqual(alerts[0][1]["item"]["title"], "Freedonian troops cross the border")
+        sub.close()
+
+        with open(table, "a") as f:
+            f.write("BROKEN LINE WITHOUT TABS\n")
+        self.assertEqual(daemon.start().wait(), 1)
+        self.assertIn(f"{table}:2: expected key<TAB>name<TAB>form|form|...", daemon.logs())
+        check = wirewatch("check-config", daemon.config)
+        self.assertEqual(check.returncode, 1)
+        self.assertIn(f"{table}:2:", check.stdout)
+
+
 def wirewatch(*args):
     return subprocess.run([binary("wirewatch"), *args], capture_output=True, text=True, timeout=30)
 
