@@ -5,7 +5,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import unittest
 
 from wwtest import binary, toml_str
@@ -31,7 +30,7 @@ def line_of(text, needle):
 
 class CheckConfig(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="ww-check-")
+        self.dir = wwtest.tempdir("ww-check-")
 
     def tearDown(self):
         shutil.rmtree(self.dir, ignore_errors=True)

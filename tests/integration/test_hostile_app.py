@@ -11,11 +11,11 @@ import signal
 import socket
 import stat
 import subprocess
-import tempfile
 import time
 import unittest
 
 from test_systemd import NotifySocket, http_get
+import wwtest
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, Subscriber, binary, failed, toml_str
 
 SECRETS = ["hunter2pw", "s3cretA", "s3cretB", "pw4bob99", "alice:", "bob:"]
@@ -29,7 +29,7 @@ def closed_port():
 
 class DaemonCase(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="ww-hostile-app-")
+        self.dir = wwtest.tempdir("ww-hostile-app-")
         self.server = FeedServer()
         self.notify = NotifySocket(self.dir)
         self.saved = os.environ.get("NOTIFY_SOCKET")
@@ -214,7 +214,7 @@ class PluginsAreReadNotRun(unittest.TestCase):
     directory that others could write is refused, naming the file and its mode."""
 
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="ww-plugins-")
+        self.dir = wwtest.tempdir("ww-plugins-")
         os.chmod(self.dir, 0o755)
         self.plugins = os.path.join(self.dir, "plugins")
         os.mkdir(self.plugins, 0o755)

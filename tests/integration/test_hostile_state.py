@@ -7,7 +7,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import unittest
 
@@ -22,7 +21,7 @@ def can_mount_tmpfs():
     container may still refuse): tried, not guessed, so that the skip says the truth."""
     if os.geteuid() != 0 or shutil.which("mount") is None:
         return False
-    probe = tempfile.mkdtemp(prefix="ww-mount-probe-")
+    probe = wwtest.tempdir("ww-mount-probe-")
     try:
         if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", probe],
                           capture_output=True).returncode != 0:
@@ -53,7 +52,7 @@ class HostileState(unittest.TestCase):
 
     @unittest.skipUnless(can_mount_tmpfs(), "needs root (and CAP_SYS_ADMIN) to mount a small tmpfs as a full disk")
     def test_full_disk_is_reported_and_recovered_without_loss(self):
-        workdir = tempfile.mkdtemp(prefix="ww-full-")
+        workdir = wwtest.tempdir("ww-full-")
         state = os.path.join(workdir, "state")
         os.makedirs(state)
         subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", state], check=True)

@@ -69,7 +69,7 @@ def verify_unit(test, root, unit_path):
 class Install(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.root = tempfile.mkdtemp(prefix="ww-destdir-")
+        cls.root = wwtest.tempdir("ww-destdir-")
         env = dict(os.environ, DESTDIR=cls.root)
         r = run(["cmake", "--install", BUILD_DIR, "--prefix", "/usr"], env=env)
         if r.returncode != 0:
@@ -125,7 +125,7 @@ class Install(unittest.TestCase):
         self.assertEqual(float(documented.group(1)), exposure, "docs/operations.md records another figure")
 
     def test_unit_for_another_prefix_points_there(self):
-        root = tempfile.mkdtemp(prefix="ww-destdir-local-")
+        root = wwtest.tempdir("ww-destdir-local-")
         try:
             r = run(["cmake", "--install", BUILD_DIR, "--prefix", "/opt/wirewatch"], env=dict(os.environ, DESTDIR=root))
             self.assertEqual(r.returncode, 0, r.stderr)
@@ -141,7 +141,7 @@ class DebianPackage(unittest.TestCase):
     def test_cpack_builds_a_deb_whose_unit_verifies(self):
         if not shutil.which("cpack") or not shutil.which("dpkg-deb"):
             self.skipTest("cpack or dpkg-deb missing")
-        out = tempfile.mkdtemp(prefix="ww-deb-")
+        out = wwtest.tempdir("ww-deb-")
         try:
             r = run(["cpack", "-G", "DEB", "--config", os.path.join(BUILD_DIR, "CPackConfig.cmake"), "-B", out],
                     cwd=BUILD_DIR)

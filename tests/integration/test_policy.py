@@ -12,7 +12,6 @@ import json
 import os
 import sqlite3
 import sys
-import tempfile
 import threading
 import time
 import unittest
@@ -93,7 +92,7 @@ def replay(endpoint, prefix):
 
 class PolicyTest(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="ww-policy-")
+        self.dir = wwtest.tempdir("ww-policy-")
         self.clock = PolicyClock(self.dir)
         os.environ["WW_CLOCK_FILE"] = self.clock.path
         self.server = FeedServer()

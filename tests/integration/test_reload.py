@@ -20,7 +20,7 @@ def titles(alerts):
 
 class Reload(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="ww-reload-")
+        self.dir = wwtest.tempdir("ww-reload-")
         self.server = FeedServer()
         self.one = FeedDoc("One")
         self.one.add(FeedItem("o-0", "Old news"))

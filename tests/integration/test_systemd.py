@@ -13,7 +13,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 import unittest
 import urllib.error
@@ -69,7 +68,7 @@ def http_get(port, path, timeout=5):
 
 class SystemdTestCase(unittest.TestCase):
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="ww-systemd-")
+        self.dir = wwtest.tempdir("ww-systemd-")
         self.server = FeedServer()
         doc = FeedDoc("World Desk")
         doc.add(FeedItem("w-1", "Parliament debates the budget"))

@@ -15,11 +15,11 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import unittest
 
+import wwtest
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, binary, toml_str
 
 PLUGIN_DIR = os.environ.get("WW_PLUGIN_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "build", "plugins"))
@@ -207,7 +207,7 @@ def distinct_words(n, count=4):
 
 class BridgeEndToEnd(unittest.TestCase):
     def test_every_alert_exactly_once_across_bridge_kills(self):
-        workdir = tempfile.mkdtemp(prefix="ww-bridge-e2e-")
+        workdir = wwtest.tempdir("ww-bridge-e2e-")
         server = FeedServer()
         doc = FeedDoc("Trade wire", "rss")
         doc.add(FeedItem("seed", "Tariffs seed item", summary="present at the first fetch"))
@@ -293,7 +293,7 @@ class BridgeEndToEnd(unittest.TestCase):
 
 class BridgeOverCurve(unittest.TestCase):
     def test_an_allowed_client_key_receives_and_replays(self):
-        workdir = tempfile.mkdtemp(prefix="ww-bridge-curve-")
+        workdir = wwtest.tempdir("ww-bridge-curve-")
         server = FeedServer()
         doc = FeedDoc("Trade wire", "rss")
         url = server.add_feed("/trade.rss", doc)
@@ -350,7 +350,7 @@ class BridgeOverCurve(unittest.TestCase):
 
 class BridgeConfigErrors(unittest.TestCase):
     def run_bridge(self, text):
-        workdir = tempfile.mkdtemp(prefix="ww-bridge-cfg-")
+        workdir = wwtest.tempdir("ww-bridge-cfg-")
         try:
             path = os.path.join(workdir, "bridge.toml")
             with open(path, "w") as f:
