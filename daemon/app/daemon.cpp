@@ -229,6 +229,7 @@ struct Daemon::Impl {
     // Delivery policy: summaries and digests that fell due (docs/delivery-policy.md).
     asio::steady_timer policy_timer{io};
     std::unique_ptr<WebSub> websub;  // null unless [websub] callback_base; destroyed first
+    AlertReader alert_reader{cfg.daemon.state_dir};  // io thread: the web routes' reads
 
     void start();
     void emit_due_policy();
@@ -748,6 +749,12 @@ Result<void> Daemon::Impl::start_http() {
             if (!result) return std::unexpected(result.error());
             return backtest_json(*result);
         },
+        .web = {.recent = [this](const auto& filter, std::size_t n) { return alert_reader.recent(filter, n); },
+                .is_watchlist = [this](std::string_view name) {
+                    return std::ranges::any_of(watchlists_in_force, [&](const auto& w) { return w.name == name; });
+                },
+                .feed_items = cfg.http.feed_items,
+                .listen = cfg.http.listen},
     };
     auto server = http::Server::start(
         io, {.listen = cfg.http.listen, .on_error = [](std::string_view m) { spdlog::warn("http: {}", m); }},

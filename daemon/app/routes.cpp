@@ -29,6 +29,7 @@ http::Router make_routes(RouteSources s) {
             const int status = r.error().kind == "backtest" ? 400 : 500;
             return http::Response::json(nlohmann::json{{"error", r.error().message}}.dump(), status);
         });
+    if (s.web.recent) add_web_routes(router, std::move(s.web));
     return router;
 }
 

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "app/web_routes.h"
 #include "core/error.h"
 #include "http/server.h"
 
@@ -19,9 +20,11 @@ struct RouteSources {
     // /api/backtest: the request's query string -> JSON; errors of kind "backtest" are the
     // caller's (400), others the server's (500). Null: no such route.
     std::function<Result<std::string>(std::string_view query_string)> backtest = {};
+    // /feeds/*: the feeds of alerts (docs/web.md). Null `recent`: no such routes.
+    WebSources web = {};
 };
 
-// /metrics /healthz /readyz /api/feeds /api/watchlists /api/backtest
+// /metrics /healthz /readyz /api/feeds /api/watchlists /api/backtest /feeds/*
 http::Router make_routes(RouteSources sources);
 
 }  // namespace ww::app
