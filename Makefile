@@ -6,7 +6,7 @@ CONFIG     ?= config/wirewatch.toml
 # ccache, when installed, makes a second build of any tree (CI re-runs, the sanitizer trees) cheap.
 LAUNCH     := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all deps configure build run test demo test-sanitize test-tsan fuzz bench deb install clean
+.PHONY: all deps configure build run test browser-deps demo test-sanitize test-tsan fuzz bench deb install clean
 
 all: build
 
@@ -26,7 +26,13 @@ build: configure
 run: build
 	$(BUILD)/bin/wirewatchd --config $(CONFIG) --state-dir $(BUILD)/state
 
-test: build
+# The web page's browser test (tests/browser, docs/web.md): puppeteer-core from npm, pinned by
+# package-lock.json, driving Debian's chromium (puppeteer-core never downloads a browser).
+# Without node the test skips.
+browser-deps:
+	@if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund --loglevel=error; fi
+
+test: build browser-deps
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) $(CTEST_ARGS)
 
 demo: build

@@ -16,6 +16,8 @@ packages=(
   clang libclang-rt-14-dev clang-16 libclang-rt-16-dev systemd prometheus nginx-light openssl
   # integration_install: systemd-analyze (systemd, above), cpack's DEB with dpkg-shlibdeps and file
   dpkg-dev file
+  # integration_web_page: the web page in a headless browser (driven by tests/browser with node)
+  chromium
   # benchmarks against peers
   newsboat
 )

@@ -750,6 +750,7 @@ Result<void> Daemon::Impl::start_http() {
             return backtest_json(*result);
         },
         .web = {.recent = [this](const auto& filter, std::size_t n) { return alert_reader.recent(filter, n); },
+                .page = [this](std::int64_t after, std::size_t n) { return alert_reader.page(after, n); },
                 .is_watchlist = [this](std::string_view name) {
                     return std::ranges::any_of(watchlists_in_force, [&](const auto& w) { return w.name == name; });
                 },

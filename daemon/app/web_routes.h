@@ -21,6 +21,7 @@ class AlertReader {
 public:
     explicit AlertReader(std::filesystem::path state_dir) : state_dir_(std::move(state_dir)) {}
     Result<std::vector<store::RecordedAlert>> recent(const store::Store::RecentFilter& filter, std::size_t limit);
+    Result<store::AlertPage> page(std::int64_t after, std::size_t limit);
 
 private:
     Result<store::Store*> open();
@@ -31,13 +32,15 @@ private:
 // What the feeds of alerts read. Each function runs on the io thread.
 struct WebSources {
     std::function<Result<std::vector<store::RecordedAlert>>(const store::Store::RecentFilter&, std::size_t)> recent;
+    std::function<Result<store::AlertPage>(std::int64_t after, std::size_t limit)> page;
     std::function<bool(std::string_view name)> is_watchlist;  // a watchlist in force
     std::size_t feed_items = 50;                              // [http] feed_items
     std::string listen;  // the listener's "host:port", for a request without Host
     std::function<SysSeconds()> now = [] { return now_seconds(); };
 };
 
-// GET /feeds/alerts.{atom,json} and /feeds/<watchlist>.{atom,json} (docs/web.md).
+// GET /feeds/alerts.{atom,json} and /feeds/<watchlist>.{atom,json}, GET /api/alerts, and the
+// web page at / (docs/web.md).
 void add_web_routes(http::Router& router, WebSources sources);
 
 }  // namespace ww::app
