@@ -17,7 +17,9 @@ const browser = await puppeteer.launch({
 });
 const page = await browser.newPage();
 const consoleErrors = [];
-page.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.text()); });
+const failedResponses = [];  // answers >= 400, as "METHOD path status" (seen apart from script errors)
+page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) consoleErrors.push(m.text()); });
+page.on("response", (r) => { if (r.status() >= 400) failedResponses.push(`${r.request().method()} ${new URL(r.url()).pathname} ${r.status()}`); });
 page.on("pageerror", (e) => consoleErrors.push(String(e)));
 await page.setViewport({ width: 1100, height: 900 });
 await page.goto(url, { waitUntil: "load" });
@@ -33,7 +35,7 @@ const cards = () => page.$$eval("#alerts article", (as) => as.map((a) => ({
 })));
 
 const commands = {
-  async state() { return { cards: await cards(), errors: consoleErrors }; },
+  async state() { return { cards: await cards(), errors: consoleErrors, failed: failedResponses }; },
   // Waits until an alert card with this exact title is in the DOM (it came by polling).
   async wait_alert({ title }) {
     await page.waitForFunction((t) => [...document.querySelectorAll("#alerts article h2")].some((h) => h.textContent === t),
@@ -56,6 +58,23 @@ const commands = {
     await page.click(`nav button[data-tab=${name}]`);
     await page.waitForFunction((n, k) => document.querySelectorAll(`#${n} tr`).length >= k, { timeout: 15000 }, name, rows);
     return { rows: await page.$$eval(`#${name} tr`, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent))) };
+  },
+  // Runs a backtest from the workbench and waits for its answer (results or an error).
+  async backtest({ query }) {
+    await page.click("nav button[data-tab=workbench]");
+    await page.$eval("#bt-query", (i, q) => { i.value = q; }, query);
+    await page.$eval("#bt-summary", (p) => { p.textContent = ""; });
+    await page.click("#bt-form button[type=submit]");
+    await page.waitForFunction(() => { const t = document.querySelector("#bt-summary").textContent; return t && t !== "running…"; },
+                               { timeout: 30000 });
+    return {
+      summary: await page.$eval("#bt-summary", (p) => p.textContent),
+      error: await page.$eval("#bt-summary", (p) => p.classList.contains("error")),
+      results: await page.$$eval("#bt-results article", (as) => as.map((a) => ({
+        title: a.querySelector("h2").textContent,
+        marks: [...a.querySelectorAll(".snippet mark")].map((m) => m.textContent),
+        updates: [...a.querySelectorAll(".updates li")].map((l) => l.textContent) }))),
+    };
   },
   async screenshot({ name, width, height }) {
     if (width) await page.setViewport({ width, height, isMobile: true, hasTouch: true });
