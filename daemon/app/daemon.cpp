@@ -204,6 +204,7 @@ struct Daemon::Impl {
                                 "published instead of alerts, by watchlist.", {"watchlist"});
     Notifier notifier;
     std::optional<http::Server> http_server;
+    AlertReader alert_reader{cfg.daemon.state_dir};  // io thread: the web routes' reads
     std::shared_ptr<std::atomic<std::uint64_t>> replay_requests;  // counted on the replay thread
     bool ready = false;
     bool store_healthy = true;
@@ -229,7 +230,6 @@ struct Daemon::Impl {
     // Delivery policy: summaries and digests that fell due (docs/delivery-policy.md).
     asio::steady_timer policy_timer{io};
     std::unique_ptr<WebSub> websub;  // null unless [websub] callback_base; destroyed first
-    AlertReader alert_reader{cfg.daemon.state_dir};  // io thread: the web routes' reads
 
     void start();
     void emit_due_policy();
@@ -735,6 +735,13 @@ Result<void> Daemon::Impl::start_http() {
         .metrics = [this] { return registry.render(); },
         .healthy = [this] { return store_healthy && !stopping; },
         .ready = [this] { return ready && !stopping; },
+        .web = {.recent = [this](const auto& filter, std::size_t n) { return alert_reader.recent(filter, n); },
+                .page = [this](std::int64_t after, std::size_t n) { return alert_reader.page(after, n); },
+                .is_watchlist = [this](std::string_view name) {
+                    return std::ranges::any_of(watchlists_in_force, [&](const auto& w) { return w.name == name; });
+                },
+                .feed_items = cfg.http.feed_items,
+                .listen = cfg.http.listen},
         .feeds_json = [this] {
             std::vector<store::FeedState> states;
             for (const auto& f : feeds) states.push_back(f.state);
@@ -749,13 +756,6 @@ Result<void> Daemon::Impl::start_http() {
             if (!result) return std::unexpected(result.error());
             return backtest_json(*result);
         },
-        .web = {.recent = [this](const auto& filter, std::size_t n) { return alert_reader.recent(filter, n); },
-                .page = [this](std::int64_t after, std::size_t n) { return alert_reader.page(after, n); },
-                .is_watchlist = [this](std::string_view name) {
-                    return std::ranges::any_of(watchlists_in_force, [&](const auto& w) { return w.name == name; });
-                },
-                .feed_items = cfg.http.feed_items,
-                .listen = cfg.http.listen},
     };
     auto server = http::Server::start(
         io, {.listen = cfg.http.listen, .on_error = [](std::string_view m) { spdlog::warn("http: {}", m); }},
