@@ -6,7 +6,7 @@ CONFIG     ?= config/wirewatch.toml
 # ccache, when installed, makes a second build of any tree (CI re-runs, the sanitizer trees) cheap.
 LAUNCH     := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 
-.PHONY: all deps deps-run configure build run test demo test-sanitize test-tsan fuzz bench deb install clean
+.PHONY: all deps deps-run configure build run test browser-deps demo test-sanitize test-tsan fuzz bench deb install clean
 
 all: build
 
@@ -41,9 +41,15 @@ run: build $(RUN_DIR)/wirewatch.toml
 	@echo "make run: watch it with $(BUILD)/bin/wirewatch sub, or $(BUILD)/bin/wirewatch feeds --config $(RUN_DIR)/wirewatch.toml"
 	$(BUILD)/bin/wirewatchd --config $(RUN_DIR)/wirewatch.toml
 
+# The web page's browser test (tests/browser, docs/web.md): puppeteer-core from npm, pinned by
+# package-lock.json, driving Debian's chromium (puppeteer-core never downloads a browser).
+# Without node the test skips.
+browser-deps:
+	@if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund --loglevel=error; fi
+
 # A tree configured by `make run` before GoogleTest was installed has no tests: configuring
 # again finds it now.
-test: deps configure
+test: deps configure browser-deps
 	cmake -S . -B $(BUILD) -DWW_TESTS=ON > /dev/null
 	cmake --build $(BUILD) -j $(JOBS)
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) $(CTEST_ARGS)

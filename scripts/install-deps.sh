@@ -29,6 +29,8 @@ test=(
   nginx-light openssl
   # integration_install: systemd-analyze (systemd, above), cpack's DEB with dpkg-shlibdeps and file
   dpkg-dev file
+  # integration_web_page: the web page in a headless browser (driven by tests/browser with node)
+  chromium
 )
 sanitize=(clang libclang-rt-14-dev)
 fuzz=(clang-16 libclang-rt-16-dev)

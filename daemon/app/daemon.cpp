@@ -218,6 +218,7 @@ struct Daemon::Impl {
                                 "published instead of alerts, by watchlist.", {"watchlist"});
     Notifier notifier;
     std::optional<http::Server> http_server;
+    AlertReader alert_reader{cfg.daemon.state_dir};  // io thread: the web routes' reads
     std::shared_ptr<std::atomic<std::uint64_t>> replay_requests;  // counted on the replay thread
     bool ready = false;
     bool store_healthy = true;
@@ -749,6 +750,13 @@ Result<void> Daemon::Impl::start_http() {
         .metrics = [this] { return registry.render(); },
         .healthy = [this] { return store_healthy && !stopping; },
         .ready = [this] { return ready && !stopping; },
+        .web = {.recent = [this](const auto& filter, std::size_t n) { return alert_reader.recent(filter, n); },
+                .page = [this](std::int64_t after, std::size_t n) { return alert_reader.page(after, n); },
+                .is_watchlist = [this](std::string_view name) {
+                    return std::ranges::any_of(watchlists_in_force, [&](const auto& w) { return w.name == name; });
+                },
+                .feed_items = cfg.http.feed_items,
+                .listen = cfg.http.listen},
         .feeds_json = [this] {
             std::vector<store::FeedState> states;
             for (const auto& f : feeds) states.push_back(f.state);

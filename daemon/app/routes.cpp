@@ -19,6 +19,7 @@ http::Router make_routes(RouteSources s) {
     router.get("/readyz", [f = s.ready](const http::Request&) {
         return f() ? http::Response::text(200, "ready\n") : http::Response::text(503, "not ready\n");
     });
+    if (s.web.recent) add_web_routes(router, std::move(s.web));
     router.get("/api/feeds", [f = s.feeds_json](const http::Request&) { return http::Response::json(f()); });
     router.get("/api/watchlists",
                [f = s.watchlists_json](const http::Request&) { return http::Response::json(f()); });

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "app/web_routes.h"
 #include "core/error.h"
 #include "http/server.h"
 
@@ -14,6 +15,9 @@ struct RouteSources {
     std::function<std::string()> metrics;          // Prometheus text
     std::function<bool()> healthy;                 // loop answering and the store writable
     std::function<bool()> ready;                   // everything up and not stopping
+    // /, /api/alerts, /feeds/*: the web page and the feeds of alerts (docs/web.md). Null
+    // `recent`: no such routes.
+    WebSources web;
     std::function<std::string()> feeds_json;       // /api/feeds
     std::function<std::string()> watchlists_json;  // /api/watchlists
     // /api/backtest: the request's query string -> JSON; errors of kind "backtest" are the

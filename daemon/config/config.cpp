@@ -363,6 +363,11 @@ void each_table(const toml::table& root, std::string_view key, const std::string
     }
 }
 
+void read_http(Reader& r, HttpSection& h) {
+    r.string("listen", h.listen);
+    r.integer("feed_items", h.feed_items, 1, 1000);
+}
+
 void read_websub(Reader& r, WebSubSection& w) {
     r.string("callback_base", w.callback_base);
     r.string("listen", w.listen);
@@ -438,7 +443,7 @@ void read_main(const toml::table& root, const std::string& file, Config& c,
     section(root, "publish", file, problems, [&](Reader& r) { read_publish(r, c.publish); });
     section(root, "fetch", file, problems, [&](Reader& r) { read_fetch(r, c.fetch); });
     section(root, "schedule", file, problems, [&](Reader& r) { read_schedule(r, c.schedule); });
-    section(root, "http", file, problems, [&](Reader& r) { r.string("listen", c.http.listen); });
+    section(root, "http", file, problems, [&](Reader& r) { read_http(r, c.http); });
     section(root, "websub", file, problems, [&](Reader& r) { read_websub(r, c.websub); });
     section(root, "store", file, problems, [&](Reader& r) {
         r.duration("keep_items", c.store.keep_items);

@@ -68,6 +68,8 @@ struct ScheduleSection {
 };
 
 struct HttpSection {
+    // Entries of each feed of alerts (/feeds/*.atom, *.json; docs/web.md): the newest N alerts.
+    std::size_t feed_items = 50;
     std::string listen = "127.0.0.1:9108";  // "" disables the listener
 };
 

@@ -164,7 +164,15 @@ constexpr std::string_view kV7 = R"sql(
 ALTER TABLE kept_items ADD COLUMN origin_link TEXT NOT NULL DEFAULT '';
 )sql";
 
-constexpr std::array<std::string_view, 7> kMigrations{kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+// Feeds of alerts and the web page (docs/web.md) ask for the newest alerts of one topic, or of one
+// kind of topic ("alert.", "digest."), on the event loop: each is a backwards walk of one of
+// these indexes, bounded by its LIMIT, never a scan of the whole log.
+constexpr std::string_view kV8 = R"sql(
+CREATE INDEX alerts_topic_seq ON alerts(topic, seq);
+CREATE INDEX alerts_kind_seq ON alerts(substr(topic, 1, instr(topic, '.')), seq);
+)sql";
+
+constexpr std::array<std::string_view, 8> kMigrations{kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
 
 }  // namespace
 

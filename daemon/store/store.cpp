@@ -790,6 +790,30 @@ Result<std::vector<RecordedAlert>> Store::alerts_after(std::int64_t after, std::
     return out;
 }
 
+Result<std::vector<RecordedAlert>> Store::recent_alerts(const RecentFilter& filter, std::size_t limit) {
+    // The WHERE clauses repeat the indexed expressions of migration 8 word for word: SQLite
+    // uses an expression index only for the same expression.
+    std::string_view where;
+    switch (filter.by) {
+        case RecentFilter::By::all: where = ""; break;
+        case RecentFilter::By::kind: where = "WHERE substr(topic, 1, instr(topic, '.')) = ?2 "; break;
+        case RecentFilter::By::topic: where = "WHERE topic = ?2 "; break;
+    }
+    auto s = impl_->db.prepare("SELECT seq, topic, envelope FROM alerts " + std::string(where) +
+                               "ORDER BY seq DESC LIMIT ?1");
+    if (!s) return propagate(s);
+    s->bind(1, std::int64_t(std::min<std::size_t>(limit, std::numeric_limits<std::int32_t>::max())));
+    if (filter.by != RecentFilter::By::all) s->bind(2, filter.value);
+    std::vector<RecordedAlert> out;
+    for (;;) {
+        auto row = s->step();
+        if (!row) return propagate(row);
+        if (!*row) break;
+        out.push_back({s->column_int(0), s->column_text(1), s->column_text(2)});
+    }
+    return out;
+}
+
 namespace {
 
 constexpr std::string_view kSourceColumns =

@@ -281,6 +281,16 @@ public:
     Result<std::vector<RecordedAlert>> alerts_after(std::int64_t after, std::string_view prefix,
                                                     std::size_t limit);
 
+    // The newest alerts of the log, newest first, at most `limit`: of every topic, of one kind of
+    // topic (`kind` = "alert.", "digest.", "story."), or of one exact topic ("alert.<name>").
+    // Each walks an index backwards from the end, so its cost is bounded by `limit` (feeds of
+    // alerts and the web page read it on the event loop).
+    struct RecentFilter {
+        enum class By { all, kind, topic } by = By::all;
+        std::string value;  // the kind or the topic
+    };
+    Result<std::vector<RecordedAlert>> recent_alerts(const RecentFilter& filter, std::size_t limit);
+
     // Seen-mark retention: forgets items absent from their feed's latest fetch and last seen
     // before `older_than`; returns how many. Items still listed are never forgotten, however
     // old, because they would alert again on the next fetch.

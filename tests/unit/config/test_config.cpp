@@ -81,9 +81,18 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"duplicate_feed", "[[feed]]\nurl = \"http://a/\"\n[[feed]]\nurl = \"http://a/\"\n", 3, 1, "already defined"},
         BadCase{"toml_syntax", "[daemon]\nstate_dir = \n", 2, 13, ""},
         BadCase{"feed_scheme", "[[feed]]\nurl = \"ftp://a/\"\n", 2, 7, "http:// or https://"},
+        BadCase{"feed_items_zero", "[http]\nfeed_items = 0\n", 2, 14, "feed_items must be between 1 and 1000"},
+        BadCase{"feed_items_text", "[http]\nfeed_items = \"50\"\n", 2, 14, "feed_items must be an integer"},
         BadCase{"unknown_section", "[deamon]\nx = 1\n", 1, 2, "unknown key \"deamon\""},
         BadCase{"feed_not_array", "[feed]\nurl = \"http://a/\"\n", 1, 1, "[[feed]]"}),
     [](const auto& info) { return std::string(info.param.name); });
+
+TEST(Config, FeedItemsOfTheFeedsOfAlerts) {
+    EXPECT_EQ(load_string("", "d.toml")->http.feed_items, 50u);
+    auto c = load_string("[http]\nfeed_items = 7\n", "f.toml");
+    ASSERT_TRUE(c.has_value()) << joined(c.error());
+    EXPECT_EQ(c->http.feed_items, 7u);
+}
 
 TEST(Config, ReportsEveryProblemNotJustTheFirst) {
     auto r = load_string("[daemon]\nbogus = 1\n[[watchlist]]\nname = \"A B\"\nquery = \"\"\n", "m.toml");

@@ -242,6 +242,49 @@ TEST_F(StoreTest, AlertsAfterFiltersByPrefixAndLimit) {
     EXPECT_TRUE(store.alerts_after(0, "alert._", 100)->empty());
 }
 
+TEST_F(StoreTest, RecentAlertsAreTheNewestOfATopicOrKindNewestFirst) {
+    auto store = open_rw();
+    const auto feed = *store.ensure_feed("http://x/a");
+    ASSERT_TRUE(store.record({feed.id, {}, 0, at(1)}));
+    ItemRecord digest{"d", "hash-d", std::nullopt, {pending("wl", "d")}};
+    digest.alerts[0].topic = "digest.wl";
+    ItemRecord event{"e", "hash-e", std::nullopt, {pending("wl", "e")}};
+    event.alerts[0].topic = "story.wl";
+    // seqs: 1 alert.wl, 2 alert.wlx, 3 digest.wl, 4 story.wl, 5 alert.wl
+    ASSERT_TRUE(store.record({feed.id, {item("1", {"wl", "wlx"}), digest, event, item("5")}, 0, at(2)}));
+    using By = Store::RecentFilter::By;
+    EXPECT_EQ(seqs(*store.recent_alerts({By::all, ""}, 3)), (std::vector<std::int64_t>{5, 4, 3}));
+    EXPECT_EQ(seqs(*store.recent_alerts({By::topic, "alert.wl"}, 10)), (std::vector<std::int64_t>{5, 1}));
+    EXPECT_EQ(seqs(*store.recent_alerts({By::topic, "alert.wl"}, 1)), (std::vector<std::int64_t>{5}));
+    EXPECT_EQ(seqs(*store.recent_alerts({By::kind, "alert."}, 10)), (std::vector<std::int64_t>{5, 2, 1}));
+    EXPECT_EQ(seqs(*store.recent_alerts({By::kind, "digest."}, 10)), (std::vector<std::int64_t>{3}));
+    EXPECT_TRUE(store.recent_alerts({By::topic, "alert.w"}, 10)->empty());  // exact, not a prefix
+}
+
+// The feeds of alerts run these reads on the event loop: each must walk an index from its end
+// (no scan of the log, no sort of it). The statements are the store's, word for word.
+TEST_F(StoreTest, RecentAlertsReadAnIndexBackwards) {
+    (void)open_rw();
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_.path() / Store::kFileName).c_str(), &db), SQLITE_OK);
+    auto plan = [&](const std::string& where) {
+        const std::string sql = "EXPLAIN QUERY PLAN SELECT seq, topic, envelope FROM alerts " + where +
+                                "ORDER BY seq DESC LIMIT 50";
+        std::string out;
+        sqlite3_exec(db, sql.c_str(), [](void* o, int n, char** v, char**) {
+            *static_cast<std::string*>(o) += std::string(v[n - 1]) + ";";
+            return 0;
+        }, &out, nullptr);
+        return out;
+    };
+    const auto by_topic = plan("WHERE topic = 'alert.wl' ");
+    const auto by_kind = plan("WHERE substr(topic, 1, instr(topic, '.')) = 'alert.' ");
+    sqlite3_close(db);
+    EXPECT_NE(by_topic.find("INDEX alerts_topic_seq"), std::string::npos) << by_topic;
+    EXPECT_NE(by_kind.find("INDEX alerts_kind_seq"), std::string::npos) << by_kind;
+    EXPECT_EQ((by_topic + by_kind).find("TEMP B-TREE"), std::string::npos) << by_topic << by_kind;
+}
+
 TEST_F(StoreTest, PruningNeverLetsASeqBeReused) {
     auto store = open_rw();
     const auto feed = *store.ensure_feed("http://x/a");
