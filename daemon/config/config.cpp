@@ -235,6 +235,7 @@ FeedConfig read_feed(Reader& r) {
     r.string("username", f.username);
     r.path("password_file", f.password_file);
     r.optional_boolean("allow_private_networks", f.allow_private_networks);
+    r.boolean("websub_allow_insecure_secret", f.websub_allow_insecure_secret);
     r.integer("backfill", f.backfill, 0, 1000);
     if (f.url.empty()) {
         r.report_at(f.where, "[[feed]] needs a url");
@@ -341,6 +342,17 @@ void each_table(const toml::table& root, std::string_view key, const std::string
     }
 }
 
+void read_http(Reader& r, HttpSection& h) {
+    r.string("listen", h.listen);
+    r.string_list("allowed_hosts", h.allowed_hosts);
+    for (const auto& host : h.allowed_hosts)
+        if (host.empty() || host.find_first_of(" \t\r\n/,@") != std::string::npos)
+            r.report(*r.raw("allowed_hosts"), "[http] allowed_hosts: \"" + host +
+                                                  "\" is not a host name (\"name\" or \"name:port\")");
+    r.integer("max_connections", h.max_connections, 1, 65536);
+    r.integer("max_connections_per_peer", h.max_connections_per_peer, 1, 65536);
+}
+
 void read_websub(Reader& r, WebSubSection& w) {
     r.string("callback_base", w.callback_base);
     r.string("listen", w.listen);
@@ -399,7 +411,7 @@ void read_main(const toml::table& root, const std::string& file, Config& c,
     section(root, "publish", file, problems, [&](Reader& r) { read_publish(r, c.publish); });
     section(root, "fetch", file, problems, [&](Reader& r) { read_fetch(r, c.fetch); });
     section(root, "schedule", file, problems, [&](Reader& r) { read_schedule(r, c.schedule); });
-    section(root, "http", file, problems, [&](Reader& r) { r.string("listen", c.http.listen); });
+    section(root, "http", file, problems, [&](Reader& r) { read_http(r, c.http); });
     section(root, "websub", file, problems, [&](Reader& r) { read_websub(r, c.websub); });
     section(root, "store", file, problems, [&](Reader& r) {
         r.duration("keep_items", c.store.keep_items);

@@ -182,8 +182,8 @@ class Stories(unittest.TestCase):
                 self.assertIn(story["alert"]["match"]["fields"][0], ["title", "summary"])
 
     def backtest_http(self, watchlist):
-        url = f"http://{self.daemon.http}/api/backtest?watchlist={watchlist}&since=1d"
-        with urllib.request.urlopen(url, timeout=30) as r:
+        url = f"http://{self.daemon.http}/api/backtest"
+        with urllib.request.urlopen(url, data=f"watchlist={watchlist}&since=1d".encode(), timeout=30) as r:
             self.assertEqual(r.status, 200)
             return json.loads(r.read())
 

@@ -155,7 +155,8 @@ class WebSubCase(unittest.TestCase):
                            f"callback_base = {toml_str(self.callback_base)}",
                            f"listen = {toml_str(f'127.0.0.1:{self.cb_port}')}", 'lease = "1h"'])
         self.daemon = Daemon([("Doc", self.doc_url), ("Hdr", self.hdr_url)],
-                             [("falcon", "falcon")], extra=extra, interval="1s")
+                             [("falcon", "falcon")], extra=extra, interval="1s",
+                             feed_extra="websub_allow_insecure_secret = true")  # the hub is http on loopback
         self.sub = None
 
     def tearDown(self):
