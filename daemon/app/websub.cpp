@@ -106,6 +106,7 @@ struct WebSub::Impl {
     http::Response on_verification(const http::Request& request);
     http::Response on_push(const http::Request& request);
     http::Admission screen(const http::Request& head);
+    std::size_t max_push_body = kMaxPushBody;  // at most [fetch] max_body
     // Feeds refused a cleartext hub, with that hub: told once, not at every poll.
     std::unordered_map<std::int64_t, std::string> cleartext_refused;
 };
@@ -114,7 +115,7 @@ struct WebSub::Impl {
 http::Admission WebSub::Impl::screen(const http::Request& head) {
     http::Admission a;
     if (head.method != "POST") return a;
-    a.max_body_bytes = kMaxPushBody;
+    a.max_body_bytes = max_push_body;
     if (!entry_of_path(head.path)) {
         if (hooks.count_push) hooks.count_push("unknown");
         a.refuse = http::Response::text(404, "not found\n");
@@ -321,7 +322,9 @@ Result<std::unique_ptr<WebSub>> WebSub::start(asio::io_context& io, asio::thread
         return p->on_push(r);
     });
     http::Limits limits;
-    limits.max_body_bytes = std::min(config.fetch.max_body, kMaxPushBody);  // a push is a feed document
+    // The parser's limit is a poll's, so that a push to an unknown callback is told 404 whatever
+    // it announces; screen() gives known callbacks the smaller push cap.
+    limits.max_body_bytes = config.fetch.max_body;
     limits.max_body_in_flight = kPushBodiesInFlight;
     // No Host check here: hubs reach this listener through a reverse proxy under any name, and
     // it serves nothing a rebinding page could read (docs/robustness.md).
@@ -332,6 +335,7 @@ Result<std::unique_ptr<WebSub>> WebSub::start(asio::io_context& io, asio::thread
         std::move(router));
     if (!server) return std::unexpected(Error{server.error().kind, "websub: " + server.error().message});
     impl->server.emplace(std::move(*server));
+    impl->max_push_body = std::min(kMaxPushBody, config.fetch.max_body);
     std::unique_ptr<WebSub> self(new WebSub(std::move(impl)));
     auto& p = *self->impl_;
     for (auto& s : *stored) {
