@@ -203,7 +203,7 @@ class Stories(unittest.TestCase):
         self.assertEqual(bad.returncode, 2)
         self.assertIn('no watchlist "nope"', bad.stderr)
         with self.assertRaises(urllib.error.HTTPError) as e:
-            urllib.request.urlopen(f"http://{self.daemon.http}/api/backtest?watchlist=nope", timeout=30)
+            urllib.request.urlopen(f"http://{self.daemon.http}/api/backtest", data=b"watchlist=nope", timeout=30)
         self.assertEqual(e.exception.code, 400)
         with urllib.request.urlopen(f"http://{self.daemon.http}/metrics", timeout=30) as r:
             metrics = r.read().decode()

@@ -292,7 +292,8 @@ class WebSubTest(WebSubCase):
         # callback is forgotten afterwards.
         with open(self.daemon.config) as f:
             text = f.read()
-        text = text.replace(f'[[feed]]\nurl = {toml_str(self.doc_url)}\nname = "Doc"\ninterval = "1s"\n', "")
+        text = text.replace(f'[[feed]]\nurl = {toml_str(self.doc_url)}\nname = "Doc"\ninterval = "1s"\n'
+                            'websub_allow_insecure_secret = true\n', "")
         self.assertNotIn(self.doc_url, text)
         with open(self.daemon.config, "w") as f:
             f.write(text)
