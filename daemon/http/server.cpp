@@ -464,6 +464,8 @@ std::string respond_to_bytes(const Router& router, std::string_view raw, const L
         res = error_response(ec);
         // A request cut short (partial_message) gets the 400 a connection would give it at EOF.
         if (!res) res = to_beast(Response::text(400, "bad request\n"), 11, false, false);
+    } else if (ambiguous_framing(parser.get())) {
+        res = to_beast(Response::text(400, "bad request: ambiguous message framing\n"), 11, false, false);
     } else {
         res = respond(router, parser.get());
     }

@@ -264,6 +264,8 @@ TEST(RespondToBytes, LimitsAndGarbage) {
         {"POST /in HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nhi", "HTTP/1.1 400"},
         {"GET /in HTTP/1.1\r\n\r\n", "HTTP/1.1 405"},
         {"GET http://example.org/in HTTP/1.1\r\n\r\n", "HTTP/1.1 404"},
+        {"POST /in HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n", "HTTP/1.1 400"},  // the fuzzer's path too
+        {"POST /in HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", "HTTP/1.1 200"},
     };
     for (const auto& c : cases) {
         const auto out = respond_to_bytes(router, c.raw, {.max_header_bytes = 4096, .max_body_bytes = 1024});
