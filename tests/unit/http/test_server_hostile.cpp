@@ -215,17 +215,20 @@ TEST_F(HostileServer, HalfOpenConnectionsDoNotStarveHealthz) {
 TEST_F(HostileServer, AnAsynchronousRouteAnswersFromAnotherThreadWithoutBlockingOthers) {
     std::promise<void> release;
     auto released = release.get_future().share();
-    std::vector<std::jthread> workers;
+    std::promise<std::jthread> started;  // the worker, handed to the test once it runs
     Router router;
     router.add_async("POST", "/slow", [&](const Request&, Reply reply) {
-        workers.emplace_back([this, released, reply = std::move(reply)] {
+        started.set_value(std::jthread([this, released, reply = std::move(reply)] {
             released.wait();
             asio::post(io_, [reply] { reply(Response::text(200, "done\n")); });
-        });
+        }));
     });
     start({}, std::move(router));
     Client slow(port_);
     slow.send(request("POST", "/slow", "Host: 127.0.0.1\r\nContent-Length: 0\r\n"));
+    auto worker = started.get_future();
+    ASSERT_EQ(worker.wait_for(5s), std::future_status::ready);
+    const auto running = worker.get();
     Client quick(port_);
     quick.send(get("/healthz"));
     EXPECT_EQ(quick.read_reply().status, 200);  // answered while /slow is still running
