@@ -123,6 +123,24 @@ class DnsRebinding(NetCase):
         self.assertEqual(status, 200)
 
 
+class Slowloris(NetCase):
+    def test_half_open_connections_do_not_starve_healthz(self):
+        d = self.start()
+        attackers = []
+        try:
+            for _ in range(64):  # a request line and never the rest: the old limit was 64 in all
+                c = socket.create_connection(("127.0.0.1", d.http_port), timeout=5)
+                c.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+                attackers.append(c)
+            t0 = time.monotonic()
+            wait_until(lambda: self.healthy(d), "/healthz beside 64 half-open connections", timeout=8, step=0.1)
+            # The old daemon answered only when the half-open ones ran out their 10 s.
+            self.assertLess(time.monotonic() - t0, 5)
+        finally:
+            for c in attackers:
+                c.close()
+
+
 class BacktestOffTheLoop(NetCase):
     def test_a_heavy_backtest_leaves_the_loop_answering(self):
         d = self.start()
