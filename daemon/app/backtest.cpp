@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "app/pipeline.h"
 #include "app/reload.h"
@@ -165,12 +166,24 @@ BacktestRunner::~BacktestRunner() {
 }
 
 bool BacktestRunner::start(config::Config config, BacktestRequest request, Done done) {
-    if (busy_.exchange(true)) return false;
+    if (busy_.exchange(true)) {
+        spdlog::warn("app: backtest refused, one is running watchlist=\"{}\" query=\"{}\"", request.watchlist,
+                     request.query);
+        return false;
+    }
+    spdlog::info("app: backtest started watchlist=\"{}\" query=\"{}\" budget_s={}", request.watchlist, request.query,
+                 budget_.count());
     // The previous run has finished (busy_ was false): assigning joins its thread at once.
     worker_ = std::jthread([this, config = std::move(config), request = std::move(request),
                             done = std::move(done)](std::stop_token stop) mutable {
-        const BacktestCut cut{std::chrono::steady_clock::now() + budget_, stop};
-        auto result = run_backtest(config, request, now_seconds(), cut);
+        const auto t0 = std::chrono::steady_clock::now();
+        auto result = run_backtest(config, request, now_seconds(), BacktestCut{t0 + budget_, stop});
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        if (result)
+            spdlog::info("app: backtest done items={} read={} matches={} alerts={} partial={} ms={}", result->items,
+                         result->items_read, result->matches, result->alerts, result->partial, ms.count());
+        else
+            spdlog::warn("app: backtest failed error=\"{}\" ms={}", result.error().message, ms.count());
         Result<std::string> json = result ? Result<std::string>(backtest_json(*result))
                                           : Result<std::string>(std::unexpected(result.error()));
         busy_ = false;
