@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <unordered_map>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "app/pipeline.h"
 #include "app/reload.h"
@@ -79,7 +82,7 @@ Result<BacktestRequest> parse_backtest_query(std::string_view query_string) {
 }
 
 Result<BacktestResult> backtest(const config::Config& config, const BacktestRequest& request,
-                                std::span<const store::KeptItem> items, SysSeconds since) {
+                                std::span<const store::KeptItem> items, SysSeconds since, const BacktestCut& cut) {
     auto watchlist = watchlist_for(config, request);
     if (!watchlist) return std::unexpected(watchlist.error());
     auto stems = stem_overrides_for(config);
@@ -103,6 +106,12 @@ Result<BacktestResult> backtest(const config::Config& config, const BacktestRequ
     StoryBoard board;
     std::unordered_map<std::string, std::size_t> story_at;  // story id -> index in result.stories
     for (const auto& kept : items) {
+        if (cut.stop.stop_requested() || std::chrono::steady_clock::now() >= cut.deadline) {
+            result.partial = true;
+            result.cut_reason = cut.stop.stop_requested() ? "stopping" : "time budget";
+            break;
+        }
+        ++result.items_read;
         const auto& t = kept.text;
         const auto name = feed_names.find(kept.feed_url);
         // The view the live pipeline matched (app/pipeline.h), so both agree by construction.
@@ -138,7 +147,8 @@ Result<BacktestResult> backtest(const config::Config& config, const BacktestRequ
     return result;
 }
 
-Result<BacktestResult> run_backtest(const config::Config& config, const BacktestRequest& request, SysSeconds now) {
+Result<BacktestResult> run_backtest(const config::Config& config, const BacktestRequest& request, SysSeconds now,
+                                    const BacktestCut& cut) {
     auto db = store::Store::open(config.daemon.state_dir, store::Mode::read_only);
     if (!db) return std::unexpected(db.error());
     const auto since = now - request.since;
@@ -147,7 +157,41 @@ Result<BacktestResult> run_backtest(const config::Config& config, const Backtest
         return fail("backtest", "backtest: " + db->path().string() +
                                     " keeps no items yet: start this version of the daemon once to upgrade it");
     if (!items) return std::unexpected(items.error());
-    return backtest(config, request, *items, since);
+    return backtest(config, request, *items, since, cut);
+}
+
+BacktestRunner::~BacktestRunner() {
+    if (worker_.joinable()) {
+        worker_.request_stop();
+        worker_.join();
+    }
+}
+
+bool BacktestRunner::start(config::Config config, BacktestRequest request, Done done) {
+    if (busy_.exchange(true)) {
+        spdlog::warn("app: backtest refused, one is running watchlist=\"{}\" query=\"{}\"", request.watchlist,
+                     request.query);
+        return false;
+    }
+    spdlog::info("app: backtest started watchlist=\"{}\" query=\"{}\" budget_s={}", request.watchlist, request.query,
+                 budget_.count());
+    // The previous run has finished (busy_ was false): assigning joins its thread at once.
+    worker_ = std::jthread([this, config = std::move(config), request = std::move(request),
+                            done = std::move(done)](std::stop_token stop) mutable {
+        const auto t0 = std::chrono::steady_clock::now();
+        auto result = run_backtest(config, request, now_seconds(), BacktestCut{t0 + budget_, stop});
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
+        if (result)
+            spdlog::info("app: backtest done items={} read={} matches={} alerts={} partial={} ms={}", result->items,
+                         result->items_read, result->matches, result->alerts, result->partial, ms.count());
+        else
+            spdlog::warn("app: backtest failed error=\"{}\" ms={}", result.error().message, ms.count());
+        Result<std::string> json = result ? Result<std::string>(backtest_json(*result))
+                                          : Result<std::string>(std::unexpected(result.error()));
+        busy_ = false;
+        boost::asio::post(io_, [done = std::move(done), json = std::move(json)]() mutable { done(std::move(json)); });
+    });
+    return true;
 }
 
 std::string backtest_json(const BacktestResult& r) {
@@ -160,11 +204,13 @@ std::string backtest_json(const BacktestResult& r) {
                            {"alert", source_json(s.sources.front())},
                            {"updates", std::move(updates)}});
     }
-    const nlohmann::json out = {
+    nlohmann::json out = {
         {"watchlist", r.watchlist}, {"query", r.query},        {"since", format_rfc3339(r.since)},
         {"items", r.items},         {"matches", r.matches},    {"alerts", r.alerts},
         {"story_updates", r.story_updates}, {"stories", std::move(stories)},
+        {"partial", r.partial},     {"items_read", r.items_read},
     };
+    if (r.partial) out["cut"] = r.cut_reason;
     return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -172,6 +218,7 @@ std::string backtest_text(const BacktestResult& r) {
     std::string out = "watchlist=" + r.watchlist + " query=\"" + r.query + "\" since=" + format_rfc3339(r.since) +
                       " items=" + std::to_string(r.items) + " matches=" + std::to_string(r.matches) +
                       " alerts=" + std::to_string(r.alerts) + " story_updates=" + std::to_string(r.story_updates) +
+                      (r.partial ? " partial=" + std::to_string(r.items_read) + " cut=\"" + r.cut_reason + "\"" : "") +
                       "\n";
     for (const auto& s : r.stories) {
         out += "\nstory " + s.id + " sources=" + std::to_string(s.sources.size()) + "\n";

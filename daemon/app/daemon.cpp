@@ -244,6 +244,7 @@ struct Daemon::Impl {
     // Delivery policy: summaries and digests that fell due (docs/delivery-policy.md).
     asio::steady_timer policy_timer{io};
     std::unique_ptr<WebSub> websub;  // null unless [websub] callback_base; destroyed first
+    BacktestRunner backtests{io, std::chrono::seconds(30)};  // POST /api/backtest, off the loop
 
     void start();
     void emit_due_policy();
@@ -763,18 +764,22 @@ Result<void> Daemon::Impl::start_http() {
             return feeds_json(states, websub ? websub->subscriptions() : std::vector<store::Subscription>{}, cfg.feeds);
         },
         .watchlists_json = [this] { return watchlists_json(); },
-        // Runs on the loop, over a read-only connection: bounded by [store] keep_items.
-        .backtest = [this](std::string_view query) -> Result<std::string> {
-            auto request = parse_backtest_query(query);
-            if (!request) return std::unexpected(request.error());
-            auto result = run_backtest(cfg, *request, now_seconds());
-            if (!result) return std::unexpected(result.error());
-            return backtest_json(*result);
+        .backtest = [this](std::string_view params, RouteSources::BacktestDone done) {
+            auto request = parse_backtest_query(params);
+            if (!request) {
+                done(std::unexpected(request.error()));
+                return true;
+            }
+            return backtests.start(cfg, std::move(*request), std::move(done));
         },
     };
-    auto server = http::Server::start(
-        io, {.listen = cfg.http.listen, .on_error = [](std::string_view m) { spdlog::warn("http: {}", m); }},
-        make_routes(std::move(sources)));
+    http::ServerOptions http_options{.listen = cfg.http.listen,
+                                     .on_error = [](std::string_view m) { spdlog::warn("http: {}", m); },
+                                     .check_host = true,
+                                     .allowed_hosts = cfg.http.allowed_hosts};
+    http_options.limits.max_connections = cfg.http.max_connections;
+    http_options.limits.max_per_peer = cfg.http.max_connections_per_peer;
+    auto server = http::Server::start(io, std::move(http_options), make_routes(std::move(sources)));
     if (!server) return std::unexpected(server.error());
     http_server.emplace(std::move(*server));
     return {};
@@ -1001,6 +1006,10 @@ Result<void> Daemon::Impl::start_websub() {
         .allow_private = [this](std::int64_t id) {
             const auto* f = feed_by_id(id);
             return f && f->cfg.allow_private_networks.value_or(false);
+        },
+        .allow_insecure_secret = [this](std::int64_t id) {
+            const auto* f = feed_by_id(id);
+            return f && f->cfg.websub_allow_insecure_secret;
         },
         .count_push = [this](std::string_view result) { metrics.websub_pushes.with({std::string(result)}).inc(); },
     };

@@ -3,6 +3,7 @@
 #include <sys/uio.h>
 #include <systemd/sd-journal.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <memory>
@@ -42,6 +43,33 @@ std::string field_name(std::string_view key) {
     return name;
 }
 
+bool needs_escape(std::string_view text) {
+    return std::ranges::any_of(text, [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f || u == 0xc2;  // 0xc2 may open a C1 control
+    });
+}
+
+// Escapes the message before the wrapped sink formats it: one place for every sink.
+class EscapingSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    explicit EscapingSink(std::shared_ptr<spdlog::sinks::sink> inner) : inner_(std::move(inner)) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        const std::string_view text(msg.payload.data(), msg.payload.size());
+        if (!needs_escape(text)) return inner_->log(msg);
+        const auto escaped = escape_log_text(text);
+        auto copy = msg;
+        copy.payload = spdlog::string_view_t(escaped.data(), escaped.size());
+        inner_->log(copy);
+    }
+    void flush_() override { inner_->flush(); }
+
+private:
+    std::shared_ptr<spdlog::sinks::sink> inner_;
+};
+
 // Sends each line to the journal with its priority and its key=value pairs as fields.
 class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
 protected:
@@ -61,6 +89,31 @@ protected:
 };
 
 }  // namespace
+
+std::string escape_log_text(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size() + 16);
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto u = static_cast<unsigned char>(text[i]);
+        if (u == '\r') {
+            out += "\\r";
+        } else if (u == '\n') {
+            out += "\\n";
+        } else if (u == '\t') {
+            out += "\\t";
+        } else if (u < 0x20 || u == 0x7f) {
+            out += {'\\', 'x', kHex[u >> 4], kHex[u & 15]};
+        } else if (u == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                   static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+            const auto c1 = static_cast<unsigned char>(text[++i]);
+            out += {'\\', 'u', '0', '0', kHex[c1 >> 4], kHex[c1 & 15]};
+        } else {
+            out += static_cast<char>(u);
+        }
+    }
+    return out;
+}
 
 std::vector<std::pair<std::string, std::string>> journal_fields(std::string_view line) {
     std::vector<std::pair<std::string, std::string>> out;
@@ -106,14 +159,14 @@ bool set_log_level(std::string_view level) {
 }
 
 bool init_logging(std::string_view level) {
-    std::shared_ptr<spdlog::logger> logger;
+    std::shared_ptr<spdlog::sinks::sink> sink;
     if (under_journal()) {
-        logger = std::make_shared<spdlog::logger>("wirewatchd", std::make_shared<JournalSink>());
+        sink = std::make_shared<JournalSink>();
     } else {
-        logger = std::make_shared<spdlog::logger>(
-            "wirewatchd", std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
-        logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+        sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+        sink->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
     }
+    auto logger = std::make_shared<spdlog::logger>("wirewatchd", std::make_shared<EscapingSink>(std::move(sink)));
     spdlog::set_default_logger(logger);
     spdlog::flush_on(spdlog::level::info);
     return set_log_level(level);

@@ -20,12 +20,15 @@ struct RouteSources {
     WebSources web;
     std::function<std::string()> feeds_json;       // /api/feeds
     std::function<std::string()> watchlists_json;  // /api/watchlists
-    // /api/backtest: the request's query string -> JSON; errors of kind "backtest" are the
-    // caller's (400), others the server's (500). Null: no such route.
-    std::function<Result<std::string>(std::string_view query_string)> backtest = {};
+    // POST /api/backtest: the form-encoded parameters (the body, else the query string) ->
+    // `done` once, on the io thread, with the JSON or the error (kind "backtest" is the
+    // caller's, 400; others the server's, 500). False when a backtest is running already (429).
+    // Null: no such route.
+    using BacktestDone = std::function<void(Result<std::string> json)>;
+    std::function<bool(std::string_view params, BacktestDone done)> backtest = {};
 };
 
-// /metrics /healthz /readyz /api/feeds /api/watchlists /api/backtest
+// GET /metrics /healthz /readyz /api/feeds /api/watchlists, POST /api/backtest
 http::Router make_routes(RouteSources sources);
 
 }  // namespace ww::app

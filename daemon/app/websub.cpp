@@ -29,6 +29,12 @@ using std::chrono::seconds;
 namespace {
 
 constexpr std::string_view kCallbackPrefix = "/";
+// A push carries a feed's new entries, rarely a whole large feed: a smaller cap than a poll's
+// ([fetch] max_body), and a budget for all pushes being read at once, so that a flood of
+// large POSTs holds at most kPushBodiesInFlight bytes. A push refused for size is not lost:
+// the feed is still polled.
+constexpr std::size_t kMaxPushBody = 4u << 20;
+constexpr std::size_t kPushBodiesInFlight = 4 * kMaxPushBody;
 
 std::string last_segment(std::string_view path) {
     while (path.ends_with('/')) path.remove_suffix(1);
@@ -100,7 +106,23 @@ struct WebSub::Impl {
     void arm_renewal(Entry& e);
     http::Response on_verification(const http::Request& request);
     http::Response on_push(const http::Request& request);
+    http::Admission screen(const http::Request& head);
+    std::size_t max_push_body = kMaxPushBody;  // at most [fetch] max_body
+    // Feeds refused a cleartext hub, with that hub: told once, not at every poll.
+    std::unordered_map<std::int64_t, std::string> cleartext_refused;
 };
+
+// Before a body is read: a push to a callback id we never gave out is refused at once.
+http::Admission WebSub::Impl::screen(const http::Request& head) {
+    http::Admission a;
+    if (head.method != "POST") return a;
+    a.max_body_bytes = max_push_body;
+    if (!entry_of_path(head.path)) {
+        if (hooks.count_push) hooks.count_push("unknown");
+        a.refuse = http::Response::text(404, "not found\n");
+    }
+    return a;
+}
 
 Entry& WebSub::Impl::put(store::Subscription s) {
     if (auto old = entries.find(s.feed_id); old != entries.end()) {
@@ -196,8 +218,10 @@ void WebSub::Impl::on_hub_answer(std::int64_t feed_id, const std::string& callba
 void WebSub::Impl::arm_renewal(Entry& e) {
     if (!e.sub.expires_at) return;
     const auto now = now_seconds();
-    const auto verified = *e.sub.expires_at - seconds(e.sub.lease_seconds);
-    const auto at = websub::renew_at(verified, seconds(e.sub.lease_seconds), now);
+    // A row written before leases were clamped may hold any number: clamp before arithmetic.
+    const auto lease = websub::clamp_lease(e.sub.lease_seconds);
+    const auto verified = *e.sub.expires_at - lease;
+    const auto at = websub::renew_at(verified, lease, now);
     e.renew.expires_after(at - now);
     e.renew.async_wait([this, &e](const boost::system::error_code& ec) {
         if (ec || stopped) return;
@@ -299,13 +323,20 @@ Result<std::unique_ptr<WebSub>> WebSub::start(asio::io_context& io, asio::thread
         return p->on_push(r);
     });
     http::Limits limits;
-    limits.max_body_bytes = config.fetch.max_body;  // a push is a feed document
+    // The parser's limit is a poll's, so that a push to an unknown callback is told 404 whatever
+    // it announces; screen() gives known callbacks the smaller push cap.
+    limits.max_body_bytes = config.fetch.max_body;
+    limits.max_body_in_flight = kPushBodiesInFlight;
+    // No Host check here: hubs reach this listener through a reverse proxy under any name, and
+    // it serves nothing a rebinding page could read (docs/robustness.md).
     auto server = http::Server::start(
         io, {.listen = config.websub.listen, .limits = limits,
-             .on_error = [](std::string_view m) { spdlog::warn("websub: {}", m); }},
+             .on_error = [](std::string_view m) { spdlog::warn("websub: {}", m); },
+             .screen = [p = impl.get()](const http::Request& head) { return p->screen(head); }},
         std::move(router));
     if (!server) return std::unexpected(Error{server.error().kind, "websub: " + server.error().message});
     impl->server.emplace(std::move(*server));
+    impl->max_push_body = std::min(kMaxPushBody, config.fetch.max_body);
     std::unique_ptr<WebSub> self(new WebSub(std::move(impl)));
     auto& p = *self->impl_;
     for (auto& s : *stored) {
@@ -345,6 +376,17 @@ void WebSub::discovered(std::int64_t feed_id, const websub::Discovery& found) {
         held = websub::Held{s.hub, s.topic, s.state, s.expires_at, s.updated_at, it->second->request_in_flight};
     }
     if (!websub::should_subscribe(held, found, now)) return;
+    const bool cleartext_ok = p.hooks.allow_insecure_secret && p.hooks.allow_insecure_secret(feed_id);
+    auto hub = websub::hub_for_secret(found.hubs, cleartext_ok);
+    if (!hub) {
+        // hub.secret signs every push: sent in clear, anyone on the path could forge pushes.
+        if (std::exchange(p.cleartext_refused[feed_id], found.hubs.front()) != found.hubs.front())
+            spdlog::error("websub: not subscribing, the hub is not https feed=\"{}\" hub={} "
+                          "fix=\"an https hub, or websub_allow_insecure_secret = true for this feed\"",
+                          p.name(feed_id), found.hubs.front());
+        return;
+    }
+    p.cleartext_refused.erase(feed_id);
     auto callback_id = websub::random_hex(16);
     auto secret = websub::random_hex(32);
     if (!callback_id || !secret) {
@@ -355,7 +397,7 @@ void WebSub::discovered(std::int64_t feed_id, const websub::Discovery& found) {
     store::Subscription s;
     s.feed_id = feed_id;
     s.topic = found.topic;
-    s.hub = found.hubs.front();
+    s.hub = std::move(*hub);
     s.callback_id = std::move(*callback_id);
     s.secret = std::move(*secret);
     s.state = "subscribing";

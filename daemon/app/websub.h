@@ -28,6 +28,8 @@ struct WebSubHooks {
     // Whether the feed may reach private addresses ([[feed]] allow_private_networks); the hub
     // named by such a feed may too.
     std::function<bool(std::int64_t feed_id)> allow_private;
+    // Whether the feed may send hub.secret to an http:// hub ([[feed]] websub_allow_insecure_secret).
+    std::function<bool(std::int64_t feed_id)> allow_insecure_secret;
     // Counts a push by result: "ok", "rejected" (signature), "busy", "unknown" (callback).
     std::function<void(std::string_view result)> count_push;
 };

@@ -257,6 +257,7 @@ FeedConfig read_feed(Reader& r) {
     r.string("username", f.username);
     r.path("password_file", f.password_file);
     r.optional_boolean("allow_private_networks", f.allow_private_networks);
+    r.boolean("websub_allow_insecure_secret", f.websub_allow_insecure_secret);
     r.integer("backfill", f.backfill, 0, 1000);
     if (f.url.empty()) {
         r.report_at(f.where, "[[feed]] needs a url");
@@ -366,6 +367,13 @@ void each_table(const toml::table& root, std::string_view key, const std::string
 void read_http(Reader& r, HttpSection& h) {
     r.string("listen", h.listen);
     r.integer("feed_items", h.feed_items, 1, 1000);
+    r.string_list("allowed_hosts", h.allowed_hosts);
+    for (const auto& host : h.allowed_hosts)
+        if (host.empty() || host.find_first_of(" \t\r\n/,@") != std::string::npos)
+            r.report(*r.raw("allowed_hosts"), "[http] allowed_hosts: \"" + host +
+                                                  "\" is not a host name (\"name\" or \"name:port\")");
+    r.integer("max_connections", h.max_connections, 1, 65536);
+    r.integer("max_connections_per_peer", h.max_connections_per_peer, 1, 65536);
 }
 
 void read_websub(Reader& r, WebSubSection& w) {

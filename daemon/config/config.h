@@ -71,6 +71,11 @@ struct HttpSection {
     // Entries of each feed of alerts (/feeds/*.atom, *.json; docs/web.md): the newest N alerts.
     std::size_t feed_items = 50;
     std::string listen = "127.0.0.1:9108";  // "" disables the listener
+    // Host names (a reverse proxy's, "name" or "name:port") answered besides the listen
+    // address and localhost; any other Host gets 421 (DNS rebinding, docs/robustness.md).
+    std::vector<std::string> allowed_hosts;
+    std::size_t max_connections = 64;
+    std::size_t max_connections_per_peer = 32;
 };
 
 struct WebSubSection {
@@ -98,6 +103,8 @@ struct FeedConfig {
     std::string username;
     std::filesystem::path password_file;
     std::optional<bool> allow_private_networks;
+    // Send hub.secret to a hub named by an http:// URL (readable on the way): refused unless set.
+    bool websub_allow_insecure_secret = false;
     std::size_t backfill = 0;
     Location where;
 };

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <exception>
+#include <memory>
+#include <optional>
 
 #include "http/server.h"
 
@@ -22,6 +24,44 @@ bool iequals(std::string_view a, std::string_view b) {
 bool is_ip_literal(const std::string& host) {
     unsigned char buf[16];
     return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+struct HostPort {
+    std::string host;  // lower case, IPv6 without its brackets
+    std::string port;  // "" when none
+};
+
+// "Name:80" -> {"name", "80"}; "[::1]:80" -> {"::1", "80"}; nullopt when malformed.
+std::optional<HostPort> split_host(std::string_view text) {
+    HostPort out;
+    std::string_view port;
+    if (text.starts_with('[')) {
+        const auto close = text.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        out.host = std::string(text.substr(1, close - 1));
+        const auto rest = text.substr(close + 1);
+        if (!rest.empty() && !rest.starts_with(':')) return std::nullopt;
+        if (!rest.empty()) port = rest.substr(1);
+    } else {
+        const auto colon = text.find(':');
+        out.host = std::string(text.substr(0, colon));
+        if (colon != std::string_view::npos) port = text.substr(colon + 1);
+    }
+    if (out.host.empty() || !std::ranges::all_of(port, [](char c) { return c >= '0' && c <= '9'; }))
+        return std::nullopt;
+    for (auto& c : out.host) c = c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+    out.port = std::string(port);
+    return out;
+}
+
+void reply_from(const Handler& handler, const std::string& path, const Request& request, const Reply& reply) {
+    try {
+        return reply(handler(request));
+    } catch (const std::exception& e) {
+        return reply(Response::text(500, std::string("http: handler for ") + path + " failed: " + e.what() + "\n"));
+    } catch (...) {
+        return reply(Response::text(500, "http: handler for " + path + " failed\n"));
+    }
 }
 
 }  // namespace
@@ -48,27 +88,52 @@ void Router::add_prefix(std::string method, std::string prefix, Handler handler)
     routes_.push_back({std::move(method), std::move(prefix), std::move(handler), true});
 }
 
-Response Router::dispatch(const Request& request) const {
+void Router::add_async(std::string method, std::string path, AsyncHandler handler) {
+    routes_.push_back({std::move(method), std::move(path), {}, false, std::move(handler)});
+}
+
+void Router::dispatch(const Request& request, Reply reply) const {
     // HEAD is GET without a body; the connection drops the body, the handler need not know.
     const std::string_view method = request.method == "HEAD" ? std::string_view("GET") : request.method;
     std::string allow;
     for (const auto& r : routes_) {
         if (r.prefix ? !request.path.starts_with(r.path) : r.path != request.path) continue;
+        if (r.method == method && !r.async) return reply_from(r.handler, r.path, request, reply);
         if (r.method == method) {
             try {
-                return r.handler(request);
+                return r.async(request, std::move(reply));
             } catch (const std::exception& e) {
-                return Response::text(500, std::string("http: handler for ") + r.path + " failed: " + e.what() + "\n");
-            } catch (...) {
-                return Response::text(500, "http: handler for " + r.path + " failed\n");
+                // Nothing was started: the reply was not handed on.
+                return reply(Response::text(500, "http: handler for " + r.path + " failed: " + e.what() + "\n"));
             }
         }
         allow += (allow.empty() ? "" : ", ") + r.method + (r.method == "GET" ? ", HEAD" : "");
     }
-    if (allow.empty()) return Response::text(404, "not found\n");
+    if (allow.empty()) return reply(Response::text(404, "not found\n"));
     auto r = Response::text(405, "method not allowed\n");
     r.headers.emplace_back("Allow", allow);
-    return r;
+    reply(std::move(r));
+}
+
+Response Router::dispatch(const Request& request) const {
+    auto out = std::make_shared<std::optional<Response>>();
+    dispatch(request, [out](Response r) { *out = std::move(r); });
+    if (*out) return std::move(**out);
+    return Response::text(500, "http: asynchronous route without a loop\n");
+}
+
+bool host_allowed(std::string_view host_header, std::string_view listen_host, const std::vector<std::string>& allowed) {
+    const auto asked = split_host(host_header);
+    if (!asked) return false;
+    if (asked->host == "localhost" || asked->host == "127.0.0.1" || asked->host == "::1") return true;
+    if (asked->host == listen_host) return true;
+    // A wildcard listener: any address of this machine is a listen address, and a browser
+    // that was sent to an IP literal is not being fooled by a name that changed address.
+    if ((listen_host == "0.0.0.0" || listen_host == "::") && is_ip_literal(asked->host)) return true;
+    return std::ranges::any_of(allowed, [&](const std::string& entry) {
+        const auto a = split_host(entry);
+        return a && a->host == asked->host && (a->port.empty() || a->port == asked->port);
+    });
 }
 
 Result<ListenAddress> parse_listen(std::string_view text) {

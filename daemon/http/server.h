@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +44,10 @@ struct Response {
 // owns without a lock; it must be quick (it holds up the loop) and should not throw (a throw
 // becomes a 500).
 using Handler = std::function<Response(const Request&)>;
+// A route whose work runs elsewhere (a thread of its own): the handler starts it and returns;
+// `reply` is called exactly once, on the io_context's thread, with the answer.
+using Reply = std::function<void(Response)>;
+using AsyncHandler = std::function<void(const Request&, Reply reply)>;
 
 // Exact-path routes. GET routes answer HEAD too. The module knows nothing of what the routes
 // serve: the app registers them.
@@ -54,9 +59,14 @@ public:
     // Every path under `prefix` (which ends with '/'), e.g. WebSub callbacks "/websub/<id>":
     // the handler reads the rest of request.path itself.
     void add_prefix(std::string method, std::string prefix, Handler handler);
+    void add_async(std::string method, std::string path, AsyncHandler handler);
 
     // 404 for an unknown path, 405 (with Allow) for a known path and another method, 500 when
     // the handler throws; a HEAD response keeps its headers and loses its body later.
+    // `reply` is called at once, or later for an asynchronous route.
+    void dispatch(const Request& request, Reply reply) const;
+    // The same for a caller that cannot wait: an asynchronous route that has not answered by
+    // the time its handler returns gives a 500 (the fuzzer's entry point has no loop).
     Response dispatch(const Request& request) const;
 
 private:
@@ -65,6 +75,7 @@ private:
         std::string path;
         Handler handler;
         bool prefix = false;  // path is a prefix ending with '/'
+        AsyncHandler async = {};
     };
     std::vector<Route> routes_;
 };
@@ -76,8 +87,32 @@ struct Limits {
     // is closed after it.
     std::chrono::milliseconds read_timeout{10'000};
     std::chrono::milliseconds write_timeout{10'000};
-    std::size_t max_connections = 64;  // further connections are closed at once
+    // Past max_connections (or max_per_peer from one address), the connection that has waited
+    // longest for its request header, if it has waited at least evict_after, is closed to make
+    // room; when none has, the new connection is closed at once (slowloris: half-open
+    // connections cannot hold every slot).
+    std::size_t max_connections = 64;
+    std::size_t max_per_peer = 32;
+    std::chrono::milliseconds evict_after{1'000};
+    // Once three quarters of the slots are taken, a request header must arrive within this.
+    std::chrono::milliseconds busy_header_timeout{2'000};
+    // Bodies being read at once on this listener, counted at their announced size (a chunked
+    // body at max_body_bytes); past it: 503 with Retry-After. 0: no limit.
+    std::size_t max_body_in_flight = 0;
 };
+
+// DNS rebinding: the Host values a listener answers. `listen_host` is the bound address (a
+// wildcard address accepts any IP literal: an IP literal cannot be rebound); localhost,
+// 127.0.0.1 and [::1] are always accepted, with any port, and `allowed` names more ("name" for
+// any port, "name:port" for that port only). Case-insensitive. Pure.
+bool host_allowed(std::string_view host_header, std::string_view listen_host, const std::vector<std::string>& allowed);
+
+// What a listener decides once a request's header is in, before its body is read.
+struct Admission {
+    std::optional<Response> refuse;  // answered at once, the body unread, the connection closed
+    std::size_t max_body_bytes = 0;  // a smaller body limit for this request (0: the listener's)
+};
+using Screen = std::function<Admission(const Request& head)>;
 
 struct ServerOptions {
     std::string listen = "127.0.0.1:9108";  // "host:port", "[v6]:port"; port 0 = any free port
@@ -85,6 +120,12 @@ struct ServerOptions {
     // Told about what the server cannot answer for itself (a handler that threw, a failed
     // accept); by default nothing is said. Runs on the io thread.
     std::function<void(std::string_view message)> on_error;
+    // Refuse (421) requests whose Host (or Origin) names none of host_allowed()'s hosts, and
+    // an HTTP/1.1 request without Host (400). Off: any Host is answered.
+    bool check_host = false;
+    std::vector<std::string> allowed_hosts;
+    // Called with each request's method, target and headers before its body is read.
+    Screen screen;
 };
 
 // "127.0.0.1:9108" -> {"127.0.0.1", 9108}; "[::1]:80" -> {"::1", 80}; "localhost:9108" ->

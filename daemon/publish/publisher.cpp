@@ -30,6 +30,8 @@ Result<Publisher> Publisher::bind(const PublisherOptions& options) {
         impl->socket = zmq::socket_t(impl->context, zmq::socket_type::pub);
         impl->socket.set(zmq::sockopt::sndhwm, options.send_hwm);
         impl->socket.set(zmq::sockopt::linger, options.linger_ms);
+        // What a PUB reads is subscriptions: a topic prefix never needs more.
+        impl->socket.set(zmq::sockopt::maxmsgsize, kMaxPeerMessage);
         if (options.curve.enabled()) {
             // Before the bind: no connection may arrive before its handshake can be judged.
             auto zap = ZapHandler::start(impl->context, options.curve, impl->socket, "pub");

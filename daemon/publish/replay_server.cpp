@@ -19,6 +19,9 @@ namespace {
 
 std::atomic<unsigned> g_stop_counter{0};
 
+// REPLAY, after, prefix: a request never has more frames than this.
+constexpr std::size_t kMaxRequestFrames = 8;
+
 // One message to one client, never blocking: false when the client's queue is full (it stopped
 // reading) or it is gone. libzmq queues a multipart message whole or not at all, so only the
 // first frame can fail.
@@ -80,15 +83,23 @@ struct ReplayServer::Impl {
     }
 
     void serve_one(zmq::socket_t& router) {
+        // The routing id and a request's frames; the frames past kMaxRequestFrames are read and
+        // dropped at once (2 M frames were held whole), and the request is refused.
         std::vector<zmq::message_t> frames;
+        bool too_many = false;
         for (;;) {
             zmq::message_t frame;
             if (!router.recv(frame)) return;
             const bool more = frame.more();
-            frames.push_back(std::move(frame));
+            if (frames.size() <= kMaxRequestFrames) frames.push_back(std::move(frame));
+            else too_many = true;
             if (!more) break;
         }
         if (frames.empty()) return;
+        if (too_many) {
+            send_frames(router, frames[0], {kErrorVerb, "too many frames in a request"});
+            return;
+        }
         std::vector<std::string_view> request;
         for (std::size_t i = 1; i < frames.size(); ++i) request.push_back(frames[i].to_string_view());
         auto parsed = parse_replay_request(request);
@@ -145,6 +156,8 @@ Result<ReplayServer> ReplayServer::start(const ReplayOptions& options, ReplaySou
         // of a silent drop in the middle of an answer.
         router.set(zmq::sockopt::sndhwm, int(std::min<std::size_t>(2 * (impl->max_batch + 2), 1'000'000)));
         router.set(zmq::sockopt::router_mandatory, 1);
+        // A request is a few short frames: a larger one disconnects its peer (kMaxPeerMessage).
+        router.set(zmq::sockopt::maxmsgsize, kMaxPeerMessage);
         if (options.curve.enabled()) {
             // Before the bind: no connection may arrive before its handshake can be judged.
             auto zap = ZapHandler::start(impl->context, options.curve, router, "replay");

@@ -34,12 +34,26 @@ std::string z85_of(const zmq::message_t& key) {
     return out.data();
 }
 
-void log_refusal(const PeerRefusal& r) {
-    spdlog::warn("publish: refused peer socket={} address={} client_key={} reason=\"{}\"",
-                 r.socket, r.address, r.client_key.empty() ? "-" : r.client_key, r.reason);
+void log_refusal(const PeerRefusal& r, std::size_t suppressed) {
+    spdlog::warn("publish: refused peer socket={} address={} client_key={} reason=\"{}\" suppressed={}",
+                 r.socket, r.address, r.client_key.empty() ? "-" : r.client_key, r.reason, suppressed);
 }
 
 }  // namespace
+
+std::optional<std::size_t> RefusalQuieter::admit(Clock::time_point now) {
+    if (window_end_ && now < *window_end_) {
+        ++suppressed_;
+        return std::nullopt;
+    }
+    window_end_ = now + interval_;
+    return std::exchange(suppressed_, 0);
+}
+
+std::optional<RefusalQuieter::Clock::time_point> RefusalQuieter::due() const {
+    if (suppressed_ == 0 || !window_end_) return std::nullopt;
+    return *window_end_;
+}
 
 std::string handshake_failure_reason(std::uint16_t event, std::uint32_t value) {
     if (event == ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) {
@@ -86,9 +100,21 @@ struct ZapHandler::Impl {
     std::map<std::uint32_t, std::string> peers;
     std::optional<std::string> failed;
 
-    void refuse(const PeerRefusal& refusal) const {
-        if (on_refused) on_refused(refusal);
-        else log_refusal(refusal);
+    RefusalQuieter quieter;  // handler thread only
+
+    void refuse(const PeerRefusal& refusal) {
+        if (on_refused) return on_refused(refusal);
+        if (const auto suppressed = quieter.admit(RefusalQuieter::Clock::now())) log_refusal(refusal, *suppressed);
+    }
+
+    // The count of refusals not logged, once their interval has ended without another one.
+    std::chrono::milliseconds tell_suppressed() {
+        const auto due = quieter.due();
+        if (!due) return std::chrono::milliseconds(-1);
+        const auto now = RefusalQuieter::Clock::now();
+        if (now < *due) return std::chrono::ceil<std::chrono::milliseconds>(*due - now);
+        spdlog::warn("publish: refused peers socket={} suppressed={}", socket_name, quieter.take_suppressed());
+        return std::chrono::milliseconds(-1);
     }
 
     void run(zmq::socket_t handler, zmq::socket_t stop_receiver, zmq::socket_t monitor) {
@@ -96,7 +122,7 @@ struct ZapHandler::Impl {
                                               {stop_receiver.handle(), 0, ZMQ_POLLIN, 0},
                                               {monitor.handle(), 0, ZMQ_POLLIN, 0}}};
         for (;;) {
-            zmq::poll(items.data(), items.size(), std::chrono::milliseconds(-1));
+            zmq::poll(items.data(), items.size(), tell_suppressed());
             if (items[1].revents & ZMQ_POLLIN) return;
             if (items[0].revents & ZMQ_POLLIN) answer(handler);
             if (items[2].revents & ZMQ_POLLIN) on_monitor_event(monitor);
@@ -179,6 +205,7 @@ Result<std::unique_ptr<ZapHandler>> ZapHandler::start(zmq::context_t& context,
     try {
         zmq::socket_t handler(context, zmq::socket_type::rep);
         handler.set(zmq::sockopt::linger, 0);
+        handler.set(zmq::sockopt::maxmsgsize, kMaxPeerMessage);
         handler.bind("inproc://zeromq.zap.01");
         zmq::socket_t stop_receiver(context, zmq::socket_type::pair);
         stop_receiver.bind(stop_endpoint);

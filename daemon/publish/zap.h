@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <utility>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +23,27 @@ struct ZapDecision {
 };
 ZapDecision decide_zap(std::string_view mechanism, std::string_view client_key_z85,
                        const std::optional<std::vector<std::string>>& allowlist);
+
+// Refused peers are logged like the replay cut-offs: a peer retrying in a loop (3,000
+// handshakes in 0.4 s) must not flood the journal. The first refusal of an interval is logged;
+// the others are counted, and the count is told in the next line, or on its own when the
+// interval ends. Pure: the caller gives the time.
+class RefusalQuieter {
+public:
+    using Clock = std::chrono::steady_clock;
+    explicit RefusalQuieter(Clock::duration interval = std::chrono::seconds(10)) : interval_(interval) {}
+    // The number suppressed before this one when it is to be logged, nullopt when not.
+    std::optional<std::size_t> admit(Clock::time_point now);
+    // When the suppressed count is due on its own (nullopt: nothing suppressed).
+    std::optional<Clock::time_point> due() const;
+    // The suppressed count, reset, once due() has passed.
+    std::size_t take_suppressed() { return std::exchange(suppressed_, 0); }
+
+private:
+    Clock::duration interval_;
+    std::optional<Clock::time_point> window_end_;
+    std::size_t suppressed_ = 0;
+};
 
 // Why a connection failed its handshake, from a socket monitor event (pure).
 std::string handshake_failure_reason(std::uint16_t event, std::uint32_t value);
@@ -48,6 +71,11 @@ private:
     explicit ZapHandler(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };
+
+// ZMQ_MAXMSGSIZE of the sockets that read what a peer sends (the replay ROUTER's requests,
+// the PUB's subscriptions, the ZAP handler's requests): a peer sending more is disconnected by
+// libzmq before the message is held (one 1 GiB frame took the daemon to 1 GiB).
+inline constexpr std::int64_t kMaxPeerMessage = 4096;
 
 // The ZAP domain our server sockets announce; "socket" in a PeerRefusal is derived from it.
 inline constexpr std::string_view kZapDomainPub = "wirewatch-pub";

@@ -1,5 +1,7 @@
 #include "websub/callback.h"
 
+#include "websub/lease.h"
+
 #include <charconv>
 
 namespace ww::websub {
@@ -78,12 +80,9 @@ VerificationAnswer answer_verification(const Params& query, const std::optional<
     if (challenge.empty()) return refuse("no hub.challenge");
     VerificationAnswer a;
     if (subscribe) {
-        const auto text = param(query, "hub.lease_seconds");
-        long long lease = 0;
-        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), lease);
-        if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || lease <= 0)
-            return refuse("no valid hub.lease_seconds");
-        a.lease = std::chrono::seconds(lease);
+        const auto lease = accepted_lease(param(query, "hub.lease_seconds"));
+        if (!lease) return refuse("no valid hub.lease_seconds");
+        a.lease = *lease;
         a.outcome = VerificationAnswer::Outcome::subscribed;
     } else {
         a.outcome = VerificationAnswer::Outcome::unsubscribed;

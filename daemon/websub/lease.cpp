@@ -1,8 +1,29 @@
 #include "websub/lease.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace ww::websub {
+
+std::optional<Seconds> accepted_lease(std::string_view text) {
+    if (text.empty() || !std::ranges::all_of(text, [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc::result_out_of_range) return kMaxLease;  // all digits: a very large number
+    if (ec != std::errc{} || end != text.data() + text.size() || value < kMinLease.count()) return std::nullopt;
+    return std::min(Seconds(value), kMaxLease);
+}
+
+Seconds clamp_lease(std::int64_t seconds) {
+    return Seconds(std::clamp<std::int64_t>(seconds, kMinLease.count(), kMaxLease.count()));
+}
+
+std::optional<std::string> hub_for_secret(const std::vector<std::string>& hubs, bool allow_cleartext) {
+    for (const auto& h : hubs)
+        if (h.starts_with("https://")) return h;
+    if (allow_cleartext && !hubs.empty()) return hubs.front();
+    return std::nullopt;
+}
 
 SysSeconds renew_at(SysSeconds verified_at, Seconds lease, SysSeconds now) {
     using namespace std::chrono_literals;

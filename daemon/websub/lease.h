@@ -3,6 +3,9 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+#include <cstdint>
 
 #include "core/item.h"
 #include "websub/link_header.h"
@@ -10,6 +13,22 @@
 namespace ww::websub {
 
 using Seconds = std::chrono::seconds;
+
+// The leases a hub may grant (hub.lease_seconds) as we act on them: at least a second (a
+// shorter one, 0 or negative, is refused) and at most 30 days (a longer one, up to 2^63-1 and
+// beyond, is taken as 30 days: renewing early is harmless, and no date arithmetic overflows).
+inline constexpr Seconds kMinLease{1};
+inline constexpr Seconds kMaxLease{30 * 86400};
+// hub.lease_seconds as the hub wrote it: decimal digits only, clamped above; nullopt when
+// refused (empty, a sign, other characters, 0). Pure, and no arithmetic on the raw number.
+std::optional<Seconds> accepted_lease(std::string_view text);
+// A stored lease (from an older version, or a damaged row) within the same bounds.
+Seconds clamp_lease(std::int64_t seconds);
+
+// The hub to subscribe at, among those a feed names: the first https one; an http one only
+// when `allow_cleartext` (hub.secret, which signs every push, would cross the network in
+// clear). nullopt: none may be used. Pure.
+std::optional<std::string> hub_for_secret(const std::vector<std::string>& hubs, bool allow_cleartext);
 
 // When to renew a lease the hub granted at `verified_at` for `lease`: a tenth of the lease
 // before it ends (at least a second, at most an hour), and at its middle when the lease is too

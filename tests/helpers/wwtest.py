@@ -265,8 +265,8 @@ def toml_str(s):
 class Daemon:
     """Runs wirewatchd on a config it writes into a temporary directory."""
 
-    def __init__(self, feeds, watchlists, workdir=None, extra="", interval="1s", heartbeat="1s",
-                 pub=None, replay=None):
+    def __init__(self, feeds, watchlists, workdir=None, extra="", interval="1s", heartbeat="1s", feed_extra="",
+                 http_extra="", pub=None, replay=None):
         self.dir = workdir or tempdir("ww-it-")
         self.pub = pub or f"tcp://127.0.0.1:{free_port()}"
         self.replay = replay or f"tcp://127.0.0.1:{free_port()}"
@@ -275,11 +275,12 @@ class Daemon:
         self.config = os.path.join(self.dir, "wirewatch.toml")
         lines = ["[daemon]", f"state_dir = {toml_str(os.path.join(self.dir, 'state'))}", 'log_level = "debug"',
                  "[publish]", f"endpoint = {toml_str(self.pub)}", f"replay_endpoint = {toml_str(self.replay)}",
-                 f"heartbeat = {toml_str(heartbeat)}", "[http]", f"listen = {toml_str(self.http)}",
+                 f"heartbeat = {toml_str(heartbeat)}", "[http]", f"listen = {toml_str(self.http)}", http_extra,
                  "[fetch]", "allow_private_networks = true"]
         lines.append(extra)
         for name, url in feeds:
-            lines += ["[[feed]]", f"url = {toml_str(url)}", f"name = {toml_str(name)}", f"interval = {toml_str(interval)}"]
+            lines += ["[[feed]]", f"url = {toml_str(url)}", f"name = {toml_str(name)}", f"interval = {toml_str(interval)}",
+                      feed_extra]
         for name, query in watchlists:
             lines += ["[[watchlist]]", f"name = {toml_str(name)}", f"query = {toml_str(query)}"]
         with open(self.config, "w") as f:

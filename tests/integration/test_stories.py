@@ -183,8 +183,8 @@ class Stories(unittest.TestCase):
                 self.assertIn(story["alert"]["match"]["fields"][0], ["title", "summary"])
 
     def backtest_http(self, watchlist):
-        url = f"http://{self.daemon.http}/api/backtest?watchlist={watchlist}&since=1d"
-        with urllib.request.urlopen(url, timeout=30) as r:
+        url = f"http://{self.daemon.http}/api/backtest"
+        with urllib.request.urlopen(url, data=f"watchlist={watchlist}&since=1d".encode(), timeout=30) as r:
             self.assertEqual(r.status, 200)
             return json.loads(r.read())
 
@@ -204,7 +204,7 @@ class Stories(unittest.TestCase):
         self.assertEqual(bad.returncode, 2)
         self.assertIn('no watchlist "nope"', bad.stderr)
         with self.assertRaises(urllib.error.HTTPError) as e:
-            urllib.request.urlopen(f"http://{self.daemon.http}/api/backtest?watchlist=nope", timeout=30)
+            urllib.request.urlopen(f"http://{self.daemon.http}/api/backtest", data=b"watchlist=nope", timeout=30)
         self.assertEqual(e.exception.code, 400)
         with urllib.request.urlopen(f"http://{self.daemon.http}/metrics", timeout=30) as r:
             metrics = r.read().decode()

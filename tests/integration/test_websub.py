@@ -156,7 +156,8 @@ class WebSubCase(unittest.TestCase):
                            f"callback_base = {toml_str(self.callback_base)}",
                            f"listen = {toml_str(f'127.0.0.1:{self.cb_port}')}", 'lease = "1h"'])
         self.daemon = Daemon([("Doc", self.doc_url), ("Hdr", self.hdr_url)],
-                             [("falcon", "falcon")], extra=extra, interval="1s")
+                             [("falcon", "falcon")], extra=extra, interval="1s",
+                             feed_extra="websub_allow_insecure_secret = true")  # the hub is http on loopback
         self.sub = None
 
     def tearDown(self):
@@ -292,7 +293,8 @@ class WebSubTest(WebSubCase):
         # callback is forgotten afterwards.
         with open(self.daemon.config) as f:
             text = f.read()
-        text = text.replace(f'[[feed]]\nurl = {toml_str(self.doc_url)}\nname = "Doc"\ninterval = "1s"\n', "")
+        text = text.replace(f'[[feed]]\nurl = {toml_str(self.doc_url)}\nname = "Doc"\ninterval = "1s"\n'
+                            'websub_allow_insecure_secret = true\n', "")
         self.assertNotIn(self.doc_url, text)
         with open(self.daemon.config, "w") as f:
             f.write(text)

@@ -29,5 +29,14 @@ TEST(JournalFields, LinesWithoutStructureGiveNothingButTheModule) {
     EXPECT_EQ(journal_fields(R"(store: a="unterminated)"), (Fields{{"WW_MODULE", "store"}, {"WW_A", "unterminated"}}));
 }
 
+TEST(EscapeLogText, ControlCharactersCannotStartALineOrDriveTheTerminal) {
+    EXPECT_EQ(escape_log_text("websub: refused mode=\r\nfake line"), "websub: refused mode=\\r\\nfake line");
+    EXPECT_EQ(escape_log_text("a\tb\x1b[31mred\x7f\x01"), "a\\tb\\x1b[31mred\\x7f\\x01");
+    EXPECT_EQ(escape_log_text("next\xc2\x85line \xc2\x9b" "1m"), "next\\u0085line \\u009b1m");  // C1: NEL, CSI
+    // Printable text, Latin-1 letters (U+00A0.. also start with 0xc2) and stray bytes are kept.
+    EXPECT_EQ(escape_log_text("caf\xc3\xa9 \xc2\xa0 \xc2 \xff \"q\""), "caf\xc3\xa9 \xc2\xa0 \xc2 \xff \"q\"");
+    EXPECT_EQ(escape_log_text(std::string_view("nul\0byte", 8)), "nul\\x00byte");
+}
+
 }  // namespace
 }  // namespace ww::app

@@ -49,5 +49,25 @@ TEST(Zap, HandshakeFailureReasons) {
               std::string("handshake failed: ") + std::strerror(ECONNRESET));
 }
 
+// 3,000 refused handshakes in 0.4 s gave 3,000 warnings: now one line per interval, and the
+// count of the rest.
+TEST(Zap, RefusalsAreLoggedOncePerIntervalWithTheSuppressedCount) {
+    using namespace std::chrono_literals;
+    RefusalQuieter q(10s);
+    const RefusalQuieter::Clock::time_point t0{};
+    std::size_t logged = 0;
+    for (int i = 0; i < 3000; ++i)
+        if (q.admit(t0 + i * 133us)) ++logged;  // 3,000 in 0.4 s
+    EXPECT_EQ(logged, 1u);
+    ASSERT_TRUE(q.due().has_value());
+    EXPECT_EQ(*q.due(), t0 + 10s);  // the count is told on its own when the interval ends
+    const auto next = q.admit(t0 + 11s);  // or in the next logged line
+    ASSERT_TRUE(next.has_value());
+    EXPECT_EQ(*next, 2999u);
+    EXPECT_FALSE(q.due().has_value());
+    EXPECT_FALSE(q.admit(t0 + 12s).has_value());
+    EXPECT_EQ(q.take_suppressed(), 1u);
+}
+
 }  // namespace
 }  // namespace ww::publish

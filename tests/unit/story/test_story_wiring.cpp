@@ -382,6 +382,16 @@ TEST_F(Desk, KeptItemsFeedABacktestThatAgreesWithTheLiveRun) {
     EXPECT_EQ(lavrov->alerts, 1u);
     EXPECT_EQ(lavrov->story_updates, 2u);
     EXPECT_FALSE(backtest(cfg, BacktestRequest{"nope", "", std::chrono::hours(1)}, *kept, at(0)));
+    // Cut by its budget (POST /api/backtest): the partial answer says how far it read.
+    auto cut = backtest(cfg, BacktestRequest{"", "Lavrov", std::chrono::hours(24)}, *kept, at(0),
+                        {.deadline = std::chrono::steady_clock::now()});
+    ASSERT_TRUE(cut);
+    EXPECT_TRUE(cut->partial);
+    EXPECT_EQ(cut->items_read, 0u);
+    EXPECT_EQ(cut->matches, 0u);
+    EXPECT_EQ(cut->cut_reason, "time budget");
+    EXPECT_FALSE(lavrov->partial);
+    EXPECT_EQ(lavrov->items_read, kept->size());
 
     // Retention: kept texts and story sources go with their own horizons.
     auto pruned = store_->prune_kept(at(3), at(0));

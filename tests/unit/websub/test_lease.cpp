@@ -78,3 +78,52 @@ TEST(Lease, SubscribesWhenNothingRunsAndRetriesHourly) {
 
 }  // namespace
 }  // namespace ww::websub
+
+namespace ww::websub {
+namespace {
+
+// hub.lease_seconds from a hostile hub: 2^63-1 gave the year -19742 and an immediate renewal.
+TEST(AcceptedLease, ClampedBeforeAnyArithmetic) {
+    using namespace std::chrono_literals;
+    struct Case {
+        std::string_view text;
+        std::optional<Seconds> expected;
+    };
+    const Case cases[] = {
+        {"600", 600s},
+        {"1", 1s},
+        {"2592000", kMaxLease},
+        {"2592001", kMaxLease},
+        {"9223372036854775807", kMaxLease},             // 2^63-1
+        {"99999999999999999999999999999", kMaxLease},   // past 64 bits
+        {"0", std::nullopt},
+        {"-5", std::nullopt},
+        {"-9223372036854775808", std::nullopt},
+        {"+60", std::nullopt},
+        {"", std::nullopt},
+        {"60s", std::nullopt},
+        {"abc", std::nullopt},
+        {" 60", std::nullopt},
+    };
+    for (const auto& c : cases) EXPECT_EQ(accepted_lease(c.text), c.expected) << c.text;
+    // What the subscriber then computes stays in range.
+    const auto lease = *accepted_lease("9223372036854775807");
+    EXPECT_GT(renew_at(t0, lease, t0), t0);
+    EXPECT_LE(renew_at(t0, lease, t0), t0 + kMaxLease);
+    EXPECT_EQ(clamp_lease(INT64_MAX), kMaxLease);
+    EXPECT_EQ(clamp_lease(-1), kMinLease);
+    EXPECT_EQ(clamp_lease(3600), 3600s);
+}
+
+TEST(HubForSecret, AnHttpHubOnlyWhenTheFeedAllowsIt) {
+    const std::vector<std::string> mixed{"http://hub.example/", "https://secure.example/hub"};
+    const std::vector<std::string> plain{"http://hub.example/"};
+    EXPECT_EQ(hub_for_secret(mixed, false), "https://secure.example/hub");
+    EXPECT_EQ(hub_for_secret(mixed, true), "https://secure.example/hub");  // https first anyway
+    EXPECT_EQ(hub_for_secret(plain, false), std::nullopt);
+    EXPECT_EQ(hub_for_secret(plain, true), "http://hub.example/");
+    EXPECT_EQ(hub_for_secret({}, true), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ww::websub
