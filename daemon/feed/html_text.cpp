@@ -115,10 +115,17 @@ private:
     bool line_ = false;
 };
 
-enum class TagKind { inl, block, cell, skip };
+// raw: script and style, whose content is never text (an HTML5 parser reads it as raw text up
+// to the end tag, or to the end when there is none). skip: content dropped up to a matching end
+// tag; without one only the tag goes, so that an unclosed <object> or <iframe> in escaped
+// markup does not swallow the text after it.
+enum class TagKind { inl, block, cell, skip, raw };
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_tag_name_end(char c) {
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 // Tag names packed into an integer (first 8 bytes, lower-case) plus their length: the lookup
 // runs for every tag of every item, and integer compares beat string compares there.
@@ -136,22 +143,24 @@ constexpr TagKey key_of(std::string_view name) {
 }
 
 constexpr std::pair<std::string_view, TagKind> kTagNames[] = {
-    {"address", TagKind::block}, {"article", TagKind::block}, {"aside", TagKind::block},
-    {"audio", TagKind::block}, {"blockquote", TagKind::block}, {"body", TagKind::block},
-    {"br", TagKind::block}, {"caption", TagKind::block}, {"center", TagKind::block},
-    {"dd", TagKind::block}, {"details", TagKind::block}, {"div", TagKind::block},
-    {"dl", TagKind::block}, {"dt", TagKind::block}, {"fieldset", TagKind::block},
-    {"figcaption", TagKind::block}, {"figure", TagKind::block}, {"footer", TagKind::block},
-    {"form", TagKind::block}, {"h1", TagKind::block}, {"h2", TagKind::block},
-    {"h3", TagKind::block}, {"h4", TagKind::block}, {"h5", TagKind::block},
-    {"h6", TagKind::block}, {"head", TagKind::skip}, {"header", TagKind::block},
-    {"hr", TagKind::block}, {"html", TagKind::block}, {"iframe", TagKind::block},
-    {"img", TagKind::cell}, {"li", TagKind::block}, {"main", TagKind::block},
-    {"math", TagKind::skip}, {"nav", TagKind::block}, {"noscript", TagKind::skip},
+    {"address", TagKind::block}, {"applet", TagKind::skip}, {"article", TagKind::block},
+    {"aside", TagKind::block}, {"audio", TagKind::block}, {"blockquote", TagKind::block},
+    {"body", TagKind::block}, {"br", TagKind::block}, {"caption", TagKind::block},
+    {"center", TagKind::block}, {"dd", TagKind::block}, {"details", TagKind::block},
+    {"div", TagKind::block}, {"dl", TagKind::block}, {"dt", TagKind::block},
+    {"embed", TagKind::cell}, {"fieldset", TagKind::block}, {"figcaption", TagKind::block},
+    {"figure", TagKind::block}, {"footer", TagKind::block}, {"form", TagKind::block},
+    {"frame", TagKind::cell}, {"frameset", TagKind::block}, {"h1", TagKind::block},
+    {"h2", TagKind::block}, {"h3", TagKind::block}, {"h4", TagKind::block},
+    {"h5", TagKind::block}, {"h6", TagKind::block}, {"head", TagKind::skip},
+    {"header", TagKind::block}, {"hr", TagKind::block}, {"html", TagKind::block},
+    {"iframe", TagKind::skip}, {"img", TagKind::cell}, {"li", TagKind::block},
+    {"main", TagKind::block}, {"math", TagKind::skip}, {"nav", TagKind::block},
+    {"noembed", TagKind::skip}, {"noframes", TagKind::skip}, {"noscript", TagKind::skip},
     {"object", TagKind::skip}, {"ol", TagKind::block}, {"option", TagKind::block},
     {"p", TagKind::block}, {"picture", TagKind::block}, {"pre", TagKind::block},
-    {"script", TagKind::skip}, {"section", TagKind::block}, {"select", TagKind::skip},
-    {"style", TagKind::skip}, {"summary", TagKind::block}, {"svg", TagKind::skip},
+    {"script", TagKind::raw}, {"section", TagKind::block}, {"select", TagKind::skip},
+    {"style", TagKind::raw}, {"summary", TagKind::block}, {"svg", TagKind::skip},
     {"table", TagKind::block}, {"tbody", TagKind::block}, {"td", TagKind::cell},
     {"template", TagKind::skip}, {"textarea", TagKind::skip}, {"tfoot", TagKind::block},
     {"th", TagKind::cell}, {"thead", TagKind::block}, {"title", TagKind::skip},
@@ -228,8 +237,31 @@ std::size_t tag_end(std::string_view s, std::size_t i) {
     }
 }
 
-// Position after the closing tag of a skipped element (script, style), or the end.
-std::size_t skip_element(std::string_view s, std::size_t from, std::string_view name) {
+// End tags an earlier search did not find, with where that search started: a later search for
+// the same name from further on fails too, so many unclosed <iframe>s cost one scan, not one
+// each.
+class MissingEndTags {
+public:
+    bool known_missing(const TagKey& name, std::size_t from) const {
+        for (std::size_t k = 0; k < count_; ++k)
+            if (names_[k] == name && from >= from_[k]) return true;
+        return false;
+    }
+    void record(const TagKey& name, std::size_t from) {
+        if (count_ == names_.size()) return;  // only a cost: the search is made again
+        names_[count_] = name;
+        from_[count_++] = from;
+    }
+
+private:
+    std::array<TagKey, 8> names_{};
+    std::array<std::size_t, 8> from_{};
+    std::size_t count_ = 0;
+};
+
+// Position after the end tag `</name` (any case, then white space, '/' or '>', as an HTML5
+// tokenizer requires: `</scriptx>` does not end a script) from `from` on, or npos.
+std::size_t find_end_tag(std::string_view s, std::size_t from, std::string_view name) {
     for (std::size_t i = from; i + 2 + name.size() <= s.size(); ++i) {
         const void* lt = std::memchr(s.data() + i, '<', s.size() - i);
         if (!lt) break;
@@ -238,17 +270,31 @@ std::size_t skip_element(std::string_view s, std::size_t from, std::string_view 
         bool same = true;
         for (std::size_t k = 0; k < name.size() && same; ++k)
             same = lower(s[i + 2 + k]) == name[k];
-        if (!same) continue;
+        const std::size_t after = i + 2 + name.size();
+        if (!same || (after < s.size() && !is_tag_name_end(s[after]))) continue;
         const auto end = tag_end(s, i);
         return end == std::string_view::npos ? s.size() : end;
     }
-    return s.size();
+    return std::string_view::npos;
 }
 
-void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w);
+void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w,
+         MissingEndTags& missing);
+
+// After the start tag of a skipped element ending at `end`: past its end tag, or for an
+// unclosed one, past its start tag only (script and style: to the end, as HTML5 reads them).
+std::size_t skip_element(std::string_view s, std::size_t end, std::string_view tag, TagKind kind,
+                         MissingEndTags& missing) {
+    const TagKey key = key_of(tag);
+    if (missing.known_missing(key, end)) return kind == TagKind::raw ? s.size() : end;
+    const auto after = find_end_tag(s, end, tag);
+    if (after != std::string_view::npos) return after;
+    missing.record(key, end);
+    return kind == TagKind::raw ? s.size() : end;
+}
 
 // Handles the markup starting at s[i] == '<'; returns the index to continue from.
-std::size_t markup(std::string_view s, std::size_t i, Writer& w) {
+std::size_t markup(std::string_view s, std::size_t i, Writer& w, MissingEndTags& missing) {
     const std::size_t n = s.size();
     if (i + 1 >= n) {
         w.text("<", 1);
@@ -263,7 +309,7 @@ std::size_t markup(std::string_view s, std::size_t i, Writer& w) {
         if (s.compare(i, 9, "<![CDATA[") == 0) {
             const auto end = s.find("]]>", i + 9);
             const auto inner = s.substr(i + 9, (end == std::string_view::npos ? n : end) - i - 9);
-            run(inner, kTextClasses, w);
+            run(inner, kTextClasses, w, missing);
             return end == std::string_view::npos ? n : end + 3;
         }
     }
@@ -289,13 +335,15 @@ std::size_t markup(std::string_view s, std::size_t i, Writer& w) {
         case TagKind::cell: w.space(); return end;
         case TagKind::block: w.block(); return end;
         case TagKind::skip:
+        case TagKind::raw:
             if (closing || s[end - 2] == '/') return end;
-            return skip_element(s, end, tag);
+            return skip_element(s, end, tag, kind_of(tag), missing);
     }
     return end;
 }
 
-void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w) {
+void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w,
+         MissingEndTags& missing) {
     const std::size_t n = s.size();
     std::size_t i = 0;
     while (i < n) {
@@ -346,7 +394,7 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
                 break;
             }
             case kLt:
-                i = markup(s, i, w);
+                i = markup(s, i, w, missing);
                 break;
             default:
                 ++i;
@@ -360,7 +408,8 @@ std::string html_to_text(std::string_view html) {
     std::string out;
     out.reserve(html.size());
     Writer w(out);
-    run(html, kHtmlClasses, w);
+    MissingEndTags missing;
+    run(html, kHtmlClasses, w, missing);
     return out;
 }
 
@@ -368,7 +417,8 @@ std::string fold_text(std::string_view text) {
     std::string out;
     out.reserve(text.size());
     Writer w(out);
-    run(text, kTextClasses, w);
+    MissingEndTags missing;
+    run(text, kTextClasses, w, missing);
     return out;
 }
 

@@ -42,7 +42,21 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"cdata_in_html", "x<![CDATA[ y ]]>z", "x y z"},
         Case{"reference_to_space_folds", "&#&#32", "&#"},
         Case{"reference_to_control_vanishes", "a&#1;b", "ab"},
-        Case{"empty", "", ""}),
+        Case{"empty", "", ""},
+        // Issue 20, class 1: elements that embed or are void drop themselves, not what follows.
+        Case{"unclosed_object_drops_itself", "safe<object data=\"x.swf\"> description",
+             "safe description"},
+        Case{"unclosed_iframe_drops_itself", "a<iframe src=\"/x\"> b", "a b"},
+        Case{"closed_iframe_drops_fallback", "a <iframe src=x>no frames</IFRAME >b", "a b"},
+        Case{"unclosed_applet_drops_itself", "a <applet code=x> b", "a b"},
+        Case{"embed_separates_words", "x<embed src=a>y", "x y"},
+        Case{"frame_separates_words", "x<frame src=a>y", "x y"},
+        Case{"link_and_meta_drop_themselves", "a <link rel=x> b<meta name=y> c", "a b c"},
+        Case{"unclosed_title_drops_itself", "a <title> b", "a b"},
+        Case{"end_tag_needs_whole_name", "a<script>x</scriptx>y</script>b", "ab"},
+        Case{"end_tag_any_case_with_space", "a<Style>p{}</STYLE >b", "ab"},
+        Case{"unclosed_script_drops_rest", "a<script>var x = 1;", "a"},
+        Case{"many_unclosed_iframes", "a<iframe>b<iframe>c<iframe>d", "abcd"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(FoldText, KeepsMarkupCharacters) {
