@@ -55,6 +55,26 @@ void read_media(XmlNode e, std::string_view local, ItemDraft& d, Item& item,
     }
 }
 
+// Dublin Core names a person in several ways; feeds use each of them for the author.
+bool is_dc_author(std::string_view local) {
+    return local == "creator" || local == "contributor" || local == "author";
+}
+
+// <itunes:category text="Technology"><itunes:category text="Podcasting"/></itunes:category>:
+// every level is a category, outer ones first. A work list, not recursion: no input depth
+// reaches the stack.
+void read_itunes_category(XmlNode e, std::vector<std::string>& categories, Context& ctx) {
+    std::vector<XmlNode> levels{e};
+    for (std::size_t k = 0; k < levels.size(); ++k) {
+        add_unique(categories, std::string(trim(attr(levels[k], "text"))));
+        for (auto sub : levels[k].children()) {
+            if (sub.type() != NodeType::element) continue;
+            const auto n = ctx.names().of(sub, Ns::none);
+            if (n.ns == Ns::itunes && n.local == "category") levels.push_back(sub);
+        }
+    }
+}
+
 }  // namespace
 
 std::string author_name(std::string_view raw) {
@@ -108,7 +128,7 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
                 if (l == "encoded") d.content = ctx.markup(e);
                 break;
             case Ns::dc:
-                if (l == "creator" || l == "contributor") add_unique(item.authors, author_name(ctx.text(e)));
+                if (is_dc_author(l)) add_unique(item.authors, author_name(ctx.text(e)));
                 else if (l == "date") d.dc_date = ctx.text(e);
                 else if (l == "subject") add_unique(item.categories, std::string(trim(ctx.text(e))));
                 else if (l == "title") d.dc_title = ctx.text(e);
@@ -116,7 +136,8 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
                 else if (l == "language" && d.language.empty()) d.language = trim(ctx.text(e));
                 break;
             case Ns::dcterms:
-                if (l == "modified") d.updated = ctx.text(e);
+                if (is_dc_author(l)) add_unique(item.authors, author_name(ctx.text(e)));
+                else if (l == "modified") d.updated = ctx.text(e);
                 else if ((l == "created" || l == "issued") && d.dc_date.empty()) d.dc_date = ctx.text(e);
                 break;
             case Ns::atom:
@@ -150,6 +171,11 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
                 else if (l == "title" && d.media_title.empty()) d.media_title = ctx.text(e);
                 else if ((l == "summary" || l == "subtitle") && d.itunes_summary.empty())
                     d.itunes_summary = ctx.markup(e);
+                else if (l == "category") read_itunes_category(e, item.categories, ctx);
+                break;
+            case Ns::xhtml:
+                // <body xmlns="http://www.w3.org/1999/xhtml">: the full text, as content.
+                if (l == "body" && d.content.empty()) d.content = ctx.markup(e);
                 break;
             default:
                 break;
@@ -242,7 +268,13 @@ bool read_rss_channel_element(XmlNode e, Name n, Ns main, Context& ctx, const st
             return true;
         }
         case Ns::itunes:
-            if (l == "summary" && feed.description.empty()) feed.description = ctx.html(ctx.markup(e));
+            // Summary and subtitle stand in for a missing <description>, whichever comes first.
+            if ((l == "summary" || l == "subtitle") && feed.description.empty())
+                feed.description = ctx.html(ctx.markup(e));
+            else return false;
+            return true;
+        case Ns::dcterms:
+            if (l == "modified" && !feed.updated) feed.updated = ctx.date(ctx.text(e));
             else return false;
             return true;
         default:
