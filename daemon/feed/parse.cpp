@@ -17,6 +17,7 @@
 #include "feed/cpu.h"
 #include "feed/dates.h"
 #include "feed/detect.h"
+#include "feed/dtd.h"
 #include "feed/encoding.h"
 #include "feed/formats.h"
 #include "feed/html_text.h"
@@ -442,9 +443,26 @@ Result<void> read_leniently(std::string& text, const Detected& detected, const P
     return {};
 }
 
-Result<Feed> read_xml(Decoded& decoded, const Detected& detected, const ParseOptions& options) {
+// Internal DTD entities expanded into a copy of the document from its root on, which both XML
+// builders then read (neither processes DTDs); `detected` then points at that copy's start.
+void expand_entities(Decoded& decoded, Detected& detected, const ParseOptions& options, Feed& feed) {
+    if (detected.root_offset == 0) return;  // no prolog, no DOCTYPE
+    thread_local std::string expanded;
+    const auto r = expand_internal_entities(decoded.view.substr(0, detected.root_offset),
+                                            decoded.view.substr(detected.root_offset),
+                                            options.max_text_bytes, expanded);
+    if (r.outcome == EntityExpansion::refused) add_reason(feed, r.reason);
+    if (r.outcome != EntityExpansion::expanded) return;
+    decoded.text.swap(expanded);
+    if (expanded.capacity() > (8u << 20)) std::string().swap(expanded);  // one huge feed
+    decoded.view = decoded.text;
+    detected.root_offset = 0;
+}
+
+Result<Feed> read_xml(Decoded& decoded, Detected detected, const ParseOptions& options) {
     Feed feed;
     if (detected.junk) add_reason(feed, "junk before the root element");
+    expand_entities(decoded, detected, options, feed);
     // One tree per thread, reused like the decode buffer; it views the decoded text (or `doc`)
     // and is done with before this function returns.
     thread_local XmlTree tree;

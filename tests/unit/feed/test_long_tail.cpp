@@ -49,5 +49,33 @@ TEST(LongTail, DroppedFieldsAreRead) {
     EXPECT_EQ(b.content, "Ferries rest in winter.");
 }
 
+TEST(LongTail, InternalEntitiesAreExpanded) {
+    const auto feed = parse_both(fixture("rss_internal_entities.xml"));
+    EXPECT_EQ(feed.title, "Harbour & Quay News");
+    ASSERT_EQ(feed.items.size(), 1u);
+    const auto& item = feed.items[0];
+    EXPECT_EQ(item.title, "Breaking ferry strike");  // markup in an entity is markup, as in XML
+    EXPECT_EQ(item.guid, "tag:news.example.com,2006:1");
+    EXPECT_EQ(item.link, "https://news.example.com/a?x=1&from=tag:news.example.com,");
+    // Never an external entity; never inside CDATA.
+    EXPECT_EQ(item.summary, "CDATA keeps &id; as written and &secret; stays");
+}
+
+TEST(LongTail, BillionLaughsStaysRefused) {
+    const auto feed = parse_both(fixture("billion_laughs.xml"));
+    ASSERT_EQ(feed.items.size(), 1u);
+    EXPECT_EQ(feed.items[0].title, "&lol9;");
+    EXPECT_TRUE(feed.bozo);
+    EXPECT_NE(feed.bozo_reason.find("dtd: entities not expanded"), std::string::npos) << feed.bozo_reason;
+}
+
+TEST(LongTail, EntityCycleIsRefused) {
+    const auto feed = parse_both(R"(<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY a "x&b;"><!ENTITY b "y&a;">]>
+<rss version="2.0"><channel><title>&a;</title></channel></rss>)");
+    EXPECT_EQ(feed.title, "&a;");
+    EXPECT_NE(feed.bozo_reason.find("refers to itself"), std::string::npos) << feed.bozo_reason;
+}
+
 }  // namespace
 }  // namespace ww::feed
