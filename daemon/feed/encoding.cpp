@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "feed/entities.h"
 
 namespace ww::feed {
 namespace {
@@ -238,6 +239,29 @@ bool copy_and_validate(std::string_view s, unsigned char* dst) {
     return utf8_validate(std::max(checked, p), end, end) != nullptr;
 }
 
+// UTF-8 text with stray 8-bit bytes (a UTF-8 feed that pasted in a windows-1252 "don\x92t"):
+// each byte that starts no valid sequence is read as windows-1252 would have it, the ones it
+// leaves undefined as U+FFFD.
+void utf8_mending_cp1252(std::string_view s, std::string& out) {
+    out.clear();
+    out.reserve(s.size() + s.size() / 8);
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* const end = p + s.size();
+    while (p < end) {
+        if (*p < 0x80) {
+            out.push_back(static_cast<char>(*p++));
+            continue;
+        }
+        if (const auto* next = utf8_sequence(p, end)) {
+            out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(next - p));
+            p = next;
+            continue;
+        }
+        const char32_t cp = cp1252_char(*p++);
+        append_utf8(out, cp ? cp : 0xFFFD);
+    }
+}
+
 }  // namespace
 
 bool copy_if_utf8(std::string_view s, std::string& out) {
@@ -334,8 +358,14 @@ std::string iconv_name(std::string_view label) {
         {"shift_jis", "CP932"},     {"shift-jis", "CP932"},     {"sjis", "CP932"},
         {"x-sjis", "CP932"},        {"ms_kanji", "CP932"},      {"windows-31j", "CP932"},
         {"euc-kr", "CP949"},        {"ks_c_5601-1987", "CP949"}, {"korean", "CP949"},
+        // WHATWG: every label of ISO-8859-1 and US-ASCII is windows-1252 (issue 20, class 5).
         {"iso-8859-1", "WINDOWS-1252"}, {"latin1", "WINDOWS-1252"}, {"l1", "WINDOWS-1252"},
         {"us-ascii", "WINDOWS-1252"}, {"ascii", "WINDOWS-1252"}, {"iso_8859-1", "WINDOWS-1252"},
+        {"iso8859-1", "WINDOWS-1252"}, {"iso88591", "WINDOWS-1252"}, {"iso_8859-1:1987", "WINDOWS-1252"},
+        {"iso-ir-100", "WINDOWS-1252"}, {"csisolatin1", "WINDOWS-1252"}, {"cp819", "WINDOWS-1252"},
+        {"ibm819", "WINDOWS-1252"}, {"x-cp1252", "WINDOWS-1252"}, {"ansi_x3.4-1968", "WINDOWS-1252"},
+        {"iso646-us", "WINDOWS-1252"}, {"cp367", "WINDOWS-1252"}, {"ibm367", "WINDOWS-1252"},
+        {"csascii", "WINDOWS-1252"}, {"us", "WINDOWS-1252"}, {"latin-1", "WINDOWS-1252"},
         {"iso-8859-9", "WINDOWS-1254"}, {"latin5", "WINDOWS-1254"},
         {"tis-620", "WINDOWS-874"}, {"iso-8859-11", "WINDOWS-874"},
         {"x-mac-roman", "MACINTOSH"}, {"mac", "MACINTOSH"}, {"macintosh", "MACINTOSH"},
@@ -389,10 +419,10 @@ bool decode_into(std::string_view body, std::string_view content_type, Decoded& 
     };
     auto take_utf8 = [&](std::string lenient) {
         if (utf8_ok()) out.text.assign(bytes);
-        else out.text = utf8_sanitize(bytes);
+        else utf8_mending_cp1252(bytes, out.text);
         out.encoding = "utf-8";
         out.lenient = std::move(lenient);
-        if (out.lenient.empty() && !utf8_ok()) out.lenient = "invalid UTF-8 bytes replaced";
+        if (out.lenient.empty() && !utf8_ok()) out.lenient = "invalid UTF-8 bytes read as windows-1252";
     };
     // A declared wide charset is trusted only when the bytes look wide (NULs in the markup).
     const bool looks_wide = !bom.charset.empty() ? is_wide(bom.charset) : !wide.empty();

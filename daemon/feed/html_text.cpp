@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/text.h"
 #include "feed/entities.h"
 
 namespace ww::feed {
@@ -365,6 +366,17 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
                 if (i + 1 < n && s[i + 1] == '\xA0') {
                     w.space();
                     i += 2;
+                } else if (i + 1 < n && static_cast<unsigned char>(s[i + 1]) < 0xA0 &&
+                           static_cast<unsigned char>(s[i + 1]) >= 0x80) {
+                    // A C1 control (U+0080-U+009F) is a windows-1252 byte that went through
+                    // a Latin-1 decoder: read as windows-1252 has it (`don\x92t` -> don't);
+                    // the five bytes it leaves undefined are controls, dropped.
+                    std::string c;
+                    if (const char32_t cp = cp1252_char(static_cast<unsigned char>(s[i + 1]))) {
+                        append_utf8(c, cp);
+                        w.text(c.data(), c.size());
+                    }
+                    i += 2;
                 } else {
                     w.text(s.data() + i, 1);
                     ++i;
@@ -402,6 +414,50 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
     }
 }
 
+// The code point of the UTF-8 sequence at s[i] (advancing i), or U+FFFD for a malformed one.
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+    const auto b = static_cast<unsigned char>(s[i++]);
+    if (b < 0x80) return b;
+    const int extra = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : -1;
+    if (extra < 0 || i + static_cast<std::size_t>(extra) > s.size()) return 0xFFFD;
+    char32_t cp = b & (0x3F >> extra);
+    for (int k = 0; k < extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3F);
+    return cp;
+}
+
+// The byte windows-1252 (or Latin-1, for a C1 control) encodes cp as, or -1.
+int cp1252_byte(char32_t cp) {
+    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) return static_cast<int>(cp);
+    if (cp < 0xA0) return static_cast<int>(cp);
+    for (int b = 0x80; b < 0xA0; ++b)
+        if (cp1252_char(static_cast<unsigned char>(b)) == cp) return b;
+    return -1;
+}
+
+// UTF-8 that was read as windows-1252 and encoded again (`â€¦` for `…`) is put back, but only
+// when every non-ASCII character of the string fits that story: the characters map back to
+// bytes that are valid UTF-8. Text that merely contains `Ã©` among real accents stays as it
+// is. Every double-encoded sequence starts with U+00C2-U+00F4, whose UTF-8 starts with C3.
+void repair_double_utf8(std::string& text) {
+    if (!std::memchr(text.data(), '\xC3', text.size())) return;
+    std::string bytes;
+    bytes.reserve(text.size());
+    int need = 0;  // continuation bytes the last lead byte still calls for
+    for (std::size_t i = 0; i < text.size();) {
+        const int b = cp1252_byte(next_code_point(text, i));
+        if (b < 0) return;
+        if (need > 0) {
+            if ((b & 0xC0) != 0x80) return;
+            --need;
+        } else if (b >= 0x80) {
+            need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
+            if (need < 0) return;
+        }
+        bytes.push_back(static_cast<char>(b));
+    }
+    if (need == 0 && bytes.size() < text.size() && utf8_valid(bytes)) text.swap(bytes);
+}
+
 }  // namespace
 
 std::string html_to_text(std::string_view html) {
@@ -410,6 +466,7 @@ std::string html_to_text(std::string_view html) {
     Writer w(out);
     MissingEndTags missing;
     run(html, kHtmlClasses, w, missing);
+    repair_double_utf8(out);
     return out;
 }
 
@@ -419,6 +476,7 @@ std::string fold_text(std::string_view text) {
     Writer w(out);
     MissingEndTags missing;
     run(text, kTextClasses, w, missing);
+    repair_double_utf8(out);
     return out;
 }
 

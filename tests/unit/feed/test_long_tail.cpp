@@ -77,5 +77,30 @@ TEST(LongTail, EntityCycleIsRefused) {
     EXPECT_NE(feed.bozo_reason.find("refers to itself"), std::string::npos) << feed.bozo_reason;
 }
 
+std::string rss_with_title(std::string_view declaration, std::string_view title_bytes) {
+    return std::string(declaration) + "<rss version=\"2.0\"><channel><title>" + std::string(title_bytes) +
+           "</title></channel></rss>";
+}
+
+TEST(LongTail, Latin1AndAsciiLabelsAreWindows1252) {
+    for (const char* label : {"ISO-8859-1", "iso88591", "US-ASCII", "ansi_x3.4-1968", "cp819"}) {
+        const auto decl = std::string("<?xml version=\"1.0\" encoding=\"") + label + "\"?>";
+        const auto feed = parse_both(rss_with_title(decl, "\x93Quoted\x94 \x80 caf\xE9"));
+        EXPECT_EQ(feed.title, "\u201cQuoted\u201d \u20ac caf\u00e9") << label;
+    }
+}
+
+TEST(LongTail, StrayCp1252BytesInUtf8AreMended) {
+    const auto feed = parse_both(
+        rss_with_title("<?xml version=\"1.0\" encoding=\"utf-8\"?>", "don\x92t \xE2\x80\x94 caf\xC3\xA9"));
+    EXPECT_EQ(feed.title, "don\u2019t \u2014 caf\u00e9");
+    EXPECT_NE(feed.bozo_reason.find("read as windows-1252"), std::string::npos) << feed.bozo_reason;
+}
+
+TEST(LongTail, DoubleEncodedTitleIsRepaired) {
+    const auto feed = parse_both(rss_with_title("", "It\xC3\xA2\xE2\x82\xAC\xE2\x84\xA2s here\xC3\xA2\xE2\x82\xAC\xC2\xA6"));
+    EXPECT_EQ(feed.title, "It\u2019s here\u2026");
+}
+
 }  // namespace
 }  // namespace ww::feed
