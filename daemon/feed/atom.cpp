@@ -160,6 +160,12 @@ Item read_atom_entry(XmlNode node, Ns parent_dflt, Context& ctx, const std::stri
 void read_atom(XmlNode root, Context& ctx) {
     Feed& feed = ctx.feed();
     feed.format = "atom";
+    // An Atom draft's namespace or an unknown one: the root says Atom, so its namespace is
+    // read as Atom's (by local name); other unknown namespaces inside stay foreign.
+    if (const auto uri = Names::uri_of(root); !uri.empty() && ns_of_uri(uri) == Ns::other) {
+        ctx.names().read_as(uri, Ns::atom);
+        ctx.flag("atom: root element in namespace " + std::string(uri) + ", read as Atom");
+    }
     const Ns dflt = ctx.names().default_ns(root, Ns::none);
     const auto root_ns = ctx.names().of(root, Ns::none).ns;
     const auto version = trim(attr(root, "version"));

@@ -2,6 +2,7 @@
 
 // Internal to the feed module: the format readers behind parse.cpp's dispatcher.
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 #include <deque>
@@ -55,6 +56,8 @@ public:
     // Plain text from HTML, capped at options().max_text_bytes.
     std::string html(std::string_view markup) const;
     std::string plain(std::string_view text) const;
+    // The document was read leniently: bozo, with `reason` added once.
+    void flag(std::string_view reason);
     // Room for one more item? (options().max_items)
     bool room_for_item() const { return feed_.items.size() < options_.max_items; }
 
@@ -88,6 +91,18 @@ bool read_rss_channel_element(XmlNode e, Name name, Ns main, Context& ctx,
  // One Atom entry; authors are the feed's, inherited when the entry names none.
 Item read_atom_entry(XmlNode entry, Ns parent_default, Context& ctx, const std::string& base,
                      const std::vector<std::string>& feed_authors);
+
+// `s` in lower case when it is short (element names), else `s` unchanged; `buf` holds the copy.
+// Feeds write iTunes names as <itunes:Author> and feedparser reads them all in lower case.
+inline std::string_view ascii_lower(std::string_view s, std::array<char, 32>& buf) {
+    if (s.size() > buf.size()) return s;
+    bool upper = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        buf[i] = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] + 32) : s[i];
+        upper = upper || buf[i] != s[i];
+    }
+    return upper ? std::string_view(buf.data(), s.size()) : s;
+}
 
 // "jane@example.com (Jane Doe)" -> "Jane Doe"; "Jane Doe <jane@example.com>" -> "Jane Doe".
 std::string author_name(std::string_view raw);

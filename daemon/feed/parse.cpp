@@ -84,6 +84,15 @@ void add_reason(Feed& feed, std::string_view reason) {
     feed.bozo_reason += reason;
 }
 
+}  // namespace
+
+void Context::flag(std::string_view reason) {
+    if (feed_.bozo_reason.find(reason) != std::string::npos) return;
+    add_reason(feed_, reason);
+}
+
+namespace {
+
 bool is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }

@@ -55,6 +55,17 @@ void read_media(XmlNode e, std::string_view local, ItemDraft& d, Item& item,
     }
 }
 
+// The local name of an iTunes element in lower case. One of the names we read written in
+// upper case (<itunes:Author>) makes the feed bozo; camelCase names such as episodeType are
+// Apple's own spelling and are not flagged.
+std::string_view itunes_local(std::string_view local, std::array<char, 32>& buf, Context& ctx) {
+    const auto l = ascii_lower(local, buf);
+    if (l.data() != local.data() &&
+        (l == "author" || l == "title" || l == "summary" || l == "subtitle" || l == "category"))
+        ctx.flag("itunes: element names in upper case");
+    return l;
+}
+
 // Dublin Core names a person in several ways; feeds use each of them for the author.
 bool is_dc_author(std::string_view local) {
     return local == "creator" || local == "contributor" || local == "author";
@@ -70,7 +81,8 @@ void read_itunes_category(XmlNode e, std::vector<std::string>& categories, Conte
         for (auto sub : levels[k].children()) {
             if (sub.type() != NodeType::element) continue;
             const auto n = ctx.names().of(sub, Ns::none);
-            if (n.ns == Ns::itunes && n.local == "category") levels.push_back(sub);
+            std::array<char, 32> buf;
+            if (n.ns == Ns::itunes && itunes_local(n.local, buf, ctx) == "category") levels.push_back(sub);
         }
     }
 }
@@ -166,13 +178,16 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
                 // FeedBurner rewrites <link> to its click tracker and keeps the article here.
                 if (l == "origLink") d.origin_link = trim(ctx.text(e));
                 break;
-            case Ns::itunes:
+            case Ns::itunes: {
+                std::array<char, 32> buf;
+                const auto l = itunes_local(n.local, buf, ctx);
                 if (l == "author") add_unique(item.authors, author_name(ctx.text(e)));
                 else if (l == "title" && d.media_title.empty()) d.media_title = ctx.text(e);
                 else if ((l == "summary" || l == "subtitle") && d.itunes_summary.empty())
                     d.itunes_summary = ctx.markup(e);
                 else if (l == "category") read_itunes_category(e, item.categories, ctx);
                 break;
+            }
             case Ns::xhtml:
                 // <body xmlns="http://www.w3.org/1999/xhtml">: the full text, as content.
                 if (l == "body" && d.content.empty()) d.content = ctx.markup(e);
@@ -267,12 +282,15 @@ bool read_rss_channel_element(XmlNode e, Name n, Ns main, Context& ctx, const st
             }
             return true;
         }
-        case Ns::itunes:
+        case Ns::itunes: {
             // Summary and subtitle stand in for a missing <description>, whichever comes first.
-            if ((l == "summary" || l == "subtitle") && feed.description.empty())
+            std::array<char, 32> buf;
+            const auto li = itunes_local(l, buf, ctx);
+            if ((li == "summary" || li == "subtitle") && feed.description.empty())
                 feed.description = ctx.html(ctx.markup(e));
             else return false;
             return true;
+        }
         case Ns::dcterms:
             if (l == "modified" && !feed.updated) feed.updated = ctx.date(ctx.text(e));
             else return false;
@@ -289,6 +307,12 @@ void read_rss(XmlNode root, Context& ctx) {
     feed.version = version.empty() ? "2.0" : std::string(version);
     const bool bare_channel = std::string_view(root.name()) == "channel";
     const auto channel = bare_channel ? root : root.child("channel");
+    // A root in a namespace (Userland's http://backend.userland.com/rss2, an RSS 0.9x URI) puts
+    // every unprefixed element in it: RSS's own elements, read by local name as feedparser does.
+    if (const auto uri = Names::uri_of(root); !uri.empty()) {
+        ctx.names().read_as(uri, Ns::none);
+        ctx.flag("rss: root element in namespace " + std::string(uri) + ", read by local name");
+    }
     const std::string root_base = ctx.base_of(root, std::string(ctx.options().url));
     const std::string base = ctx.base_of(channel, root_base);
     const Ns dflt = ctx.names().default_ns(root, Ns::none);

@@ -102,5 +102,39 @@ TEST(LongTail, DoubleEncodedTitleIsRepaired) {
     EXPECT_EQ(feed.title, "It\u2019s here\u2026");
 }
 
+TEST(LongTail, RssInUserlandNamespaceIsReadByLocalName) {
+    const auto feed = parse_both(fixture("rss_userland_namespace.xml"));
+    EXPECT_EQ(feed.title, "Userland Weekly");
+    EXPECT_EQ(feed.link, "http://userland.example.com/");
+    ASSERT_EQ(feed.items.size(), 2u);
+    EXPECT_EQ(feed.items[0].title, "Scripting news");  // not other:title
+    EXPECT_EQ(feed.items[0].link, "http://userland.example.com/1");
+    EXPECT_EQ(feed.items[0].authors, std::vector<std::string>{"Dave Winer"});
+    EXPECT_EQ(feed.items[0].summary, "Outliners again");
+    EXPECT_EQ(feed.items[1].title, "Out of every namespace");
+    EXPECT_EQ(feed.items[1].guid, "plain-2");
+    EXPECT_TRUE(feed.bozo);
+    EXPECT_NE(feed.bozo_reason.find("rss: root element in namespace http://backend.userland.com/rss2"),
+              std::string::npos) << feed.bozo_reason;
+    EXPECT_NE(feed.bozo_reason.find("itunes: element names in upper case"), std::string::npos);
+}
+
+TEST(LongTail, AtomInUnknownNamespaceIsReadAsAtom) {
+    const auto feed = parse_both(fixture("atom_unknown_namespace.xml"));
+    EXPECT_EQ(feed.title, "Draft Atom");
+    EXPECT_EQ(feed.link, "http://draft.example.org/");
+    ASSERT_EQ(feed.items.size(), 1u);
+    EXPECT_EQ(feed.items[0].title, "An entry from 2005");
+    EXPECT_EQ(feed.items[0].guid, "tag:draft.example.org,2005:1");
+    EXPECT_EQ(feed.items[0].published, at("2005-04-01T12:00:00Z"));
+    EXPECT_NE(feed.bozo_reason.find("atom: root element in namespace"), std::string::npos)
+        << feed.bozo_reason;
+}
+
+TEST(LongTail, PlainRssIsNotFlagged) {
+    const auto feed = parse_both("<rss version='2.0'><channel><title>t</title></channel></rss>");
+    EXPECT_FALSE(feed.bozo) << feed.bozo_reason;
+}
+
 }  // namespace
 }  // namespace ww::feed
