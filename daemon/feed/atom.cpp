@@ -170,7 +170,7 @@ void read_atom(XmlNode root, Context& ctx) {
     const auto root_ns = ctx.names().of(root, Ns::none).ns;
     const auto version = trim(attr(root, "version"));
     feed.version = root_ns == Ns::atom03 || version == "0.3" ? "0.3" : "1.0";
-    const std::string base = ctx.base_of(root, std::string(ctx.options().url));
+    const std::string base = ctx.base_of(root, ctx.document_url());
     if (const auto lang = root.attribute("xml:lang")) feed.language = lang.value();
     std::vector<std::string> authors;
     if (ctx.names().of(root, Ns::none).local == "entry") {

@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "core/item.h"
 #include "feed/parse.h"
+#include "feed/url.h"
 #include "feed/xml.h"
 
 namespace ww::feed {
@@ -32,13 +33,22 @@ inline std::uint64_t to_u64(std::string_view s) {
     return v;
 }
 
+// The document's URL: Content-Location resolved against the fetched URL, else the fetched URL.
+inline std::string document_url(const ParseOptions& options) {
+    if (options.content_location.empty()) return std::string(options.url);
+    return resolve_url(options.url, options.content_location);
+}
+
 // What every XML format reader shares: options, name resolution, the feed being filled, and
 // the counters that end up in the bozo flag.
 class Context {
 public:
-    Context(const ParseOptions& options, Feed& feed) : options_(options), feed_(feed) {}
+    Context(const ParseOptions& options, Feed& feed)
+        : options_(options), feed_(feed), document_url_(ww::feed::document_url(options)) {}
 
     const ParseOptions& options() const { return options_; }
+    // The base of last resort for relative links: see document_url().
+    const std::string& document_url() const { return document_url_; }
     Feed& feed() { return feed_; }
     Names& names() { return names_; }
 
@@ -69,6 +79,7 @@ private:
     const ParseOptions& options_;
     Feed& feed_;
     Names names_;
+    std::string document_url_;
     std::deque<std::string> storage_;  // a deque: growing it never moves what views point at
 };
 

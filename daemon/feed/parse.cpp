@@ -386,7 +386,8 @@ std::size_t salvage_items(std::string_view tail, Format format, Context& ctx) {
     const std::string_view open = atom ? "<entry" : "<item";
     const std::string_view close = atom ? "</entry>" : "</item>";
     Feed& feed = ctx.feed();
-    const std::string base = feed.link.empty() ? std::string(ctx.options().url) : feed.link;
+    // The same order as the whole document's: the document's URL, then the channel's link.
+    const std::string base = !ctx.document_url().empty() ? ctx.document_url() : feed.link;
     const std::vector<std::string> no_authors;
     std::size_t salvaged = 0;
     for (std::size_t pos = find_start_tag(tail, open, 0); pos != std::string_view::npos && ctx.room_for_item();) {

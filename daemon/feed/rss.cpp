@@ -25,6 +25,7 @@ struct ItemDraft {
     std::string_view description, content, itunes_summary, media_description, dc_description;
     std::string_view pub_date, dc_date, updated;
     std::string_view language;
+    std::string link_base;  // the <link> element's own xml:base, when it has one
 };
 
 void read_media(XmlNode e, std::string_view local, ItemDraft& d, Item& item,
@@ -120,6 +121,7 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
             else if (l == "link") {
                 if (d.link.empty()) d.link = trim(ctx.text(e));
                 if (d.link.empty() && !attr(e, "href").empty()) d.link = trim(attr(e, "href"));
+                if (d.link_base.empty() && e.attribute("xml:base")) d.link_base = ctx.base_of(e, base);
             } else if (l == "description") d.description = ctx.markup(e);
             else if (l == "guid") {
                 d.guid = trim(ctx.markup(e));
@@ -132,8 +134,8 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
             else if (l == "enclosure") {
                 const auto url = attr(e, "url");
                 if (!url.empty())
-                    item.enclosures.push_back({resolve_url(base, url), std::string(attr(e, "type")),
-                                               to_u64(attr(e, "length"))});
+                    item.enclosures.push_back({resolve_url(ctx.base_of(e, base), url),
+                                               std::string(attr(e, "type")), to_u64(attr(e, "length"))});
             }
         } else switch (n.ns) {
             case Ns::content:
@@ -201,7 +203,8 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
     const std::string_view title = !d.title.empty() ? d.title : !d.dc_title.empty() ? d.dc_title : d.media_title;
     item.title = ctx.html(title);
     const std::string_view link = !d.link.empty() ? d.link : !d.atom_link.empty() ? d.atom_link : d.guid_link;
-    item.link = resolve_url(base, link);
+    // xml:base in scope: the <link> element's own, else the item's (and so on up).
+    item.link = resolve_url(link.data() == d.link.data() && !d.link_base.empty() ? d.link_base : base, link);
     if (!d.origin_link.empty()) item.origin_link = resolve_url(base, d.origin_link);
     const std::string_view summary = !d.description.empty()       ? d.description
                                  : !d.dc_description.empty()  ? d.dc_description
@@ -313,7 +316,7 @@ void read_rss(XmlNode root, Context& ctx) {
         ctx.names().read_as(uri, Ns::none);
         ctx.flag("rss: root element in namespace " + std::string(uri) + ", read by local name");
     }
-    const std::string root_base = ctx.base_of(root, std::string(ctx.options().url));
+    const std::string root_base = ctx.base_of(root, ctx.document_url());
     const std::string base = ctx.base_of(channel, root_base);
     const Ns dflt = ctx.names().default_ns(root, Ns::none);
     // First the channel's own elements, so that items can inherit the feed language and the

@@ -136,5 +136,30 @@ TEST(LongTail, PlainRssIsNotFlagged) {
     EXPECT_FALSE(feed.bozo) << feed.bozo_reason;
 }
 
+TEST(LongTail, RelativeLinksUseXmlBaseThenDocumentUrl) {
+    const auto body = fixture("rss_relative_links.xml");
+    const auto feed = parse_both(body, {.url = "https://fetched.example.org/feeds/all.rss"});
+    ASSERT_EQ(feed.items.size(), 3u);
+    EXPECT_EQ(feed.items[0].link, "https://fetched.example.org/feeds/story/1.html");
+    ASSERT_EQ(feed.items[0].enclosures.size(), 1u);
+    EXPECT_EQ(feed.items[0].enclosures[0].url, "https://fetched.example.org/media/1.mp3");
+    EXPECT_EQ(feed.items[1].link, "https://items.example.org/section/2.html");
+    ASSERT_EQ(feed.items[1].enclosures.size(), 1u);
+    EXPECT_EQ(feed.items[1].enclosures[0].url, "https://items.example.org/audio/2.mp3");
+    EXPECT_EQ(feed.items[2].link, "https://links.example.org/deep/3.html");
+}
+
+TEST(LongTail, ContentLocationIsTheDocumentUrl) {
+    const auto body = fixture("rss_relative_links.xml");
+    const auto feed = parse_both(body, {.url = "https://fetched.example.org/feeds/all.rss",
+                                        .content_location = "/archive/2026/feed.xml"});
+    ASSERT_EQ(feed.items.size(), 3u);
+    EXPECT_EQ(feed.items[0].link, "https://fetched.example.org/archive/2026/story/1.html");
+    EXPECT_EQ(feed.items[0].enclosures[0].url, "https://fetched.example.org/archive/media/1.mp3");
+    // Without a URL at all, the channel's link is the base of last resort.
+    const auto bare = parse_both(body);
+    EXPECT_EQ(bare.items[0].link, "https://channel.example.org/story/1.html");
+}
+
 }  // namespace
 }  // namespace ww::feed
