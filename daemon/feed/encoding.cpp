@@ -302,6 +302,15 @@ std::string_view sniff_wide_charset(std::string_view b) {
     return {};
 }
 
+std::string sniff_ebcdic_charset(std::string_view b) {
+    if (!b.starts_with("\x4C\x6F\xA7\x94")) return {};
+    std::string head;
+    if (auto cd = Iconv::open("CP037")) cd->convert(b.substr(0, 256), head);
+    auto label = declared_charset(head);
+    if (label.empty() || is_utf8_label(label) || !Iconv::open(iconv_name(label))) return "cp037";
+    return label;
+}
+
 std::string charset_param(std::string_view ct) {
     std::size_t pos = 0;
     while ((pos = ct.find(';', pos)) != std::string_view::npos) {
@@ -369,6 +378,16 @@ std::string iconv_name(std::string_view label) {
         {"iso-8859-9", "WINDOWS-1254"}, {"latin5", "WINDOWS-1254"},
         {"tis-620", "WINDOWS-874"}, {"iso-8859-11", "WINDOWS-874"},
         {"x-mac-roman", "MACINTOSH"}, {"mac", "MACINTOSH"}, {"macintosh", "MACINTOSH"},
+        {"macroman", "MACINTOSH"}, {"mac-roman", "MACINTOSH"}, {"x-mac-cyrillic", "MACCYRILLIC"},
+        {"x-mac-ukrainian", "MACUKRAINIAN"}, {"x-mac-ce", "MAC-CENTRALEUROPE"},
+        {"x-mac-centraleurroman", "MAC-CENTRALEUROPE"}, {"x-mac-centraleurope", "MAC-CENTRALEUROPE"},
+        {"maccentraleurope", "MAC-CENTRALEUROPE"}, {"x-mac-icelandic", "MAC-IS"},
+        {"macicelandic", "MAC-IS"}, {"x-mac-sami", "MAC-SAMI"},
+        // IBM's EBCDIC pages under the names Java and Windows give them.
+        {"ibm37", "CP037"}, {"ibm-37", "CP037"}, {"cp37", "CP037"}, {"ibm-037", "CP037"},
+        {"x-ibm037", "CP037"}, {"ibm-500", "CP500"}, {"x-ibm500", "CP500"}, {"ibm-875", "CP875"},
+        {"x-ibm875", "CP875"}, {"ibm-1047", "IBM1047"}, {"x-ibm1047", "IBM1047"},
+        {"ebcdic", "CP037"}, {"ebcdic-us", "CP037"},
         {"x-euc-jp", "EUC-JP"},     {"unicode-1-1-utf-8", "UTF-8"}, {"utf8", "UTF-8"},
         {"koi8_r", "KOI8-R"},       {"cp1251", "WINDOWS-1251"}, {"cp1252", "WINDOWS-1252"},
         {"utf-16", "UTF-16"},       {"ucs-2", "UTF-16"},        {"unicode", "UTF-16"},
@@ -408,9 +427,13 @@ bool decode_into(std::string_view body, std::string_view content_type, Decoded& 
     std::string_view wide = bom.charset.empty() ? sniff_wide_charset(body) : std::string_view{};
     const auto bytes = body.substr(bom.length);
     const auto http = charset_param(content_type);
+    // EBCDIC is recognised from its bytes like a BOM: an HTTP label could not be right about
+    // a document whose "<?xml" no ASCII-compatible charset reads.
+    const auto ebcdic = bom.charset.empty() && wide.empty() ? sniff_ebcdic_charset(bytes) : std::string{};
     const auto xml = bom.charset.empty() && wide.empty() ? declared_charset(bytes) : std::string{};
     auto choice = choose_charset(bom.charset.empty() ? wide : bom.charset, http, xml);
     if (!bom.charset.empty() || !wide.empty()) choice.source = bom.charset.empty() ? "sniff" : "bom";
+    if (!ebcdic.empty()) choice = {ebcdic, "sniff"};
 
     std::optional<bool> valid;  // validated once, lazily: most bodies need it exactly once
     auto utf8_ok = [&] {
@@ -457,7 +480,7 @@ bool decode_into(std::string_view body, std::string_view content_type, Decoded& 
         take_utf8("declared " + label + " but the bytes are 8-bit");
         return false;
     }
-    if (!looks_wide && has_high_bytes(bytes) && utf8_ok()) {
+    if (!looks_wide && ebcdic.empty() && has_high_bytes(bytes) && utf8_ok()) {
         // RFC 7303 would trust the label, but a valid UTF-8 body under another label is
         // overwhelmingly a mislabelled UTF-8 feed (feedparser and browsers agree).
         take_utf8("declared " + label + " but the bytes are UTF-8");

@@ -161,5 +161,24 @@ TEST(LongTail, ContentLocationIsTheDocumentUrl) {
     EXPECT_EQ(bare.items[0].link, "https://channel.example.org/story/1.html");
 }
 
+TEST(LongTail, EbcdicDocumentIsDecodedWithItsDeclaredCodePage) {
+    // IBM500 puts [ ] | where CP037 has other characters: the declaration must be read.
+    const auto feed = parse_both(fixture("rss_ebcdic_ibm500.xml"));
+    EXPECT_EQ(feed.encoding, "ibm500");
+    EXPECT_EQ(feed.title, "Z\u00fcrich [Bank] news | \u00a2");
+    ASSERT_EQ(feed.items.size(), 1u);
+    EXPECT_EQ(feed.items[0].title, "Kurse & Zinsen: [1] ab 1. M\u00e4rz");
+    EXPECT_FALSE(feed.bozo) << feed.bozo_reason;
+}
+
+TEST(LongTail, MacCyrillicLabelIsDecoded) {
+    const auto feed = parse_both(fixture("rss_x_mac_cyrillic.xml"));
+    EXPECT_EQ(feed.title, "\u041d\u043e\u0432\u043e\u0441\u0442\u0438 \u0434\u043d\u044f");
+    ASSERT_EQ(feed.items.size(), 1u);
+    EXPECT_EQ(feed.items[0].title, "\u041f\u043e\u0433\u043e\u0434\u0430 \u0432 "
+                                   "\u041c\u043e\u0441\u043a\u0432\u0435");
+    EXPECT_FALSE(feed.bozo) << feed.bozo_reason;
+}
+
 }  // namespace
 }  // namespace ww::feed
