@@ -94,9 +94,13 @@ std::string author_name(std::string_view raw) {
     auto s = trim(raw);
     if (s.empty()) return {};
     const auto open = s.find('(');
-    if (open != std::string_view::npos && s.back() == ')' && s.substr(0, open).find('@') != s.npos) {
-        auto name = trim(s.substr(open + 1, s.size() - open - 2));
-        if (!name.empty()) return std::string(name);
+    if (open != std::string_view::npos && s.back() == ')') {
+        const auto before = trim(s.substr(0, open));
+        const auto inside = trim(s.substr(open + 1, s.size() - open - 2));
+        if (before.find('@') != s.npos && !inside.empty()) return std::string(inside);
+        // "Jane Doe (jane@example.com)", as dc:author is often written.
+        if (inside.find('@') != s.npos && !before.empty() && before.find('@') == s.npos)
+            return std::string(before);
     }
     const auto lt = s.find('<');
     if (lt != std::string_view::npos && lt > 0 && s.back() == '>') {

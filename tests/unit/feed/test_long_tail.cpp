@@ -40,6 +40,7 @@ TEST(LongTail, DroppedFieldsAreRead) {
     const auto& a = feed.items[0];
     EXPECT_EQ(a.summary, "Short teaser.");  // from description, although content:encoded came first
     EXPECT_EQ(a.content, "The full transcript.");
+    // "Olu Bright (olu@radio.example.net)": the name, not the address (gofeed agrees).
     EXPECT_EQ(a.authors, (std::vector<std::string>{"Mara Quist", "Olu Bright"}));
     EXPECT_EQ(a.published, at("2026-03-01T10:00:00Z"));
     EXPECT_EQ(a.updated, at("2026-03-02T11:00:00Z"));
