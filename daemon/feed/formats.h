@@ -72,6 +72,8 @@ public:
     bool room_for_item() const { return feed_.items.size() < options_.max_items; }
 
     // sy:updatePeriod in seconds and sy:updateFrequency, folded into hints.ttl_seconds at the end.
+    // The document holds a C3 byte: text fields are checked for double-encoded UTF-8.
+    bool maybe_double_encoded = true;
     std::int64_t sy_period = 0;
     std::int64_t sy_frequency = 1;
 
@@ -106,13 +108,12 @@ Item read_atom_entry(XmlNode entry, Ns parent_default, Context& ctx, const std::
 // `s` in lower case when it is short (element names), else `s` unchanged; `buf` holds the copy.
 // Feeds write iTunes names as <itunes:Author> and feedparser reads them all in lower case.
 inline std::string_view ascii_lower(std::string_view s, std::array<char, 32>& buf) {
-    if (s.size() > buf.size()) return s;
-    bool upper = false;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        buf[i] = s[i] >= 'A' && s[i] <= 'Z' ? static_cast<char>(s[i] + 32) : s[i];
-        upper = upper || buf[i] != s[i];
-    }
-    return upper ? std::string_view(buf.data(), s.size()) : s;
+    std::size_t i = 0;
+    while (i < s.size() && !(s[i] >= 'A' && s[i] <= 'Z')) ++i;
+    if (i == s.size() || s.size() > buf.size()) return s;  // the usual case: no copy
+    for (std::size_t k = 0; k < s.size(); ++k)
+        buf[k] = s[k] >= 'A' && s[k] <= 'Z' ? static_cast<char>(s[k] + 32) : s[k];
+    return {buf.data(), s.size()};
 }
 
 // "jane@example.com (Jane Doe)" -> "Jane Doe"; "Jane Doe <jane@example.com>" -> "Jane Doe".

@@ -99,7 +99,8 @@ std::size_t plain_run_end(std::string_view s, std::size_t i,
 class Writer {
 public:
     explicit Writer(std::string& out) : out_(out) {}
-    void text(const char* p, std::size_t n) {
+    // Inlined into run()'s loop, the hottest in parsing: a call there costs a few percent.
+    [[gnu::always_inline]] void text(const char* p, std::size_t n) {
         if (!out_.empty()) {
             if (line_) out_.push_back('\n');
             else if (space_) out_.push_back(' ');
@@ -343,6 +344,17 @@ std::size_t markup(std::string_view s, std::size_t i, Writer& w, MissingEndTags&
     return end;
 }
 
+// A C1 control (U+0080-U+009F) is a windows-1252 byte that went through a Latin-1 decoder:
+// read as windows-1252 has it (`don\x92t` -> don't); the five bytes it leaves undefined are
+// controls, dropped. Rare: kept out of run()'s loop.
+[[gnu::noinline, gnu::cold]] void write_c1(Writer& w, unsigned char byte) {
+    if (const char32_t cp = cp1252_char(byte)) {
+        std::string c;
+        append_utf8(c, cp);
+        w.text(c.data(), c.size());
+    }
+}
+
 void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w,
          MissingEndTags& missing) {
     const std::size_t n = s.size();
@@ -368,14 +380,7 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
                     i += 2;
                 } else if (i + 1 < n && static_cast<unsigned char>(s[i + 1]) < 0xA0 &&
                            static_cast<unsigned char>(s[i + 1]) >= 0x80) {
-                    // A C1 control (U+0080-U+009F) is a windows-1252 byte that went through
-                    // a Latin-1 decoder: read as windows-1252 has it (`don\x92t` -> don't);
-                    // the five bytes it leaves undefined are controls, dropped.
-                    std::string c;
-                    if (const char32_t cp = cp1252_char(static_cast<unsigned char>(s[i + 1]))) {
-                        append_utf8(c, cp);
-                        w.text(c.data(), c.size());
-                    }
+                    write_c1(w, static_cast<unsigned char>(s[i + 1]));
                     i += 2;
                 } else {
                     w.text(s.data() + i, 1);
@@ -427,11 +432,30 @@ char32_t next_code_point(std::string_view s, std::size_t& i) {
 
 // The byte windows-1252 (or Latin-1, for a C1 control) encodes cp as, or -1.
 int cp1252_byte(char32_t cp) {
-    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF)) return static_cast<int>(cp);
-    if (cp < 0xA0) return static_cast<int>(cp);
+    if (cp <= 0xFF) return static_cast<int>(cp);  // ASCII, Latin-1, and C1 as Latin-1 has them
     for (int b = 0x80; b < 0xA0; ++b)
         if (cp1252_char(static_cast<unsigned char>(b)) == cp) return b;
     return -1;
+}
+
+// Walks the characters of `text` (valid UTF-8) as the bytes windows-1252 would encode them,
+// calling emit(byte) for each; false as soon as they cannot be UTF-8.
+template <class Emit>
+bool as_cp1252_bytes(std::string_view text, Emit emit) {
+    int need = 0;  // continuation bytes the last lead byte still calls for
+    for (std::size_t i = 0; i < text.size();) {
+        const int b = cp1252_byte(next_code_point(text, i));
+        if (b < 0) return false;
+        if (need > 0) {
+            if ((b & 0xC0) != 0x80) return false;
+            --need;
+        } else if (b >= 0x80) {
+            need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
+            if (need < 0) return false;
+        }
+        emit(static_cast<char>(b));
+    }
+    return need == 0;
 }
 
 // UTF-8 that was read as windows-1252 and encoded again (`â€¦` for `…`) is put back, but only
@@ -439,44 +463,45 @@ int cp1252_byte(char32_t cp) {
 // bytes that are valid UTF-8. Text that merely contains `Ã©` among real accents stays as it
 // is. Every double-encoded sequence starts with U+00C2-U+00F4, whose UTF-8 starts with C3.
 void repair_double_utf8(std::string& text) {
+    // The first non-ASCII character of a double-encoded string is a lead byte's mojibake:
+    // U+00C2-U+00F4, C3 82-C3 B4 in UTF-8. Most text (plain ASCII, real accents) stops here.
+    // memchr first: it is vectorised, and most fields (English) have no C3 at all.
     if (!std::memchr(text.data(), '\xC3', text.size())) return;
-    std::string bytes;
-    bytes.reserve(text.size());
-    int need = 0;  // continuation bytes the last lead byte still calls for
-    for (std::size_t i = 0; i < text.size();) {
-        const int b = cp1252_byte(next_code_point(text, i));
-        if (b < 0) return;
-        if (need > 0) {
-            if ((b & 0xC0) != 0x80) return;
-            --need;
-        } else if (b >= 0x80) {
-            need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
-            if (need < 0) return;
-        }
-        bytes.push_back(static_cast<char>(b));
+    std::size_t first = 0;
+    for (std::uint64_t w; first + 8 <= text.size(); first += 8) {
+        std::memcpy(&w, text.data() + first, 8);
+        if (w & 0x8080808080808080ull) break;
     }
-    if (need == 0 && bytes.size() < text.size() && utf8_valid(bytes)) text.swap(bytes);
+    while (first < text.size() && static_cast<unsigned char>(text[first]) < 0x80) ++first;
+    if (first + 1 >= text.size() || text[first] != '\xC3') return;
+    const auto second = static_cast<unsigned char>(text[first + 1]);
+    if (second < 0x82 || second > 0xB4) return;
+    const std::string_view rest = std::string_view(text).substr(first);
+    if (!as_cp1252_bytes(rest, [](char) {})) return;  // checked before anything is allocated
+    std::string bytes(text, 0, first);
+    as_cp1252_bytes(rest, [&](char c) { bytes.push_back(c); });
+    if (utf8_valid(bytes)) text.swap(bytes);
 }
 
 }  // namespace
 
-std::string html_to_text(std::string_view html) {
+std::string html_to_text(std::string_view html, bool repair) {
     std::string out;
     out.reserve(html.size());
     Writer w(out);
     MissingEndTags missing;
     run(html, kHtmlClasses, w, missing);
-    repair_double_utf8(out);
+    if (repair) repair_double_utf8(out);
     return out;
 }
 
-std::string fold_text(std::string_view text) {
+std::string fold_text(std::string_view text, bool repair) {
     std::string out;
     out.reserve(text.size());
     Writer w(out);
     MissingEndTags missing;
     run(text, kTextClasses, w, missing);
-    repair_double_utf8(out);
+    if (repair) repair_double_utf8(out);
     return out;
 }
 

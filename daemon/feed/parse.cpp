@@ -64,13 +64,13 @@ std::string Context::base_of(XmlNode n, const std::string& parent_base) const {
 }
 
 std::string Context::html(std::string_view markup) const {
-    auto text = html_to_text(markup);
+    auto text = html_to_text(markup, maybe_double_encoded);
     if (text.size() > options_.max_text_bytes) text.resize(utf8_prefix(text, options_.max_text_bytes).size());
     return text;
 }
 
 std::string Context::plain(std::string_view raw) const {
-    auto text = fold_text(raw);
+    auto text = fold_text(raw, maybe_double_encoded);
     if (text.size() > options_.max_text_bytes) text.resize(utf8_prefix(text, options_.max_text_bytes).size());
     return text;
 }
@@ -493,6 +493,9 @@ Result<Feed> read_xml(Decoded& decoded, Detected detected, const ParseOptions& o
     }
     const auto root = tree.document_element();
     Context ctx(options, feed);
+    // Double-encoded UTF-8 always holds a C3 byte (Ã, Â, â): without one, no field is checked.
+    const auto text = decoded.view.empty() ? std::string_view(decoded.text) : decoded.view;
+    ctx.maybe_double_encoded = std::memchr(text.data(), '\xC3', text.size()) != nullptr;
     const Format format = format_of_root(root.name());
     switch (format) {
         case Format::rss: read_rss(root, ctx); break;

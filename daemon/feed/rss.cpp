@@ -60,6 +60,8 @@ void read_media(XmlNode e, std::string_view local, ItemDraft& d, Item& item,
 // upper case (<itunes:Author>) makes the feed bozo; camelCase names such as episodeType are
 // Apple's own spelling and are not flagged.
 std::string_view itunes_local(std::string_view local, std::array<char, 32>& buf, Context& ctx) {
+    // Upper case shows in the first letter (Author, AUTHOR): one test for the usual names.
+    if (local.empty() || !(local[0] >= 'A' && local[0] <= 'Z')) return local;
     const auto l = ascii_lower(local, buf);
     if (l.data() != local.data() &&
         (l == "author" || l == "title" || l == "summary" || l == "subtitle" || l == "category"))
@@ -137,8 +139,10 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
             else if (l == "category") add_unique(item.categories, std::string(trim(ctx.text(e))));
             else if (l == "enclosure") {
                 const auto url = attr(e, "url");
+                // Its own xml:base, rarely present: no copy of the item's base otherwise.
+                const auto own = e.attribute("xml:base") ? ctx.base_of(e, base) : std::string();
                 if (!url.empty())
-                    item.enclosures.push_back({resolve_url(ctx.base_of(e, base), url),
+                    item.enclosures.push_back({resolve_url(own.empty() ? base : own, url),
                                                std::string(attr(e, "type")), to_u64(attr(e, "length"))});
             }
         } else switch (n.ns) {

@@ -73,11 +73,9 @@ Ns ns_of_conventional_prefix(std::string_view p) {
     return Ns::other;
 }
 
-Ns Names::default_ns(XmlNode n, Ns parent_default) {
-    const auto a = n.attribute("xmlns");
-    if (!a) return parent_default;
+Ns Names::declared_default(std::string_view uri) const {
     // xmlns="" takes the element out of any namespace (Namespaces in XML 1.0, 6.2).
-    return a.value().empty() ? Ns::none : ns_of(a.value());
+    return uri.empty() ? Ns::none : ns_of(uri);
 }
 
 std::string_view Names::uri_of(XmlNode n) {

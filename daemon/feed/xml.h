@@ -34,7 +34,10 @@ struct Name {
 class Names {
 public:
     // The default namespace in force inside n, given its parent's.
-    Ns default_ns(XmlNode n, Ns parent_default);
+    Ns default_ns(XmlNode n, Ns parent_default) {
+        const auto a = n.attribute("xmlns");
+        return a ? declared_default(a.value()) : parent_default;  // inline: every element asks
+    }
     Name of(XmlNode n, Ns parent_default);
     Name of_attribute(XmlNode owner, XmlAttr a);
     // A prefix was used without a declaration (the reader guessed from convention).
@@ -51,6 +54,7 @@ public:
 
 private:
     Ns prefix_ns(XmlNode n, std::string_view prefix);
+    Ns declared_default(std::string_view uri) const;
     Ns ns_of(std::string_view uri) const {
         return !alias_uri_.empty() && uri == alias_uri_ ? alias_ns_ : ns_of_uri(uri);
     }
