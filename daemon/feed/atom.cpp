@@ -138,8 +138,10 @@ Item read_atom_entry(XmlNode node, Ns parent_dflt, Context& ctx, const std::stri
         } else if (n.ns == Ns::feedburner && l == "origLink") {
             // FeedBurner rewrites the alternate link to its click tracker and keeps the article here.
             if (item.origin_link.empty()) item.origin_link = resolve_url(base, trim(ctx.text(e)));
-        } else if (n.ns == Ns::dc && l == "creator") {
-            auto name = std::string(trim(ctx.text(e)));
+        } else if ((n.ns == Ns::dc || n.ns == Ns::dcterms) &&
+                   (l == "creator" || l == "author" || l == "contributor")) {
+            // Dublin Core's ways of naming a person, as in RSS (issue 20).
+            auto name = author_name(ctx.text(e));
             if (!name.empty()) item.authors.push_back(std::move(name));
         } else if (n.ns == Ns::dc && l == "subject") {
             auto s = std::string(trim(ctx.text(e)));

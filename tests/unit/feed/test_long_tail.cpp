@@ -50,6 +50,16 @@ TEST(LongTail, DroppedFieldsAreRead) {
     EXPECT_EQ(b.content, "Ferries rest in winter.");
 }
 
+TEST(LongTail, DublinCoreAuthorsInAtom) {
+    const auto feed = parse_both(R"(<feed xmlns="http://www.w3.org/2005/Atom"
+        xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/">
+      <title>t</title><entry><id>e1</id><title>x</title>
+        <dc:author>Ines Varga (ines@example.org)</dc:author><dcterms:creator>Tom Lee</dcterms:creator>
+      </entry></feed>)");
+    ASSERT_EQ(feed.items.size(), 1u);
+    EXPECT_EQ(feed.items[0].authors, (std::vector<std::string>{"Ines Varga", "Tom Lee"}));
+}
+
 TEST(LongTail, InternalEntitiesAreExpanded) {
     const auto feed = parse_both(fixture("rss_internal_entities.xml"));
     EXPECT_EQ(feed.title, "Harbour & Quay News");
