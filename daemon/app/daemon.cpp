@@ -384,7 +384,8 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
                          snapshot = watchlists.load(),
                          detected = std::chrono::steady_clock::now()]() mutable {
         auto parsed = feed::parse(response.body, {.content_type = response.header("content-type"),
-                                                  .url = response.effective_url});
+                                                  .url = response.effective_url,
+                                                  .content_location = response.header("content-location")});
         if (!parsed) {
             asio::post(io, [this, &f, e = with_feed_links(parsed.error(), response)] { on_failure(f, e, {}); });
             return;

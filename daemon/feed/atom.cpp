@@ -138,8 +138,10 @@ Item read_atom_entry(XmlNode node, Ns parent_dflt, Context& ctx, const std::stri
         } else if (n.ns == Ns::feedburner && l == "origLink") {
             // FeedBurner rewrites the alternate link to its click tracker and keeps the article here.
             if (item.origin_link.empty()) item.origin_link = resolve_url(base, trim(ctx.text(e)));
-        } else if (n.ns == Ns::dc && l == "creator") {
-            auto name = std::string(trim(ctx.text(e)));
+        } else if ((n.ns == Ns::dc || n.ns == Ns::dcterms) &&
+                   (l == "creator" || l == "author" || l == "contributor")) {
+            // Dublin Core's ways of naming a person, as in RSS (issue 20).
+            auto name = author_name(ctx.text(e));
             if (!name.empty()) item.authors.push_back(std::move(name));
         } else if (n.ns == Ns::dc && l == "subject") {
             auto s = std::string(trim(ctx.text(e)));
@@ -160,11 +162,17 @@ Item read_atom_entry(XmlNode node, Ns parent_dflt, Context& ctx, const std::stri
 void read_atom(XmlNode root, Context& ctx) {
     Feed& feed = ctx.feed();
     feed.format = "atom";
+    // An Atom draft's namespace or an unknown one: the root says Atom, so its namespace is
+    // read as Atom's (by local name); other unknown namespaces inside stay foreign.
+    if (const auto uri = Names::uri_of(root); !uri.empty() && ns_of_uri(uri) == Ns::other) {
+        ctx.names().read_as(uri, Ns::atom);
+        ctx.flag("atom: root element in namespace " + std::string(uri) + ", read as Atom");
+    }
     const Ns dflt = ctx.names().default_ns(root, Ns::none);
     const auto root_ns = ctx.names().of(root, Ns::none).ns;
     const auto version = trim(attr(root, "version"));
     feed.version = root_ns == Ns::atom03 || version == "0.3" ? "0.3" : "1.0";
-    const std::string base = ctx.base_of(root, std::string(ctx.options().url));
+    const std::string base = ctx.base_of(root, ctx.document_url());
     if (const auto lang = root.attribute("xml:lang")) feed.language = lang.value();
     std::vector<std::string> authors;
     if (ctx.names().of(root, Ns::none).local == "entry") {

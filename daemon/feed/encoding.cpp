@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "feed/entities.h"
 
 namespace ww::feed {
 namespace {
@@ -238,6 +239,29 @@ bool copy_and_validate(std::string_view s, unsigned char* dst) {
     return utf8_validate(std::max(checked, p), end, end) != nullptr;
 }
 
+// UTF-8 text with stray 8-bit bytes (a UTF-8 feed that pasted in a windows-1252 "don\x92t"):
+// each byte that starts no valid sequence is read as windows-1252 would have it, the ones it
+// leaves undefined as U+FFFD.
+void utf8_mending_cp1252(std::string_view s, std::string& out) {
+    out.clear();
+    out.reserve(s.size() + s.size() / 8);
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const auto* const end = p + s.size();
+    while (p < end) {
+        if (*p < 0x80) {
+            out.push_back(static_cast<char>(*p++));
+            continue;
+        }
+        if (const auto* next = utf8_sequence(p, end)) {
+            out.append(reinterpret_cast<const char*>(p), static_cast<std::size_t>(next - p));
+            p = next;
+            continue;
+        }
+        const char32_t cp = cp1252_char(*p++);
+        append_utf8(out, cp ? cp : 0xFFFD);
+    }
+}
+
 }  // namespace
 
 bool copy_if_utf8(std::string_view s, std::string& out) {
@@ -276,6 +300,15 @@ std::string_view sniff_wide_charset(std::string_view b) {
     if (b.size() >= 4 && b[0] != '\0' && b[1] == '\0' && b[2] != '\0' && b[3] == '\0')
         return "utf-16le";
     return {};
+}
+
+std::string sniff_ebcdic_charset(std::string_view b) {
+    if (!b.starts_with("\x4C\x6F\xA7\x94")) return {};
+    std::string head;
+    if (auto cd = Iconv::open("CP037")) cd->convert(b.substr(0, 256), head);
+    auto label = declared_charset(head);
+    if (label.empty() || is_utf8_label(label) || !Iconv::open(iconv_name(label))) return "cp037";
+    return label;
 }
 
 std::string charset_param(std::string_view ct) {
@@ -334,11 +367,27 @@ std::string iconv_name(std::string_view label) {
         {"shift_jis", "CP932"},     {"shift-jis", "CP932"},     {"sjis", "CP932"},
         {"x-sjis", "CP932"},        {"ms_kanji", "CP932"},      {"windows-31j", "CP932"},
         {"euc-kr", "CP949"},        {"ks_c_5601-1987", "CP949"}, {"korean", "CP949"},
+        // WHATWG: every label of ISO-8859-1 and US-ASCII is windows-1252 (issue 20, class 5).
         {"iso-8859-1", "WINDOWS-1252"}, {"latin1", "WINDOWS-1252"}, {"l1", "WINDOWS-1252"},
         {"us-ascii", "WINDOWS-1252"}, {"ascii", "WINDOWS-1252"}, {"iso_8859-1", "WINDOWS-1252"},
+        {"iso8859-1", "WINDOWS-1252"}, {"iso88591", "WINDOWS-1252"}, {"iso_8859-1:1987", "WINDOWS-1252"},
+        {"iso-ir-100", "WINDOWS-1252"}, {"csisolatin1", "WINDOWS-1252"}, {"cp819", "WINDOWS-1252"},
+        {"ibm819", "WINDOWS-1252"}, {"x-cp1252", "WINDOWS-1252"}, {"ansi_x3.4-1968", "WINDOWS-1252"},
+        {"iso646-us", "WINDOWS-1252"}, {"cp367", "WINDOWS-1252"}, {"ibm367", "WINDOWS-1252"},
+        {"csascii", "WINDOWS-1252"}, {"us", "WINDOWS-1252"}, {"latin-1", "WINDOWS-1252"},
         {"iso-8859-9", "WINDOWS-1254"}, {"latin5", "WINDOWS-1254"},
         {"tis-620", "WINDOWS-874"}, {"iso-8859-11", "WINDOWS-874"},
         {"x-mac-roman", "MACINTOSH"}, {"mac", "MACINTOSH"}, {"macintosh", "MACINTOSH"},
+        {"macroman", "MACINTOSH"}, {"mac-roman", "MACINTOSH"}, {"x-mac-cyrillic", "MACCYRILLIC"},
+        {"x-mac-ukrainian", "MACUKRAINIAN"}, {"x-mac-ce", "MAC-CENTRALEUROPE"},
+        {"x-mac-centraleurroman", "MAC-CENTRALEUROPE"}, {"x-mac-centraleurope", "MAC-CENTRALEUROPE"},
+        {"maccentraleurope", "MAC-CENTRALEUROPE"}, {"x-mac-icelandic", "MAC-IS"},
+        {"macicelandic", "MAC-IS"}, {"x-mac-sami", "MAC-SAMI"},
+        // IBM's EBCDIC pages under the names Java and Windows give them.
+        {"ibm37", "CP037"}, {"ibm-37", "CP037"}, {"cp37", "CP037"}, {"ibm-037", "CP037"},
+        {"x-ibm037", "CP037"}, {"ibm-500", "CP500"}, {"x-ibm500", "CP500"}, {"ibm-875", "CP875"},
+        {"x-ibm875", "CP875"}, {"ibm-1047", "IBM1047"}, {"x-ibm1047", "IBM1047"},
+        {"ebcdic", "CP037"}, {"ebcdic-us", "CP037"},
         {"x-euc-jp", "EUC-JP"},     {"unicode-1-1-utf-8", "UTF-8"}, {"utf8", "UTF-8"},
         {"koi8_r", "KOI8-R"},       {"cp1251", "WINDOWS-1251"}, {"cp1252", "WINDOWS-1252"},
         {"utf-16", "UTF-16"},       {"ucs-2", "UTF-16"},        {"unicode", "UTF-16"},
@@ -378,9 +427,13 @@ bool decode_into(std::string_view body, std::string_view content_type, Decoded& 
     std::string_view wide = bom.charset.empty() ? sniff_wide_charset(body) : std::string_view{};
     const auto bytes = body.substr(bom.length);
     const auto http = charset_param(content_type);
+    // EBCDIC is recognised from its bytes like a BOM: an HTTP label could not be right about
+    // a document whose "<?xml" no ASCII-compatible charset reads.
+    const auto ebcdic = bom.charset.empty() && wide.empty() ? sniff_ebcdic_charset(bytes) : std::string{};
     const auto xml = bom.charset.empty() && wide.empty() ? declared_charset(bytes) : std::string{};
     auto choice = choose_charset(bom.charset.empty() ? wide : bom.charset, http, xml);
     if (!bom.charset.empty() || !wide.empty()) choice.source = bom.charset.empty() ? "sniff" : "bom";
+    if (!ebcdic.empty()) choice = {ebcdic, "sniff"};
 
     std::optional<bool> valid;  // validated once, lazily: most bodies need it exactly once
     auto utf8_ok = [&] {
@@ -389,10 +442,10 @@ bool decode_into(std::string_view body, std::string_view content_type, Decoded& 
     };
     auto take_utf8 = [&](std::string lenient) {
         if (utf8_ok()) out.text.assign(bytes);
-        else out.text = utf8_sanitize(bytes);
+        else utf8_mending_cp1252(bytes, out.text);
         out.encoding = "utf-8";
         out.lenient = std::move(lenient);
-        if (out.lenient.empty() && !utf8_ok()) out.lenient = "invalid UTF-8 bytes replaced";
+        if (out.lenient.empty() && !utf8_ok()) out.lenient = "invalid UTF-8 bytes read as windows-1252";
     };
     // A declared wide charset is trusted only when the bytes look wide (NULs in the markup).
     const bool looks_wide = !bom.charset.empty() ? is_wide(bom.charset) : !wide.empty();
@@ -427,7 +480,7 @@ bool decode_into(std::string_view body, std::string_view content_type, Decoded& 
         take_utf8("declared " + label + " but the bytes are 8-bit");
         return false;
     }
-    if (!looks_wide && has_high_bytes(bytes) && utf8_ok()) {
+    if (!looks_wide && ebcdic.empty() && has_high_bytes(bytes) && utf8_ok()) {
         // RFC 7303 would trust the label, but a valid UTF-8 body under another label is
         // overwhelmingly a mislabelled UTF-8 feed (feedparser and browsers agree).
         take_utf8("declared " + label + " but the bytes are UTF-8");

@@ -16,6 +16,11 @@ Bom detect_bom(std::string_view bytes);
 // UTF-16/32 without a BOM, recognised from how "<?" is laid out (XML 1.0 appendix F).
 std::string_view sniff_wide_charset(std::string_view bytes);
 
+// An EBCDIC document, recognised from "<?xml" in EBCDIC (4C 6F A7 94, XML 1.0 appendix F):
+// the label its declaration names, read through CP037 (the declaration's characters are the
+// same in every EBCDIC code page), when iconv opens it; else "cp037". Empty when not EBCDIC.
+std::string sniff_ebcdic_charset(std::string_view bytes);
+
 // The charset parameter of a Content-Type, lower-cased and unquoted; empty when absent.
 std::string charset_param(std::string_view content_type);
 

@@ -102,6 +102,12 @@ bool is_alnum(char c) {
 
 }  // namespace
 
+char32_t cp1252_char(unsigned char b) {
+    if (b < 0x80) return b;
+    if (b >= 0xA0) return b;
+    return kC1[b - 0x80] == 0xFFFD ? 0 : kC1[b - 0x80];
+}
+
 char32_t named_entity(std::string_view name) {
     // The names escaped HTML is made of, before the search over the whole table.
     switch (name.size()) {

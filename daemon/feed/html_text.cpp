@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/text.h"
 #include "feed/entities.h"
 
 namespace ww::feed {
@@ -98,7 +99,8 @@ std::size_t plain_run_end(std::string_view s, std::size_t i,
 class Writer {
 public:
     explicit Writer(std::string& out) : out_(out) {}
-    void text(const char* p, std::size_t n) {
+    // Inlined into run()'s loop, the hottest in parsing: a call there costs a few percent.
+    [[gnu::always_inline]] void text(const char* p, std::size_t n) {
         if (!out_.empty()) {
             if (line_) out_.push_back('\n');
             else if (space_) out_.push_back(' ');
@@ -115,10 +117,17 @@ private:
     bool line_ = false;
 };
 
-enum class TagKind { inl, block, cell, skip };
+// raw: script and style, whose content is never text (an HTML5 parser reads it as raw text up
+// to the end tag, or to the end when there is none). skip: content dropped up to a matching end
+// tag; without one only the tag goes, so that an unclosed <object> or <iframe> in escaped
+// markup does not swallow the text after it.
+enum class TagKind { inl, block, cell, skip, raw };
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_tag_name_end(char c) {
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 // Tag names packed into an integer (first 8 bytes, lower-case) plus their length: the lookup
 // runs for every tag of every item, and integer compares beat string compares there.
@@ -136,22 +145,24 @@ constexpr TagKey key_of(std::string_view name) {
 }
 
 constexpr std::pair<std::string_view, TagKind> kTagNames[] = {
-    {"address", TagKind::block}, {"article", TagKind::block}, {"aside", TagKind::block},
-    {"audio", TagKind::block}, {"blockquote", TagKind::block}, {"body", TagKind::block},
-    {"br", TagKind::block}, {"caption", TagKind::block}, {"center", TagKind::block},
-    {"dd", TagKind::block}, {"details", TagKind::block}, {"div", TagKind::block},
-    {"dl", TagKind::block}, {"dt", TagKind::block}, {"fieldset", TagKind::block},
-    {"figcaption", TagKind::block}, {"figure", TagKind::block}, {"footer", TagKind::block},
-    {"form", TagKind::block}, {"h1", TagKind::block}, {"h2", TagKind::block},
-    {"h3", TagKind::block}, {"h4", TagKind::block}, {"h5", TagKind::block},
-    {"h6", TagKind::block}, {"head", TagKind::skip}, {"header", TagKind::block},
-    {"hr", TagKind::block}, {"html", TagKind::block}, {"iframe", TagKind::block},
-    {"img", TagKind::cell}, {"li", TagKind::block}, {"main", TagKind::block},
-    {"math", TagKind::skip}, {"nav", TagKind::block}, {"noscript", TagKind::skip},
+    {"address", TagKind::block}, {"applet", TagKind::skip}, {"article", TagKind::block},
+    {"aside", TagKind::block}, {"audio", TagKind::block}, {"blockquote", TagKind::block},
+    {"body", TagKind::block}, {"br", TagKind::block}, {"caption", TagKind::block},
+    {"center", TagKind::block}, {"dd", TagKind::block}, {"details", TagKind::block},
+    {"div", TagKind::block}, {"dl", TagKind::block}, {"dt", TagKind::block},
+    {"embed", TagKind::cell}, {"fieldset", TagKind::block}, {"figcaption", TagKind::block},
+    {"figure", TagKind::block}, {"footer", TagKind::block}, {"form", TagKind::block},
+    {"frame", TagKind::cell}, {"frameset", TagKind::block}, {"h1", TagKind::block},
+    {"h2", TagKind::block}, {"h3", TagKind::block}, {"h4", TagKind::block},
+    {"h5", TagKind::block}, {"h6", TagKind::block}, {"head", TagKind::skip},
+    {"header", TagKind::block}, {"hr", TagKind::block}, {"html", TagKind::block},
+    {"iframe", TagKind::skip}, {"img", TagKind::cell}, {"li", TagKind::block},
+    {"main", TagKind::block}, {"math", TagKind::skip}, {"nav", TagKind::block},
+    {"noembed", TagKind::skip}, {"noframes", TagKind::skip}, {"noscript", TagKind::skip},
     {"object", TagKind::skip}, {"ol", TagKind::block}, {"option", TagKind::block},
     {"p", TagKind::block}, {"picture", TagKind::block}, {"pre", TagKind::block},
-    {"script", TagKind::skip}, {"section", TagKind::block}, {"select", TagKind::skip},
-    {"style", TagKind::skip}, {"summary", TagKind::block}, {"svg", TagKind::skip},
+    {"script", TagKind::raw}, {"section", TagKind::block}, {"select", TagKind::skip},
+    {"style", TagKind::raw}, {"summary", TagKind::block}, {"svg", TagKind::skip},
     {"table", TagKind::block}, {"tbody", TagKind::block}, {"td", TagKind::cell},
     {"template", TagKind::skip}, {"textarea", TagKind::skip}, {"tfoot", TagKind::block},
     {"th", TagKind::cell}, {"thead", TagKind::block}, {"title", TagKind::skip},
@@ -228,8 +239,31 @@ std::size_t tag_end(std::string_view s, std::size_t i) {
     }
 }
 
-// Position after the closing tag of a skipped element (script, style), or the end.
-std::size_t skip_element(std::string_view s, std::size_t from, std::string_view name) {
+// End tags an earlier search did not find, with where that search started: a later search for
+// the same name from further on fails too, so many unclosed <iframe>s cost one scan, not one
+// each.
+class MissingEndTags {
+public:
+    bool known_missing(const TagKey& name, std::size_t from) const {
+        for (std::size_t k = 0; k < count_; ++k)
+            if (names_[k] == name && from >= from_[k]) return true;
+        return false;
+    }
+    void record(const TagKey& name, std::size_t from) {
+        if (count_ == names_.size()) return;  // only a cost: the search is made again
+        names_[count_] = name;
+        from_[count_++] = from;
+    }
+
+private:
+    std::array<TagKey, 8> names_{};
+    std::array<std::size_t, 8> from_{};
+    std::size_t count_ = 0;
+};
+
+// Position after the end tag `</name` (any case, then white space, '/' or '>', as an HTML5
+// tokenizer requires: `</scriptx>` does not end a script) from `from` on, or npos.
+std::size_t find_end_tag(std::string_view s, std::size_t from, std::string_view name) {
     for (std::size_t i = from; i + 2 + name.size() <= s.size(); ++i) {
         const void* lt = std::memchr(s.data() + i, '<', s.size() - i);
         if (!lt) break;
@@ -238,17 +272,31 @@ std::size_t skip_element(std::string_view s, std::size_t from, std::string_view 
         bool same = true;
         for (std::size_t k = 0; k < name.size() && same; ++k)
             same = lower(s[i + 2 + k]) == name[k];
-        if (!same) continue;
+        const std::size_t after = i + 2 + name.size();
+        if (!same || (after < s.size() && !is_tag_name_end(s[after]))) continue;
         const auto end = tag_end(s, i);
         return end == std::string_view::npos ? s.size() : end;
     }
-    return s.size();
+    return std::string_view::npos;
 }
 
-void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w);
+void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w,
+         MissingEndTags& missing);
+
+// After the start tag of a skipped element ending at `end`: past its end tag, or for an
+// unclosed one, past its start tag only (script and style: to the end, as HTML5 reads them).
+std::size_t skip_element(std::string_view s, std::size_t end, std::string_view tag, TagKind kind,
+                         MissingEndTags& missing) {
+    const TagKey key = key_of(tag);
+    if (missing.known_missing(key, end)) return kind == TagKind::raw ? s.size() : end;
+    const auto after = find_end_tag(s, end, tag);
+    if (after != std::string_view::npos) return after;
+    missing.record(key, end);
+    return kind == TagKind::raw ? s.size() : end;
+}
 
 // Handles the markup starting at s[i] == '<'; returns the index to continue from.
-std::size_t markup(std::string_view s, std::size_t i, Writer& w) {
+std::size_t markup(std::string_view s, std::size_t i, Writer& w, MissingEndTags& missing) {
     const std::size_t n = s.size();
     if (i + 1 >= n) {
         w.text("<", 1);
@@ -263,7 +311,7 @@ std::size_t markup(std::string_view s, std::size_t i, Writer& w) {
         if (s.compare(i, 9, "<![CDATA[") == 0) {
             const auto end = s.find("]]>", i + 9);
             const auto inner = s.substr(i + 9, (end == std::string_view::npos ? n : end) - i - 9);
-            run(inner, kTextClasses, w);
+            run(inner, kTextClasses, w, missing);
             return end == std::string_view::npos ? n : end + 3;
         }
     }
@@ -289,13 +337,26 @@ std::size_t markup(std::string_view s, std::size_t i, Writer& w) {
         case TagKind::cell: w.space(); return end;
         case TagKind::block: w.block(); return end;
         case TagKind::skip:
+        case TagKind::raw:
             if (closing || s[end - 2] == '/') return end;
-            return skip_element(s, end, tag);
+            return skip_element(s, end, tag, kind_of(tag), missing);
     }
     return end;
 }
 
-void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w) {
+// A C1 control (U+0080-U+009F) is a windows-1252 byte that went through a Latin-1 decoder:
+// read as windows-1252 has it (`don\x92t` -> don't); the five bytes it leaves undefined are
+// controls, dropped. Rare: kept out of run()'s loop.
+[[gnu::noinline, gnu::cold]] void write_c1(Writer& w, unsigned char byte) {
+    if (const char32_t cp = cp1252_char(byte)) {
+        std::string c;
+        append_utf8(c, cp);
+        w.text(c.data(), c.size());
+    }
+}
+
+void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writer& w,
+         MissingEndTags& missing) {
     const std::size_t n = s.size();
     std::size_t i = 0;
     while (i < n) {
@@ -316,6 +377,10 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
             case kC2:
                 if (i + 1 < n && s[i + 1] == '\xA0') {
                     w.space();
+                    i += 2;
+                } else if (i + 1 < n && static_cast<unsigned char>(s[i + 1]) < 0xA0 &&
+                           static_cast<unsigned char>(s[i + 1]) >= 0x80) {
+                    write_c1(w, static_cast<unsigned char>(s[i + 1]));
                     i += 2;
                 } else {
                     w.text(s.data() + i, 1);
@@ -346,7 +411,7 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
                 break;
             }
             case kLt:
-                i = markup(s, i, w);
+                i = markup(s, i, w, missing);
                 break;
             default:
                 ++i;
@@ -354,21 +419,89 @@ void run(std::string_view s, const std::array<unsigned char, 256>& classes, Writ
     }
 }
 
+// The code point of the UTF-8 sequence at s[i] (advancing i), or U+FFFD for a malformed one.
+char32_t next_code_point(std::string_view s, std::size_t& i) {
+    const auto b = static_cast<unsigned char>(s[i++]);
+    if (b < 0x80) return b;
+    const int extra = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : -1;
+    if (extra < 0 || i + static_cast<std::size_t>(extra) > s.size()) return 0xFFFD;
+    char32_t cp = b & (0x3F >> extra);
+    for (int k = 0; k < extra; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i++]) & 0x3F);
+    return cp;
+}
+
+// The byte windows-1252 (or Latin-1, for a C1 control) encodes cp as, or -1.
+int cp1252_byte(char32_t cp) {
+    if (cp <= 0xFF) return static_cast<int>(cp);  // ASCII, Latin-1, and C1 as Latin-1 has them
+    for (int b = 0x80; b < 0xA0; ++b)
+        if (cp1252_char(static_cast<unsigned char>(b)) == cp) return b;
+    return -1;
+}
+
+// Walks the characters of `text` (valid UTF-8) as the bytes windows-1252 would encode them,
+// calling emit(byte) for each; false as soon as they cannot be UTF-8.
+template <class Emit>
+bool as_cp1252_bytes(std::string_view text, Emit emit) {
+    int need = 0;  // continuation bytes the last lead byte still calls for
+    for (std::size_t i = 0; i < text.size();) {
+        const int b = cp1252_byte(next_code_point(text, i));
+        if (b < 0) return false;
+        if (need > 0) {
+            if ((b & 0xC0) != 0x80) return false;
+            --need;
+        } else if (b >= 0x80) {
+            need = b >= 0xC2 && b <= 0xDF ? 1 : b >= 0xE0 && b <= 0xEF ? 2 : b >= 0xF0 && b <= 0xF4 ? 3 : -1;
+            if (need < 0) return false;
+        }
+        emit(static_cast<char>(b));
+    }
+    return need == 0;
+}
+
+// UTF-8 that was read as windows-1252 and encoded again (`â€¦` for `…`) is put back, but only
+// when every non-ASCII character of the string fits that story: the characters map back to
+// bytes that are valid UTF-8. Text that merely contains `Ã©` among real accents stays as it
+// is. Every double-encoded sequence starts with U+00C2-U+00F4, whose UTF-8 starts with C3.
+void repair_double_utf8(std::string& text) {
+    // The first non-ASCII character of a double-encoded string is a lead byte's mojibake:
+    // U+00C2-U+00F4, C3 82-C3 B4 in UTF-8. Most text (plain ASCII, real accents) stops here.
+    // memchr first: it is vectorised, and most fields (English) have no C3 at all.
+    if (!std::memchr(text.data(), '\xC3', text.size())) return;
+    std::size_t first = 0;
+    for (std::uint64_t w; first + 8 <= text.size(); first += 8) {
+        std::memcpy(&w, text.data() + first, 8);
+        if (w & 0x8080808080808080ull) break;
+    }
+    while (first < text.size() && static_cast<unsigned char>(text[first]) < 0x80) ++first;
+    if (first + 1 >= text.size() || text[first] != '\xC3') return;
+    const auto second = static_cast<unsigned char>(text[first + 1]);
+    if (second < 0x82 || second > 0xB4) return;
+    const std::string_view rest = std::string_view(text).substr(first);
+    if (!as_cp1252_bytes(rest, [](char) {})) return;  // checked before anything is allocated
+    std::string bytes(text, 0, first);
+    as_cp1252_bytes(rest, [&](char c) { bytes.push_back(c); });
+    if (utf8_valid(bytes)) text.swap(bytes);
+}
+
 }  // namespace
 
-std::string html_to_text(std::string_view html) {
+std::string html_to_text(std::string_view html, bool repair) {
     std::string out;
     out.reserve(html.size());
     Writer w(out);
-    run(html, kHtmlClasses, w);
+    MissingEndTags missing;
+    run(html, kHtmlClasses, w, missing);
+    if (repair) repair_double_utf8(out);
     return out;
 }
 
-std::string fold_text(std::string_view text) {
+std::string fold_text(std::string_view text, bool repair) {
     std::string out;
     out.reserve(text.size());
     Writer w(out);
-    run(text, kTextClasses, w);
+    MissingEndTags missing;
+    run(text, kTextClasses, w, missing);
+    if (repair) repair_double_utf8(out);
     return out;
 }
 

@@ -80,7 +80,7 @@ Result<Feed> read_json_feed(std::string_view text, const ParseOptions& options) 
     }
     const auto max = options.max_text_bytes;
     feed.title = cap(fold_text(str(j, "title")), max);
-    const std::string base(options.url);
+    const std::string base = document_url(options);
     feed.link = resolve_url(base, str(j, "home_page_url"));
     feed.hints.self_url = resolve_url(base, str(j, "feed_url"));
     feed.description = cap(fold_text(str(j, "description")), max);

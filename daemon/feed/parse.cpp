@@ -17,6 +17,7 @@
 #include "feed/cpu.h"
 #include "feed/dates.h"
 #include "feed/detect.h"
+#include "feed/dtd.h"
 #include "feed/encoding.h"
 #include "feed/formats.h"
 #include "feed/html_text.h"
@@ -63,13 +64,13 @@ std::string Context::base_of(XmlNode n, const std::string& parent_base) const {
 }
 
 std::string Context::html(std::string_view markup) const {
-    auto text = html_to_text(markup);
+    auto text = html_to_text(markup, maybe_double_encoded);
     if (text.size() > options_.max_text_bytes) text.resize(utf8_prefix(text, options_.max_text_bytes).size());
     return text;
 }
 
 std::string Context::plain(std::string_view raw) const {
-    auto text = fold_text(raw);
+    auto text = fold_text(raw, maybe_double_encoded);
     if (text.size() > options_.max_text_bytes) text.resize(utf8_prefix(text, options_.max_text_bytes).size());
     return text;
 }
@@ -82,6 +83,15 @@ void add_reason(Feed& feed, std::string_view reason) {
     if (!feed.bozo_reason.empty()) feed.bozo_reason += "; ";
     feed.bozo_reason += reason;
 }
+
+}  // namespace
+
+void Context::flag(std::string_view reason) {
+    if (feed_.bozo_reason.find(reason) != std::string::npos) return;
+    add_reason(feed_, reason);
+}
+
+namespace {
 
 bool is_alnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -376,7 +386,8 @@ std::size_t salvage_items(std::string_view tail, Format format, Context& ctx) {
     const std::string_view open = atom ? "<entry" : "<item";
     const std::string_view close = atom ? "</entry>" : "</item>";
     Feed& feed = ctx.feed();
-    const std::string base = feed.link.empty() ? std::string(ctx.options().url) : feed.link;
+    // The same order as the whole document's: the document's URL, then the channel's link.
+    const std::string base = !ctx.document_url().empty() ? ctx.document_url() : feed.link;
     const std::vector<std::string> no_authors;
     std::size_t salvaged = 0;
     for (std::size_t pos = find_start_tag(tail, open, 0); pos != std::string_view::npos && ctx.room_for_item();) {
@@ -442,9 +453,26 @@ Result<void> read_leniently(std::string& text, const Detected& detected, const P
     return {};
 }
 
-Result<Feed> read_xml(Decoded& decoded, const Detected& detected, const ParseOptions& options) {
+// Internal DTD entities expanded into a copy of the document from its root on, which both XML
+// builders then read (neither processes DTDs); `detected` then points at that copy's start.
+void expand_entities(Decoded& decoded, Detected& detected, const ParseOptions& options, Feed& feed) {
+    if (detected.root_offset == 0) return;  // no prolog, no DOCTYPE
+    thread_local std::string expanded;
+    const auto r = expand_internal_entities(decoded.view.substr(0, detected.root_offset),
+                                            decoded.view.substr(detected.root_offset),
+                                            options.max_text_bytes, expanded);
+    if (r.outcome == EntityExpansion::refused) add_reason(feed, r.reason);
+    if (r.outcome != EntityExpansion::expanded) return;
+    decoded.text.swap(expanded);
+    if (expanded.capacity() > (8u << 20)) std::string().swap(expanded);  // one huge feed
+    decoded.view = decoded.text;
+    detected.root_offset = 0;
+}
+
+Result<Feed> read_xml(Decoded& decoded, Detected detected, const ParseOptions& options) {
     Feed feed;
     if (detected.junk) add_reason(feed, "junk before the root element");
+    expand_entities(decoded, detected, options, feed);
     // One tree per thread, reused like the decode buffer; it views the decoded text (or `doc`)
     // and is done with before this function returns.
     thread_local XmlTree tree;
@@ -465,6 +493,9 @@ Result<Feed> read_xml(Decoded& decoded, const Detected& detected, const ParseOpt
     }
     const auto root = tree.document_element();
     Context ctx(options, feed);
+    // Double-encoded UTF-8 always holds a C3 byte (Ã, Â, â): without one, no field is checked.
+    const auto text = decoded.view.empty() ? std::string_view(decoded.text) : decoded.view;
+    ctx.maybe_double_encoded = std::memchr(text.data(), '\xC3', text.size()) != nullptr;
     const Format format = format_of_root(root.name());
     switch (format) {
         case Format::rss: read_rss(root, ctx); break;

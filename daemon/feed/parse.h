@@ -10,7 +10,10 @@ namespace ww::feed {
 
 struct ParseOptions {
     std::string_view content_type;  // HTTP Content-Type, may be empty
-    std::string_view url;           // the fetched URL: the last base for relative links
+    std::string_view url;           // the fetched (final) URL: the last base for relative links
+    // HTTP Content-Location, may be empty: the document's own URL when the server names one,
+    // resolved against `url`; it then replaces `url` as the base (RFC 9110 8.7, as feedparser).
+    std::string_view content_location;
     std::size_t max_depth = 256;
     std::size_t max_elements = 2'000'000;
     std::size_t max_items = 10'000;

@@ -6,7 +6,7 @@ void read_rdf(XmlNode root, Context& ctx) {
     Feed& feed = ctx.feed();
     feed.format = "rdf";
     const Ns dflt = ctx.names().default_ns(root, Ns::none);
-    const std::string base = ctx.base_of(root, std::string(ctx.options().url));
+    const std::string base = ctx.base_of(root, ctx.document_url());
     // RSS 0.90 and 1.0 differ by namespace only; the channel tells which one this is.
     Ns main = Ns::rss10;
     XmlNode channel;

@@ -25,6 +25,7 @@ struct ItemDraft {
     std::string_view description, content, itunes_summary, media_description, dc_description;
     std::string_view pub_date, dc_date, updated;
     std::string_view language;
+    std::string link_base;  // the <link> element's own xml:base, when it has one
 };
 
 void read_media(XmlNode e, std::string_view local, ItemDraft& d, Item& item,
@@ -55,15 +56,53 @@ void read_media(XmlNode e, std::string_view local, ItemDraft& d, Item& item,
     }
 }
 
+// The local name of an iTunes element in lower case. One of the names we read written in
+// upper case (<itunes:Author>) makes the feed bozo; camelCase names such as episodeType are
+// Apple's own spelling and are not flagged.
+std::string_view itunes_local(std::string_view local, std::array<char, 32>& buf, Context& ctx) {
+    // Upper case shows in the first letter (Author, AUTHOR): one test for the usual names.
+    if (local.empty() || !(local[0] >= 'A' && local[0] <= 'Z')) return local;
+    const auto l = ascii_lower(local, buf);
+    if (l.data() != local.data() &&
+        (l == "author" || l == "title" || l == "summary" || l == "subtitle" || l == "category"))
+        ctx.flag("itunes: element names in upper case");
+    return l;
+}
+
+// Dublin Core names a person in several ways; feeds use each of them for the author.
+bool is_dc_author(std::string_view local) {
+    return local == "creator" || local == "contributor" || local == "author";
+}
+
+// <itunes:category text="Technology"><itunes:category text="Podcasting"/></itunes:category>:
+// every level is a category, outer ones first. A work list, not recursion: no input depth
+// reaches the stack.
+void read_itunes_category(XmlNode e, std::vector<std::string>& categories, Context& ctx) {
+    std::vector<XmlNode> levels{e};
+    for (std::size_t k = 0; k < levels.size(); ++k) {
+        add_unique(categories, std::string(trim(attr(levels[k], "text"))));
+        for (auto sub : levels[k].children()) {
+            if (sub.type() != NodeType::element) continue;
+            const auto n = ctx.names().of(sub, Ns::none);
+            std::array<char, 32> buf;
+            if (n.ns == Ns::itunes && itunes_local(n.local, buf, ctx) == "category") levels.push_back(sub);
+        }
+    }
+}
+
 }  // namespace
 
 std::string author_name(std::string_view raw) {
     auto s = trim(raw);
     if (s.empty()) return {};
     const auto open = s.find('(');
-    if (open != std::string_view::npos && s.back() == ')' && s.substr(0, open).find('@') != s.npos) {
-        auto name = trim(s.substr(open + 1, s.size() - open - 2));
-        if (!name.empty()) return std::string(name);
+    if (open != std::string_view::npos && s.back() == ')') {
+        const auto before = trim(s.substr(0, open));
+        const auto inside = trim(s.substr(open + 1, s.size() - open - 2));
+        if (before.find('@') != s.npos && !inside.empty()) return std::string(inside);
+        // "Jane Doe (jane@example.com)", as dc:author is often written.
+        if (inside.find('@') != s.npos && !before.empty() && before.find('@') == s.npos)
+            return std::string(before);
     }
     const auto lt = s.find('<');
     if (lt != std::string_view::npos && lt > 0 && s.back() == '>') {
@@ -88,6 +127,7 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
             else if (l == "link") {
                 if (d.link.empty()) d.link = trim(ctx.text(e));
                 if (d.link.empty() && !attr(e, "href").empty()) d.link = trim(attr(e, "href"));
+                if (d.link_base.empty() && e.attribute("xml:base")) d.link_base = ctx.base_of(e, base);
             } else if (l == "description") d.description = ctx.markup(e);
             else if (l == "guid") {
                 d.guid = trim(ctx.markup(e));
@@ -99,16 +139,18 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
             else if (l == "category") add_unique(item.categories, std::string(trim(ctx.text(e))));
             else if (l == "enclosure") {
                 const auto url = attr(e, "url");
+                // Its own xml:base, rarely present: no copy of the item's base otherwise.
+                const auto own = e.attribute("xml:base") ? ctx.base_of(e, base) : std::string();
                 if (!url.empty())
-                    item.enclosures.push_back({resolve_url(base, url), std::string(attr(e, "type")),
-                                               to_u64(attr(e, "length"))});
+                    item.enclosures.push_back({resolve_url(own.empty() ? base : own, url),
+                                               std::string(attr(e, "type")), to_u64(attr(e, "length"))});
             }
         } else switch (n.ns) {
             case Ns::content:
                 if (l == "encoded") d.content = ctx.markup(e);
                 break;
             case Ns::dc:
-                if (l == "creator" || l == "contributor") add_unique(item.authors, author_name(ctx.text(e)));
+                if (is_dc_author(l)) add_unique(item.authors, author_name(ctx.text(e)));
                 else if (l == "date") d.dc_date = ctx.text(e);
                 else if (l == "subject") add_unique(item.categories, std::string(trim(ctx.text(e))));
                 else if (l == "title") d.dc_title = ctx.text(e);
@@ -116,7 +158,8 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
                 else if (l == "language" && d.language.empty()) d.language = trim(ctx.text(e));
                 break;
             case Ns::dcterms:
-                if (l == "modified") d.updated = ctx.text(e);
+                if (is_dc_author(l)) add_unique(item.authors, author_name(ctx.text(e)));
+                else if (l == "modified") d.updated = ctx.text(e);
                 else if ((l == "created" || l == "issued") && d.dc_date.empty()) d.dc_date = ctx.text(e);
                 break;
             case Ns::atom:
@@ -145,11 +188,19 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
                 // FeedBurner rewrites <link> to its click tracker and keeps the article here.
                 if (l == "origLink") d.origin_link = trim(ctx.text(e));
                 break;
-            case Ns::itunes:
+            case Ns::itunes: {
+                std::array<char, 32> buf;
+                const auto l = itunes_local(n.local, buf, ctx);
                 if (l == "author") add_unique(item.authors, author_name(ctx.text(e)));
                 else if (l == "title" && d.media_title.empty()) d.media_title = ctx.text(e);
                 else if ((l == "summary" || l == "subtitle") && d.itunes_summary.empty())
                     d.itunes_summary = ctx.markup(e);
+                else if (l == "category") read_itunes_category(e, item.categories, ctx);
+                break;
+            }
+            case Ns::xhtml:
+                // <body xmlns="http://www.w3.org/1999/xhtml">: the full text, as content.
+                if (l == "body" && d.content.empty()) d.content = ctx.markup(e);
                 break;
             default:
                 break;
@@ -160,7 +211,8 @@ Item read_rss_item(XmlNode node, Ns main, Context& ctx, const std::string& paren
     const std::string_view title = !d.title.empty() ? d.title : !d.dc_title.empty() ? d.dc_title : d.media_title;
     item.title = ctx.html(title);
     const std::string_view link = !d.link.empty() ? d.link : !d.atom_link.empty() ? d.atom_link : d.guid_link;
-    item.link = resolve_url(base, link);
+    // xml:base in scope: the <link> element's own, else the item's (and so on up).
+    item.link = resolve_url(link.data() == d.link.data() && !d.link_base.empty() ? d.link_base : base, link);
     if (!d.origin_link.empty()) item.origin_link = resolve_url(base, d.origin_link);
     const std::string_view summary = !d.description.empty()       ? d.description
                                  : !d.dc_description.empty()  ? d.dc_description
@@ -241,8 +293,17 @@ bool read_rss_channel_element(XmlNode e, Name n, Ns main, Context& ctx, const st
             }
             return true;
         }
-        case Ns::itunes:
-            if (l == "summary" && feed.description.empty()) feed.description = ctx.html(ctx.markup(e));
+        case Ns::itunes: {
+            // Summary and subtitle stand in for a missing <description>, whichever comes first.
+            std::array<char, 32> buf;
+            const auto li = itunes_local(l, buf, ctx);
+            if ((li == "summary" || li == "subtitle") && feed.description.empty())
+                feed.description = ctx.html(ctx.markup(e));
+            else return false;
+            return true;
+        }
+        case Ns::dcterms:
+            if (l == "modified" && !feed.updated) feed.updated = ctx.date(ctx.text(e));
             else return false;
             return true;
         default:
@@ -257,7 +318,13 @@ void read_rss(XmlNode root, Context& ctx) {
     feed.version = version.empty() ? "2.0" : std::string(version);
     const bool bare_channel = std::string_view(root.name()) == "channel";
     const auto channel = bare_channel ? root : root.child("channel");
-    const std::string root_base = ctx.base_of(root, std::string(ctx.options().url));
+    // A root in a namespace (Userland's http://backend.userland.com/rss2, an RSS 0.9x URI) puts
+    // every unprefixed element in it: RSS's own elements, read by local name as feedparser does.
+    if (const auto uri = Names::uri_of(root); !uri.empty()) {
+        ctx.names().read_as(uri, Ns::none);
+        ctx.flag("rss: root element in namespace " + std::string(uri) + ", read by local name");
+    }
+    const std::string root_base = ctx.base_of(root, ctx.document_url());
     const std::string base = ctx.base_of(channel, root_base);
     const Ns dflt = ctx.names().default_ns(root, Ns::none);
     // First the channel's own elements, so that items can inherit the feed language and the

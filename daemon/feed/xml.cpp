@@ -18,6 +18,13 @@ bool same(std::string_view a, std::string_view b) {
     return true;
 }
 
+bool iequal(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if ((a[i] | 0x20) != (b[i] | 0x20)) return false;  // letters, '.', '/', digits alike
+    return true;
+}
+
 std::string_view strip_slash(std::string_view s) {
     while (!s.empty() && (s.back() == '/' || s.back() == '#' || s.back() == ' ')) s.remove_suffix(1);
     return s;
@@ -36,7 +43,6 @@ Ns ns_of_uri(std::string_view uri) {
         {"search.yahoo.com/mrss", Ns::media},
         {"tools.search.yahoo.com/mrss", Ns::media},
         {"www.itunes.com/dtds/podcast-1.0.dtd", Ns::itunes},
-        {"www.itunes.com/DTDs/Podcast-1.0.dtd", Ns::itunes},
         {"purl.org/rss/1.0/modules/syndication", Ns::sy},
         {"www.w3.org/1999/02/22-rdf-syntax-ns", Ns::rdf},
         {"purl.org/rss/1.0", Ns::rss10},
@@ -49,8 +55,9 @@ Ns ns_of_uri(std::string_view uri) {
     auto u = strip_slash(uri);
     if (u.starts_with("http://")) u.remove_prefix(7);
     else if (u.starts_with("https://")) u.remove_prefix(8);
+    // Case-insensitively: feeds write www.itunes.com/DTDs/PodCast-1.0.dtd and the like.
     for (const auto& k : kKnown)
-        if (k.uri == u) return k.ns;
+        if (iequal(k.uri, u)) return k.ns;
     return Ns::other;
 }
 
@@ -66,9 +73,19 @@ Ns ns_of_conventional_prefix(std::string_view p) {
     return Ns::other;
 }
 
-Ns Names::default_ns(XmlNode n, Ns parent_default) {
-    const auto a = n.attribute("xmlns");
-    return a ? ns_of_uri(a.value()) : parent_default;
+Ns Names::declared_default(std::string_view uri) const {
+    // xmlns="" takes the element out of any namespace (Namespaces in XML 1.0, 6.2).
+    return uri.empty() ? Ns::none : ns_of(uri);
+}
+
+std::string_view Names::uri_of(XmlNode n) {
+    const std::string_view name = n.name();
+    const auto colon = name.find(':');
+    std::string attr_name = "xmlns";
+    if (colon != std::string_view::npos) attr_name.append(":").append(name.substr(0, colon));
+    for (auto e = n; e; e = e.parent())
+        if (const auto a = e.attribute(attr_name)) return a.value();
+    return {};
 }
 
 Ns Names::prefix_ns(XmlNode n, std::string_view prefix) {
@@ -82,7 +99,7 @@ Ns Names::prefix_ns(XmlNode n, std::string_view prefix) {
         const std::string_view wanted(attr_name, 6 + prefix.size());
         for (auto e = n; e && !declared; e = e.parent()) {
             if (const auto a = e.attribute(wanted)) {
-                found = ns_of_uri(a.value());
+                found = ns_of(a.value());
                 declared = true;
             }
         }

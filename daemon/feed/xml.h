@@ -34,14 +34,32 @@ struct Name {
 class Names {
 public:
     // The default namespace in force inside n, given its parent's.
-    Ns default_ns(XmlNode n, Ns parent_default);
+    Ns default_ns(XmlNode n, Ns parent_default) {
+        const auto a = n.attribute("xmlns");
+        return a ? declared_default(a.value()) : parent_default;  // inline: every element asks
+    }
     Name of(XmlNode n, Ns parent_default);
     Name of_attribute(XmlNode owner, XmlAttr a);
     // A prefix was used without a declaration (the reader guessed from convention).
     bool guessed() const { return guessed_; }
+    // Names in namespace `uri` resolve to `ns` from now on: a feed whose root sits in a
+    // namespace we do not know (Userland's RSS, an old Atom draft) is read by local name.
+    // The URI keeps its identity: other unknown namespaces still resolve to Ns::other.
+    void read_as(std::string_view uri, Ns ns) {
+        alias_uri_ = uri;
+        alias_ns_ = ns;
+    }
+    // The URI of n's own namespace (its prefix's declaration, or the default in scope).
+    static std::string_view uri_of(XmlNode n);
 
 private:
     Ns prefix_ns(XmlNode n, std::string_view prefix);
+    Ns declared_default(std::string_view uri) const;
+    Ns ns_of(std::string_view uri) const {
+        return !alias_uri_.empty() && uri == alias_uri_ ? alias_ns_ : ns_of_uri(uri);
+    }
+    std::string alias_uri_;
+    Ns alias_ns_ = Ns::none;
     // Owned prefixes: documents parsed for salvage_items die before this cache does.
     std::vector<std::pair<std::string, Ns>> cache_;
     bool guessed_ = false;

@@ -19,6 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ww::feed::ParseOptions options;
     options.content_type = content_type;
     options.url = "http://fuzz.example/feed/";
+    options.content_location = "../moved/feed.xml";  // the document URL is resolved, then used
     options.max_items = 1000;
     const auto feed = ww::feed::parse(body, options);
     auto lenient_options = options;

@@ -38,6 +38,20 @@ TEST(Bom, Detects) {
     EXPECT_EQ(sniff_wide_charset(std::string_view("\0<\0r\0s", 6)), "utf-16be");
 }
 
+TEST(Ebcdic, SniffsAndReadsTheDeclaration) {
+    EXPECT_EQ(sniff_ebcdic_charset(fixture("rss_ebcdic_ibm500.xml")), "ibm500");
+    // "<?xml?>" in CP037 without an encoding: CP037, the EBCDIC default.
+    EXPECT_EQ(sniff_ebcdic_charset("\x4C\x6F\xA7\x94\x93\x6F\x6E"), "cp037");
+    EXPECT_EQ(sniff_ebcdic_charset("<?xml version='1.0'?>"), "");
+}
+
+TEST(IconvName, MacAndIbmLabels) {
+    EXPECT_EQ(iconv_name("x-mac-cyrillic"), "MACCYRILLIC");
+    EXPECT_EQ(iconv_name("x-mac-ce"), "MAC-CENTRALEUROPE");
+    EXPECT_EQ(iconv_name("ibm-37"), "CP037");
+    EXPECT_EQ(iconv_name("cp875"), "CP875");  // iconv's own name: upper-cased only
+}
+
 struct ChoiceCase {
     const char* name;
     const char* bom;

@@ -42,7 +42,30 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"cdata_in_html", "x<![CDATA[ y ]]>z", "x y z"},
         Case{"reference_to_space_folds", "&#&#32", "&#"},
         Case{"reference_to_control_vanishes", "a&#1;b", "ab"},
-        Case{"empty", "", ""}),
+        Case{"empty", "", ""},
+        // Issue 20, class 1: elements that embed or are void drop themselves, not what follows.
+        Case{"unclosed_object_drops_itself", "safe<object data=\"x.swf\"> description",
+             "safe description"},
+        Case{"unclosed_iframe_drops_itself", "a<iframe src=\"/x\"> b", "a b"},
+        Case{"closed_iframe_drops_fallback", "a <iframe src=x>no frames</IFRAME >b", "a b"},
+        Case{"unclosed_applet_drops_itself", "a <applet code=x> b", "a b"},
+        Case{"embed_separates_words", "x<embed src=a>y", "x y"},
+        Case{"frame_separates_words", "x<frame src=a>y", "x y"},
+        Case{"link_and_meta_drop_themselves", "a <link rel=x> b<meta name=y> c", "a b c"},
+        Case{"unclosed_title_drops_itself", "a <title> b", "a b"},
+        Case{"end_tag_needs_whole_name", "a<script>x</scriptx>y</script>b", "ab"},
+        Case{"end_tag_any_case_with_space", "a<Style>p{}</STYLE >b", "ab"},
+        Case{"unclosed_script_drops_rest", "a<script>var x = 1;", "a"},
+        Case{"many_unclosed_iframes", "a<iframe>b<iframe>c<iframe>d", "abcd"},
+        // Issue 20, class 5: windows-1252 that went through the wrong decoder.
+        Case{"c1_control_as_cp1252", "don\xC2\x92t \xC2\x93q\xC2\x94", "don\u2019t \u201cq\u201d"},
+        Case{"undefined_c1_dropped", "a\xC2\x81" "b", "ab"},
+        Case{"double_encoded_repaired", "Wait\xC3\xA2\xE2\x82\xAC\xC2\xA6 caf\xC3\x83\xC2\xA9",
+             "Wait\u2026 caf\u00e9"},
+        Case{"double_encoded_via_latin1", "it\xC3\xA2\xC2\x80\xC2\x99s", "it\u2019s"},
+        Case{"mixed_text_not_repaired", "caf\xC3\xA9 \xC3\xA2\xE2\x82\xAC\xC2\xA6",
+             "caf\u00e9 \u00e2\u20ac\u00a6"},
+        Case{"real_accents_untouched", "\xC3\x83 la carte \xC3\xA9t\xC3\xA9", "\u00c3 la carte \u00e9t\u00e9"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST(FoldText, KeepsMarkupCharacters) {
