@@ -65,7 +65,9 @@ int parse_command(std::span<const std::string_view> args) {
         return 1;
     }
     if (content_type_given) source->content_type = content_type;
-    const auto feed = feed::parse(source->body, {.content_type = source->content_type, .url = source->url});
+    const auto feed = feed::parse(source->body, {.content_type = source->content_type,
+                                                 .url = source->url,
+                                                 .content_location = source->content_location});
     if (!feed) {
         std::fprintf(stderr, "wirewatch parse: %s (%s)\n", feed.error().message.c_str(), target.c_str());
         return 1;

@@ -17,7 +17,7 @@ Result<Fetched> fetch_once(const std::string& url, bool allow_private) {
             out = fail("http", "fetch: HTTP " + std::to_string(r->status) + " from " + url);
         } else {
             const auto effective = r->effective_url.empty() ? url : r->effective_url;
-            out = Fetched{std::move(r->body), r->header("content-type"), effective};
+            out = Fetched{std::move(r->body), r->header("content-type"), effective, r->header("content-location")};
         }
     });
     io.run();

@@ -12,6 +12,7 @@ struct Fetched {
     std::string body;
     std::string content_type;
     std::string url;  // after redirects: the base for relative links
+    std::string content_location;  // the Content-Location header, which may name the document
 };
 
 // A URL on a loopback or private address needs allow_private, as a feed needs
