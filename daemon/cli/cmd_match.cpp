@@ -11,7 +11,9 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -88,6 +90,30 @@ bool looks_like_json_lines(std::string_view body) {
     return j.is_object() && !string_of(j, "version").starts_with("https://jsonfeed.org/");
 }
 
+Item item_of(const nlohmann::json& j) {
+    Item item;
+    item.title = string_of(j, "title");
+    item.summary = string_of(j, "summary");
+    item.content = string_of(j, "content");
+    item.link = string_of(j, "link");
+    item.language = string_of(j, "language");
+    item.categories = strings_of(j, "categories");
+    item.authors = strings_of(j, "authors");
+    return item;
+}
+
+// `wirewatch parse --json`'s output (one object with "format" and "items"), so that
+// `wirewatch parse --json FEED | wirewatch match -` reads what the parser read.
+std::optional<std::pair<std::vector<Item>, std::string>> items_from_parse_output(std::string_view body) {
+    const auto j = nlohmann::json::parse(body, nullptr, false);
+    if (!j.is_object() || !j.contains("format") || !j.contains("items") || !j["items"].is_array())
+        return std::nullopt;
+    std::vector<Item> items;
+    for (const auto& i : j["items"])
+        if (i.is_object()) items.push_back(item_of(i));
+    return std::pair{std::move(items), string_of(j, "language")};
+}
+
 Result<std::vector<Item>> items_from_json_lines(std::string_view body, const std::string& path) {
     std::vector<Item> items;
     std::size_t line_no = 0;
@@ -100,15 +126,7 @@ Result<std::vector<Item>> items_from_json_lines(std::string_view body, const std
         const auto j = nlohmann::json::parse(line, nullptr, false);
         if (!j.is_object())
             return fail("input", "match: " + path + ":" + std::to_string(line_no) + ": expected one JSON object per line");
-        Item item;
-        item.title = string_of(j, "title");
-        item.summary = string_of(j, "summary");
-        item.content = string_of(j, "content");
-        item.link = string_of(j, "link");
-        item.language = string_of(j, "language");
-        item.categories = strings_of(j, "categories");
-        item.authors = strings_of(j, "authors");
-        items.push_back(std::move(item));
+        items.push_back(item_of(j));
     }
     return items;
 }
@@ -126,8 +144,11 @@ Result<Input> load_items(const std::string& path) {
         if (!items) return std::unexpected(items.error());
         return Input{std::move(*items), {}};
     }
+    if (auto parsed = items_from_parse_output(*body)) return Input{std::move(parsed->first), std::move(parsed->second)};
     auto feed = feed::parse(*body, {});
-    if (!feed) return fail("input", "match: " + path + ": " + feed.error().message);
+    if (!feed)
+        return fail("input", "match: " + path + ": " + feed.error().message +
+                                 " (expected a feed, JSON Lines of items, or the output of `wirewatch parse --json`)");
     return Input{std::move(feed->items), feed->language};
 }
 

@@ -461,6 +461,29 @@ class EntityTable(unittest.TestCase):
         self.assertIn(f"{table}:2:", check.stdout)
 
 
+class ParseIntoMatch(unittest.TestCase):
+    def test_parse_json_piped_into_match_reads_the_parsers_items(self):
+        d = wwtest.tempdir("ww-pipe-")
+        doc = FeedDoc("Wire", "rss")
+        doc.add(FeedItem("p-1", "Dockers struck at the port of Antwerp"))
+        doc.add(FeedItem("p-2", "Markets rally on rate hopes"))
+        feed = os.path.join(d, "wire.rss")
+        with open(feed, "wb") as f:
+            f.write(doc.render())
+        parsed = wirewatch("parse", "--json", feed)
+        self.assertEqual(parsed.returncode, 0, parsed.stderr)
+        r = subprocess.run([binary("wirewatch"), "match", "--query", "strike", "-"], input=parsed.stdout,
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("Dockers struck", r.stdout)
+        self.assertNotIn("Markets rally", r.stdout)
+        self.assertIn("read 2 items, 1 matched", r.stderr)
+        bad = subprocess.run([binary("wirewatch"), "match", "--query", "strike", "-"], input="not a feed at all",
+                             capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("expected a feed, JSON Lines of items, or the output of `wirewatch parse --json`", bad.stderr)
+
+
 def wirewatch(*args):
     return subprocess.run([binary("wirewatch"), *args], capture_output=True, text=True, timeout=30)
 
