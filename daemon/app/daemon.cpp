@@ -129,9 +129,7 @@ struct ParsedSummary {
 
 // A web page configured as a feed: its error names the feeds the page links, so that the fix
 // is in the log line (and in `wirewatch feeds`), not one more command away.
-Error with_feed_links(Error e, const fetch::Response& response) {
-    if (e.kind != "not_a_feed") return e;
-    const auto links = feed::feed_links(response.body, response.effective_url);
+Error with_feed_links(Error e, const std::vector<feed::FeedLink>& links) {
     if (links.empty()) return e;
     e.message += "; the page links these feeds:";
     for (std::size_t i = 0; i < links.size() && i < 5; ++i) e.message += " " + redact_url(links[i].url);
@@ -252,6 +250,8 @@ struct Daemon::Impl {
     void poll(FeedRuntime& f);
     void on_fetched(FeedRuntime& f, Result<fetch::Response> r);
     void process_body(FeedRuntime& f, fetch::Response response);
+    fetch::Request request_of(const FeedRuntime& f) const;
+    bool follow_page_feed(FeedRuntime& f, const std::vector<feed::FeedLink>& links);
     void on_recorded(FeedRuntime& f, const store::RecordResult& result, const ParsedSummary& parsed,
                      const fetch::Response& response, std::chrono::steady_clock::time_point detected);
     void on_not_modified(FeedRuntime& f, const fetch::Response& response);
@@ -346,6 +346,11 @@ void Daemon::Impl::poll(FeedRuntime& f) {
     }
     f.in_flight = true;
     ++polls_in_progress;
+    f.state.last_attempt_at = now;
+    http.get(request_of(f), [this, &f](Result<fetch::Response> r) { on_fetched(f, std::move(r)); });
+}
+
+fetch::Request Daemon::Impl::request_of(const FeedRuntime& f) const {
     fetch::Request request;
     request.url = f.state.url;
     request.etag = f.state.etag;
@@ -355,8 +360,24 @@ void Daemon::Impl::poll(FeedRuntime& f) {
     request.proxy = f.cfg.proxy;
     request.allow_private_networks = f.cfg.allow_private_networks.value_or(false);
     request.basic_auth = f.basic_auth;
-    f.state.last_attempt_at = now;
-    http.get(std::move(request), [this, &f](Result<fetch::Response> r) { on_fetched(f, std::move(r)); });
+    return request;
+}
+
+// A [[feed]] url that is a web page linking its feed is polled through that feed, as a reader
+// subscribes to a site's feed (the link adopted like a permanent redirect's target, and saved),
+// with a warning that says what to put in the config. Only once, from the configured URL: a
+// linked "feed" that is a page again is an error.
+bool Daemon::Impl::follow_page_feed(FeedRuntime& f, const std::vector<feed::FeedLink>& links) {
+    if (links.empty() || stopping || f.removed || f.state.url != f.cfg.url || links.front().url == f.state.url)
+        return false;
+    spdlog::warn("fetch: a web page, not a feed feed=\"{}\" url={} following={} hint=\"put the feed's own URL "
+                 "in [[feed]] url\"",
+                 feed_label(f.cfg), redact_url(f.state.url), redact_url(links.front().url));
+    f.state.url = links.front().url;
+    f.state.etag.clear();
+    f.state.last_modified.clear();
+    http.get(request_of(f), [this, &f](Result<fetch::Response> r) { on_fetched(f, std::move(r)); });
+    return true;
 }
 
 void Daemon::Impl::on_fetched(FeedRuntime& f, Result<fetch::Response> r) {
@@ -387,7 +408,12 @@ void Daemon::Impl::process_body(FeedRuntime& f, fetch::Response response) {
                                                   .url = response.effective_url,
                                                   .content_location = response.header("content-location")});
         if (!parsed) {
-            asio::post(io, [this, &f, e = with_feed_links(parsed.error(), response)] { on_failure(f, e, {}); });
+            auto links = parsed.error().kind == "not_a_feed"
+                             ? feed::feed_links(response.body, response.effective_url)
+                             : std::vector<feed::FeedLink>{};
+            asio::post(io, [this, &f, e = with_feed_links(parsed.error(), links), links] {
+                if (!follow_page_feed(f, links)) on_failure(f, e, {});
+            });
             return;
         }
         auto poll = build_poll_record(ctx, *parsed, *snapshot, now_seconds());

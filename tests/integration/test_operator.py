@@ -119,12 +119,32 @@ class Discovery(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("links no feed", r.stderr)
 
-    def test_a_page_configured_as_a_feed_gets_an_error_that_names_its_feeds(self):
+    def test_a_page_configured_as_a_feed_is_polled_through_the_feed_it_links(self):
         daemon = Daemon([("Gazette", self.server.url("/site/"))], [("strike", "strike")])
         try:
-            daemon.start("--once").wait()  # its exit status is test_once.py's business
+            self.assertEqual(daemon.start("--once").wait(), 0)
             logs = daemon.logs()
-            line = next((l for l in logs.splitlines() if "fetch: error" in l and 'feed="Gazette"' in l), None)
+            line = next((l for l in logs.splitlines() if "a web page, not a feed" in l), None)
+            self.assertIsNotNone(line, logs)
+            self.assertIn('feed="Gazette"', line)
+            self.assertIn(f"following={self.feed_url}", line)
+            self.assertGreaterEqual(self.server.request_count("/wire.rss"), 1)
+            # Adopted and saved, as a permanent redirect's target: the next run asks the feed.
+            pages = self.server.request_count("/site/")
+            self.assertEqual(daemon.start("--once").wait(), 0)
+            self.assertEqual(self.server.request_count("/site/"), pages)
+        finally:
+            daemon.stop()
+
+    def test_a_page_whose_link_is_a_page_again_is_an_error_naming_its_links(self):
+        self.server.raw["/hub/"] = (200, {"Content-Type": "text/html"},
+                                    b'<html><head><link rel="alternate" type="application/rss+xml" href="/site/">'
+                                    b"</head></html>")
+        daemon = Daemon([("Hub", self.server.url("/hub/"))], [("strike", "strike")])
+        try:
+            self.assertEqual(daemon.start("--once").wait(), 1)  # nothing could be fetched
+            logs = daemon.logs()
+            line = next((l for l in logs.splitlines() if "fetch: error" in l and 'feed="Hub"' in l), None)
             self.assertIsNotNone(line, logs)
             self.assertIn("kind=not_a_feed", line)
             self.assertIn(f"the page links these feeds: {self.feed_url} {self.server.url('/site/ports.atom')}", line)
