@@ -3,8 +3,10 @@
 //   wirewatch match --watchlists FILE.toml [--json] [--explain] INPUT
 // INPUT is a feed file (any format ww::feed::parse reads), a JSON Lines file of items
 // ({"title","summary","content","categories","link","authors","language"}), or "-" for stdin.
-// Output: one line per (item, watchlist) match. Exit 0 when it ran (matches or not), 2 on a
-// query, watchlist or input error.
+// Output: one line per (item, watchlist) match; with --explain also one per (item, watchlist)
+// that did not match, with the terms found and missing. A last line on stderr counts the
+// items read and matched. Exit 0 when it ran (matches or not), 2 on a query, watchlist or
+// input error.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -144,6 +146,8 @@ Result<std::vector<Watchlist>> load_watchlists(const Options& o) {
     return out;
 }
 
+std::string joined(const std::vector<std::string>& parts);
+
 void print_hit(const Options& o, std::size_t index, const Item& item, const match::Hit& hit) {
     if (o.json) {
         // ordered_json: the keys in the documented order, for people reading the lines.
@@ -157,11 +161,33 @@ void print_hit(const Options& o, std::size_t index, const Item& item, const matc
     }
     std::printf("item %zu\t%s\t%s\n", index, hit.watchlist.c_str(), item.title.c_str());
     if (!o.explain) return;
-    std::string terms, fields;
-    for (const auto& t : hit.explanation.terms) terms += (terms.empty() ? "" : ", ") + t;
-    for (const auto& f : hit.explanation.fields) fields += (fields.empty() ? "" : ", ") + f;
-    std::printf("  terms:   %s\n  fields:  %s\n  snippet: %s\n", terms.c_str(), fields.c_str(),
-                hit.explanation.snippet.c_str());
+    std::printf("  terms:   %s\n  fields:  %s\n  snippet: %s\n", joined(hit.explanation.terms).c_str(),
+                joined(hit.explanation.fields).c_str(), hit.explanation.snippet.c_str());
+}
+
+std::string joined(const std::vector<std::string>& parts) {
+    std::string s;
+    for (const auto& p : parts) s += (s.empty() ? "" : ", ") + p;
+    return s;
+}
+
+// Why watchlist `id` did not match the item just matched: "no match: security found; China,
+// Russia missing".
+void print_miss(const Options& o, std::size_t index, const Item& item, const match::Index& idx, std::uint32_t id) {
+    const auto found = idx.explain_last(id).terms;
+    const auto missing = idx.missing_last(id);
+    if (o.json) {
+        nlohmann::ordered_json j{{"item", index}, {"watchlist", idx.watchlist_name(id)}, {"match", false},
+                                 {"found", found}, {"missing", missing}};
+        std::printf("%s\n", j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+        return;
+    }
+    std::string why = "no match: ";
+    if (!found.empty()) why += joined(found) + " found" + (missing.empty() ? "" : "; ");
+    if (!missing.empty()) why += joined(missing) + " missing";
+    // Every positive term is there: a phrase, NEAR distance, field or exclusion decided.
+    if (missing.empty()) why += " (but not together as the query asks, or an excluded term is present)";
+    std::printf("item %zu\t%s\t%s\t%s\n", index, idx.watchlist_name(id).c_str(), item.title.c_str(), why.c_str());
 }
 
 std::optional<Options> parse_args(std::span<const std::string_view> args) {
@@ -206,14 +232,29 @@ int match_command(std::span<const std::string_view> args) {
     auto input = load_items(o.input);
     if (!input) return input_error(input.error().message);
 
+    std::size_t matched = 0;
+    const match::Index& index = *built.index;
     for (std::size_t i = 0; i < input->items.size(); ++i) {
         const Item& item = input->items[i];
         match::ItemView view{.title = item.title, .summary = item.summary, .content = item.content,
                              .link = item.link, .language = item.language, .categories = item.categories,
                              .authors = item.authors, .feed_name = {}};
         if (view.language.empty()) view.language = input->feed_language.empty() ? o.language : input->feed_language;
-        for (const auto& hit : built.index->match(view)) print_hit(o, i, item, hit);
+        match::MatchStats stats;
+        const auto span = index.match_ids(view, stats);
+        const std::vector<std::uint32_t> hits(span.begin(), span.end());
+        if (!hits.empty()) ++matched;
+        for (std::uint32_t id = 0, h = 0; id < index.size(); ++id) {
+            if (h < hits.size() && hits[h] == id) {
+                print_hit(o, i, item, {index.watchlist_name(id), index.explain_last(id)});
+                ++h;
+            } else if (o.explain) {
+                print_miss(o, i, item, index, id);
+            }
+        }
     }
+    const std::size_t read = input->items.size();
+    std::fprintf(stderr, "read %zu item%s, %zu matched\n", read, read == 1 ? "" : "s", matched);
     return 0;
 }
 

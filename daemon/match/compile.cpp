@@ -44,7 +44,8 @@ double expected_count(const TermDictionary& dict, const TermFrequencies& f, std:
         case Ns::surface: return f.count(Ns::exact, fold_word(term));
         case Ns::prefix:
         case Ns::host:
-        case Ns::entity: return f.items() / 20.0;
+        case Ns::entity:
+        case Ns::lemma: return f.items() / 20.0;
     }
     return 0;
 }
@@ -115,18 +116,33 @@ struct Compiler {
     std::optional<QueryEntity> query_entity(const Token& t) const {
         const Lexicon* lex = stemming.lexicon();
         if (lex == nullptr || !lex->has_entities()) return std::nullopt;
+        // Memoised by surface: the 100,000th query with "Iran" costs one lookup.
+        if (const auto it = dict.entity_memo.find(t.surface); it != dict.entity_memo.end()) {
+            if (it->second.first == kNoTerm) return std::nullopt;
+            return QueryEntity{it->second.first, it->second.second};
+        }
+        const auto found = read_entity(t, *lex);
+        dict.entity_memo.emplace(t.surface, found ? std::pair{found->term, found->only} : std::pair{kNoTerm, false});
+        return found;
+    }
+
+    std::optional<QueryEntity> read_entity(const Token& t, const Lexicon& lex_ref) const {
+        const Lexicon* lex = &lex_ref;
         const EntityForm* f = lex->by_word(t.word);
         // Inflected names by their stem, in English or in the script's language (России).
         const std::size_t lang = stem_language_for(t.script, 0, false);
         if (f == nullptr && lang != 0) f = lex->by_stem(lang, stemming.stem(lang, t.word));
         if (f == nullptr || (f->flags & kCombining)) return std::nullopt;  // "Sino" alone is no word
+        // Capitalised, it asks for the proper noun (all its names, no common word); in lower
+        // case a name that is also a common word (china, us) keeps its plain meaning.
         bool only = false;
         if (f->flags & kCapitalsOnly) {
             if (!all_upper(t.surface)) return std::nullopt;
             only = true;
-        } else if (f->flags & kProperOnly) {
-            if (!starts_upper(t.surface)) return std::nullopt;
+        } else if (starts_upper(t.surface)) {
             only = true;
+        } else if (f->flags & kProperOnly) {
+            return std::nullopt;
         }
         return QueryEntity{dict.intern(Ns::entity, lex->entity_key(f->entity)), only};
     }
@@ -162,10 +178,13 @@ struct Compiler {
             std::vector<std::uint32_t> ids;
             if (q.case_sensitive) {
                 ids.push_back(dict.intern(Ns::surface, t->surface));
-            } else if (quoted || t->script == Script::segmented) {
+            } else if (quoted) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
             } else if (const auto e = prim.size() == 1 ? query_entity(*t) : std::nullopt; e && e->only) {
                 ids.push_back(e->term);
+            } else if (t->script == Script::segmented) {
+                ids.push_back(dict.intern(Ns::exact, t->word));
+                if (e) ids.push_back(e->term);  // 中国 finds China
             } else {
                 auto memo = dict.word_memo.find(t->word);
                 if (memo == dict.word_memo.end()) {
@@ -180,7 +199,13 @@ struct Compiler {
                 }
                 for (const auto id : dict.stem_tables[memo->second])
                     if (id != kNoTerm && std::ranges::find(ids, id) == ids.end()) ids.push_back(id);
-                // After the stems, so that an explanation finds the literal word first.
+                // After the stems, so that an explanation finds the literal word first. An
+                // irregular form meets its lemma one way: strike finds struck, struck only
+                // struck (item words carry their lemma, query words ask for it).
+                if (const Lexicon* lex = stemming.lexicon(); lex != nullptr) {
+                    if (lex->is_lemma(t->word)) ids.push_back(dict.intern(Ns::lemma, t->word));
+                    if (const auto l = lex->query_lemma(t->word); !l.empty()) ids.push_back(dict.intern(Ns::lemma, l));
+                }
                 if (e) ids.push_back(e->term);
                 n.stem_table.resize(n.members.size(), kNoTerm);
                 n.stem_table.push_back(memo->second);
@@ -192,7 +217,8 @@ struct Compiler {
     }
 
     // Bare words of an AND that spell a name of several words (North Korea, United Kingdom):
-    // the entity, or the words as before. Advances `i` to the last word used.
+    // that name, found by any of the entity's names (DPRK), and not its words apart ("the
+    // states united"). Advances `i` to the last word used.
     std::optional<CNode> name_of_words(const std::vector<QueryNode>& kids, std::size_t& i) {
         const Lexicon* lex = stemming.lexicon();
         const auto plain_word = [&](std::size_t k) {
@@ -202,28 +228,17 @@ struct Compiler {
         if (lex == nullptr || !lex->has_entities() || !plain_word(i)) return std::nullopt;
         for (const auto& name : lex->names_starting(fold_word(kids[i].text))) {
             const std::size_t last = i + name.rest.size();
-            if (last >= kids.size()) continue;
+            if (name.form.entity == kNoEntity || last >= kids.size()) continue;
             bool whole = true;
             for (std::size_t k = 0; k < name.rest.size() && whole; ++k)
                 whole = plain_word(i + 1 + k) && fold_word(kids[i + 1 + k].text) == name.rest[k];
             if (!whole) continue;
-            CNode words;
-            words.kind = CNode::Kind::all;
             CNode entity;
             entity.kind = CNode::Kind::span;
             entity.members.push_back({dict.intern(Ns::entity, lex->entity_key(name.form.entity))});
-            for (std::size_t k = i; k <= last; ++k) {
-                auto w = atom(kids[k]);
-                if (!w) return std::nullopt;
-                entity.label += (k == i ? "" : " ") + kids[k].text;
-                words.kids.push_back(std::move(*w));
-            }
-            CNode either;
-            either.kind = CNode::Kind::any;
-            either.kids.push_back(std::move(entity));
-            either.kids.push_back(std::move(words));
+            for (std::size_t k = i; k <= last; ++k) entity.label += (k == i ? "" : " ") + kids[k].text;
             i = last;
-            return either;
+            return entity;
         }
         return std::nullopt;
     }

@@ -56,6 +56,9 @@ public:
     // Snowball calls.
     std::vector<StemTable> stem_tables;
     StringMap<std::uint32_t> word_memo;
+    // A bare query word's entity reading by its surface (compile.cpp, query_entity): the
+    // entity term, or kNoTerm, and whether it asks for the entity only.
+    StringMap<std::pair<std::uint32_t, bool>> entity_memo;
 
 private:
     std::array<FlatStringMap<std::uint32_t>, kNsCount> maps_;
@@ -120,8 +123,13 @@ struct AnalyzedItem {
 // Title, summary and content are each read up to this many bytes (docs/query-language.md).
 inline constexpr std::size_t kMaxFieldBytes = 256 * 1024;
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out);
-// Whether an item's token is written as an entity form with these FormFlags requires.
-bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t flags);
+// The last token of the name of several words `rest` continues after token k (in one field
+// and paragraph, hyphen parts skipped, a plural -s/-es allowed: guinea pigs),
+// or nothing.
+std::optional<std::uint32_t> name_end(const AnalyzedItem& item, std::uint32_t k, std::span<const std::string> rest,
+                                      const Stemming& stemming);
+// Whether an item's token k is written as an entity form with these FormFlags requires.
+bool written_as_required(const AnalyzedItem& item, std::uint32_t k, std::uint8_t flags, const Lexicon& lexicon);
 
 // One occurrence of a term with what verification needs of its token, so that the compiled
 // queries read one contiguous list instead of chasing Token (two strings, ~100 bytes) per hit.
@@ -167,10 +175,15 @@ private:
     struct WordTerms {
         std::uint32_t stem = kNoTerm, exact = kNoTerm;
         std::uint32_t entity = kNoTerm;  // the entity the word names (Ns::entity), if a query asks
+        std::uint32_t lemma = kNoTerm;   // the lemma of an irregular form (Ns::lemma), if a query asks
         std::uint8_t entity_flags = 0;   // FormFlags: how it must be written to count
         bool starts_name = false;        // first word of a name of several words
     };
-    void add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict, const Lexicon& lexicon);
+    void add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict, const Stemming& stemming);
+    // Tokens up to covered_end_ belong to a name of several words (or a blocker such as
+    // "French fries"): their own entity forms do not count.
+    std::uint32_t covered_end_ = 0;
+    bool covering_ = false;
     const WordTerms& terms_of(const Token& t, std::uint64_t hash, const TermDictionary& dict,
                               const Stemming& stemming);
     FlatStringMap<WordTerms> word_cache_;
@@ -283,6 +296,10 @@ MatchExplanation finish_explanation(Explanation found, const AnalyzedItem& item)
 // tree's nodes scattered in the heap).
 MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, const AnalyzedItem& item,
                                  const std::vector<std::string>& labels, const Labeller& labeller);
+
+// The labels of the positive atoms of the program at `node` that do not occur in the item
+// (excluded ones are never listed), for "no match: ... missing".
+std::vector<std::string> missing_terms(const std::uint32_t* node, RunContext& ctx, const std::vector<std::string>& labels);
 
 // The names of the watchlists the item matches by verify() over every query tree: what the
 // tests hold the index and its programs to.

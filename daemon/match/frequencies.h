@@ -12,8 +12,8 @@ namespace ww::match {
 
 // Term namespaces: a bare word matches by stem, a quoted word exactly, case: by surface,
 // word* by prefix of the exact word, site: by host.
-enum class Ns : std::uint8_t { stem, exact, surface, prefix, host, entity };
-inline constexpr int kNsCount = 6;
+enum class Ns : std::uint8_t { stem, exact, surface, prefix, host, entity, lemma };
+inline constexpr int kNsCount = 7;
 
 class StemOverrides;
 

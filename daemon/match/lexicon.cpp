@@ -74,15 +74,25 @@ std::size_t letters(std::string_view s) {
 
 }  // namespace
 
-bool starts_upper(std::string_view raw) {
-    if (raw.empty()) return false;
+namespace {
+
+// The Unicode category of the first character, or "unassigned" for none.
+utf8proc_category_t first_category(std::string_view raw) {
     utf8proc_int32_t cp = 0;
-    if (utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()), static_cast<utf8proc_ssize_t>(raw.size()),
-                         &cp) <= 0)
-        return false;
-    const auto cat = utf8proc_category(cp);
+    if (raw.empty() || utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(raw.data()),
+                                        static_cast<utf8proc_ssize_t>(raw.size()), &cp) <= 0)
+        return UTF8PROC_CATEGORY_CN;
+    return utf8proc_category(cp);
+}
+
+}  // namespace
+
+bool starts_upper(std::string_view raw) {
+    const auto cat = first_category(raw);
     return cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT;
 }
+
+bool starts_lower(std::string_view raw) { return first_category(raw) == UTF8PROC_CATEGORY_LL; }
 
 bool all_upper(std::string_view raw) {
     bool any = false;
@@ -157,7 +167,8 @@ struct LexiconBuilder {
             return std::nullopt;
         }
         for (const auto& m : lex.names_starting(words[0]))
-            if (std::equal(m.rest.begin(), m.rest.end(), words.begin() + 1, words.end())) return m.form.entity;
+            if (m.form.entity != kNoEntity && std::equal(m.rest.begin(), m.rest.end(), words.begin() + 1, words.end()))
+                return m.form.entity;
         return std::nullopt;
     }
 
@@ -165,6 +176,10 @@ struct LexiconBuilder {
     void load_iso(const std::string& path);
     void load_common_words(const std::string& wordnet, const std::string& hunspell);
     void load_wordnet_names(const std::string& dir);
+    void add_blockers(std::string_view nouns);
+    void add_adjectives(const std::string& dir,
+                        const std::unordered_map<std::uint32_t, std::vector<std::string_view>>& named,
+                        const std::unordered_map<std::uint32_t, std::uint32_t>& synset_entity);
     Result<void> load_table(const std::string& path);
     void load_lemmas(const std::string& dir);
     void load_spellings(const std::string& dir);
@@ -230,6 +245,12 @@ void LexiconBuilder::load_common_words(const std::string& wordnet, const std::st
                 for (std::size_t i = 0; i < n && 4 + 2 * i < f.size(); ++i) {
                     const auto w = f[4 + 2 * i].substr(0, f[4 + 2 * i].find('('));
                     if (!has_upper_ascii(w) && w.find('_') == std::string_view::npos) common.emplace(w);
+                    if (w.find('-') != std::string_view::npos && w.find('_') == std::string_view::npos) {
+                        std::string joined;
+                        for (const char c : w)
+                            if (c != '-') joined += c;
+                        lex.compounds_.try_emplace(fold_word(joined), true);
+                    }
                 }
             });
         }
@@ -315,14 +336,42 @@ void LexiconBuilder::load_wordnet_names(const std::string& dir) {
                    (it->second.find("country") != std::string_view::npos || it->second.find("nation") != std::string_view::npos);
         });
         if (!country) continue;
-        std::optional<std::uint32_t> e;
-        for (const auto w : s.words)
-            if (!e) e = entity_named(spaced(w));
+        // By its first name only: the Soviet Union's synset also says Russia.
+        const auto e = entity_named(spaced(s.words[0]));
         if (!e) continue;
         synset_entity.emplace(s.offset, *e);
         for (const auto w : s.words)
             if (starts_upper(w)) add_name(*e, spaced(w), en);
     }
+    add_adjectives(dir, named, synset_entity);
+    add_blockers(nouns);
+}
+
+// Two-word nouns that contain a country's name or adjective but are about something else
+// (French fries, Swiss cheese, Indian summer, Latin American, guinea pig, New Jersey): their
+// words do not name the country. Groups and events (US Army, Sino-Japanese War) are about it.
+void LexiconBuilder::add_blockers(std::string_view nouns) {
+    for_each_line(nouns, [&](std::string_view line, std::size_t) {
+        auto s = parse_synset(line);
+        if (!s || s->lexfile == 14 || s->lexfile == 4) return;
+        for (const auto w : s->words) {
+            if (std::ranges::count(w, '_') != 1) continue;
+            const auto words = name_words(spaced(w));
+            // A place named after a country's name (Jordan River, Panama Canal) is about it;
+            // one whose second word is it (New Jersey, Latin America) is not.
+            const bool first = s->lexfile != 15 && lex.by_word(words[0]) != nullptr;
+            if (words.size() != 2 || (!first && lex.by_word(words[1]) == nullptr)) continue;
+            auto& list = lex.multi_[words[0]];
+            const std::vector<std::string> rest{words[1]};
+            if (std::ranges::find(list, rest, &MultiWordName::rest) == list.end())
+                list.push_back({rest, {kNoEntity, kAnyCase}});
+        }
+    });
+}
+
+void LexiconBuilder::add_adjectives(const std::string& dir,
+                                    const std::unordered_map<std::uint32_t, std::vector<std::string_view>>& named,
+                                    const std::unordered_map<std::uint32_t, std::uint32_t>& synset_entity) {
     for_each_line(read_file(dir + "/data.adj"), [&](std::string_view line, std::size_t) {
         auto s = parse_synset(line);
         if (!s) return;
@@ -360,6 +409,17 @@ Result<void> LexiconBuilder::load_table(const std::string& path) {
             return;
         }
         const std::string key(f[0]);
+        if (key == "-") {  // names that contain a country's but are about something else
+            for (const auto form : split(f[2], '|')) {
+                const auto words = name_words(form);
+                if (words.size() < 2) {
+                    error = Error{"config", where + "a \"-\" line lists names of several words"};
+                    return;
+                }
+                lex.multi_[words[0]].push_back({{words.begin() + 1, words.end()}, {kNoEntity, kAnyCase}});
+            }
+            return;
+        }
         const bool country = key.size() == 2 && all_upper(key);
         if (f[1] == "-" && (!country || lex.entity_by_key(key) == nullptr)) {
             error = Error{"config", where + "\"-\" keeps the name of a known ISO 3166 country; \"" + key +
@@ -382,46 +442,76 @@ Result<void> LexiconBuilder::load_table(const std::string& path) {
     return {};
 }
 
-// noun.exc, verb.exc, adj.exc: "form lemma". A form that is itself a noun or verb (left,
-// saw, found, rose) keeps its own meaning; one that is only an adjective (struck) meets its
-// lemma.
+// noun.exc, verb.exc, adj.exc: "form lemma", and WordNet's -men -> -man rule (women). An
+// item word carries the lemma of its irregular form, or the lemma its stem shares (strikes,
+// striking: strike); a query word that is a lemma asks for it (strike finds struck). A query
+// word that is an irregular form asks for its lemma too (struck finds strike), unless the
+// form is a noun or verb of its own (shot, left, found keep their meaning). A plural whose
+// regular singular is a common verb is left out: "leaves" is leaf's, but mostly leave's.
 void LexiconBuilder::load_lemmas(const std::string& dir) {
-    std::unordered_set<std::string> lemmas;
+    std::unordered_set<std::string> lemmas, nouns;
+    std::unordered_map<std::string, int> verb_tags;  // tagged senses: how common the verb is
     for (const char* pos : {"noun", "verb"})
         for_each_line(read_file(dir + "/index." + std::string(pos)), [&](std::string_view line, std::size_t) {
-            if (!line.empty() && line[0] != ' ') lemmas.emplace(line.substr(0, line.find(' ')));
+            if (line.empty() || line[0] == ' ') return;
+            const auto f = split(line, ' ');
+            lemmas.emplace(f[0]);
+            if (*pos == 'n') nouns.emplace(f[0]);
+            std::size_t p = 0;
+            if (*pos == 'v' && f.size() > 3 && std::from_chars(f[3].data(), f[3].data() + f[3].size(), p).ec == std::errc{} &&
+                f.size() > 5 + p)
+                std::from_chars(f[5 + p].data(), f[5 + p].data() + f[5 + p].size(), verb_tags[std::string(f[0])]);
         });
+    const auto add = [&](const std::string& form, const std::string& lemma) {
+        if (form == lemma || !lex.lemmas_.try_emplace(form, lemma).second) return;
+        lex.lemma_targets_.try_emplace(lemma, true);
+        lex.lemma_by_stem_.try_emplace(plain.stem(en, lemma), lemma);
+        if (!lemmas.contains(form)) lex.query_lemmas_.try_emplace(form, true);
+    };
     for (const char* pos : {"noun", "verb", "adj"})
         for_each_line(read_file(dir + "/" + std::string(pos) + ".exc"), [&](std::string_view line, std::size_t) {
             const auto f = split(line, ' ');
             if (f.size() < 2 || f[0].find('_') != std::string_view::npos || f[1].find('_') != std::string_view::npos)
                 return;
-            if (lemmas.contains(std::string(f[0])) || f[0] == f[1]) return;
-            lex.lemmas_.try_emplace(std::string(f[0]), std::string(f[1]));
+            const std::string form(f[0]);
+            const auto common_verb = [&](std::size_t cut) {
+                if (form.size() <= cut) return false;
+                const auto it = verb_tags.find(form.substr(0, form.size() - cut));
+                return it != verb_tags.end() && it->first != f[1] && it->second >= 5;
+            };
+            if (form.ends_with("s") && (common_verb(1) || (form.ends_with("es") && common_verb(2)))) return;
+            add(form, std::string(f[1]));
         });
+    for (const auto& n : nouns)
+        if (n.ends_with("man") && n.find('_') == std::string::npos) add(n.substr(0, n.size() - 3) + "men", n);
 }
 
 namespace {
 
-// American candidates for a British spelling, by the regular differences.
-std::vector<std::string> american_candidates(const std::string& g) {
-    std::vector<std::string> out;
-    const auto ends = [&](std::string_view s) { return g.ends_with(s); };
-    const auto swap_end = [&](std::size_t n, std::string_view by) { out.push_back(g.substr(0, g.size() - n) + std::string(by)); };
-    if (ends("our")) swap_end(3, "or");
-    if (ends("ise")) swap_end(3, "ize");
-    if (ends("isation")) swap_end(7, "ization");
-    if (ends("yse")) swap_end(3, "yze");
-    if (ends("re") && g.size() > 3 && std::string_view("aeiou").find(g[g.size() - 3]) == std::string_view::npos)
-        swap_end(2, "er");
-    if (ends("ence")) swap_end(4, "ense");
-    if (ends("ogue")) swap_end(4, "og");
-    if (ends("mme")) swap_end(3, "m");
-    if (ends("l") && !ends("ll")) out.push_back(g + "l");  // fulfil, enrol
-    if (const auto p = g.find("lful"); p != std::string::npos) out.push_back(g.substr(0, p) + "llful");
+// American candidates for a British spelling, by the regular differences, also two at once
+// (manoeuvre: oe -> e and -re -> -er).
+std::vector<std::string> american_candidates(const std::string& word) {
+    std::vector<std::string> bases{word};
     for (const char* digraph : {"ae", "oe"})
-        if (const auto p = g.find(digraph); p != std::string::npos && p > 0)
-            out.push_back(g.substr(0, p) + "e" + g.substr(p + 2));
+        if (const auto p = word.find(digraph); p != std::string::npos)
+            bases.push_back(word.substr(0, p) + "e" + word.substr(p + 2));
+    std::vector<std::string> out(bases.begin() + 1, bases.end());
+    for (const auto& g : bases) {
+        const auto ends = [&](std::string_view s) { return g.ends_with(s); };
+        const auto swap_end = [&](std::size_t n, std::string_view by) { out.push_back(g.substr(0, g.size() - n) + std::string(by)); };
+        if (ends("our")) swap_end(3, "or");
+        if (ends("ise")) swap_end(3, "ize");
+        if (ends("isation")) swap_end(7, "ization");
+        if (ends("yse")) swap_end(3, "yze");
+        if (ends("re") && g.size() > 3 && std::string_view("aeiou").find(g[g.size() - 3]) == std::string_view::npos)
+            swap_end(2, "er");
+        if (ends("ence")) swap_end(4, "ense");
+        if (ends("ogue")) swap_end(4, "og");
+        if (ends("mme")) swap_end(3, "m");
+        if (ends("ium")) swap_end(3, "um");  // aluminium
+        if (ends("l") && !ends("ll")) out.push_back(g + "l");  // fulfil, enrol
+        if (const auto p = g.find("lful"); p != std::string::npos) out.push_back(g.substr(0, p) + "llful");
+    }
     return out;
 }
 
@@ -442,15 +532,31 @@ std::unordered_set<std::string> dictionary_words(const std::string& path) {
 void LexiconBuilder::load_spellings(const std::string& dir) {
     const auto gb = dictionary_words(dir + "/en_GB.dic");
     const auto us = dictionary_words(dir + "/en_US.dic");
+    const auto pair = [&](const std::string& british, const std::string& american) {
+        const std::string from = plain.stem(en, british), to = plain.stem(en, american);
+        if (from != to) lex.spellings_.try_emplace(from, to);
+    };
     for (const auto& g : gb) {
-        if (us.contains(g) || has_upper_ascii(g)) continue;
+        if (has_upper_ascii(g)) continue;
         for (const auto& a : american_candidates(g)) {
-            if (!us.contains(a)) continue;
-            const std::string from = plain.stem(en, g), to = plain.stem(en, a);
-            if (from != to) lex.spellings_.try_emplace(from, to);
+            // One of the two must be its dictionary's only: dialogue is in both, dialog in
+            // en_US only; colour in en_GB only.
+            if (a == g || !us.contains(a) || (us.contains(g) && gb.contains(a))) continue;
+            pair(g, a);
             break;
         }
     }
+    // Debian's en_GB is Oxford spelling (-ize): the -ise forms British papers print are in
+    // neither list. Each -ize/-yze word of en_US gives its -ise/-yse form, unless that is a
+    // word of its own (advertise, surmise).
+    for (const auto* list : {&us, &gb})
+        for (const auto& a : *list) {
+            for (const auto& [z, s] : {std::pair{"ize", "ise"}, {"yze", "yse"}}) {
+                if (!a.ends_with(z) || has_upper_ascii(a)) continue;
+                const std::string g = a.substr(0, a.size() - 3) + s;
+                if (!us.contains(g) && !gb.contains(g)) pair(g, a);
+            }
+        }
 }
 
 Lexicon::Sources Lexicon::default_sources() {
@@ -537,6 +643,12 @@ std::string_view Lexicon::lemma(std::string_view folded) const {
     return it == lemmas_.end() ? std::string_view{} : std::string_view{it->second};
 }
 
+std::string_view Lexicon::item_lemma(std::string_view folded, std::string_view stem) const {
+    if (const auto l = lemma(folded); !l.empty()) return l;
+    const auto it = lemma_by_stem_.find(stem);
+    return it == lemma_by_stem_.end() ? std::string_view{} : std::string_view{it->second};
+}
+
 std::string_view Lexicon::american_stem(std::string_view stem) const {
     const auto it = spellings_.find(stem);
     return it == spellings_.end() ? std::string_view{} : std::string_view{it->second};
@@ -546,6 +658,37 @@ std::size_t Lexicon::form_count() const {
     std::size_t n = words_.size() + multi_.size();
     for (const auto& m : stems_) n += m.size();
     return n;
+}
+
+std::vector<std::string> Lexicon::forms_of(std::uint32_t entity) const {
+    std::vector<std::string> out;
+    for (const auto& [word, form] : words_)
+        if (form.entity == entity) out.push_back(word + ((form.flags & kCombining) ? "-" : ""));
+    for (const auto& [first, names] : multi_)
+        for (const auto& n : names) {
+            if (n.form.entity != entity) continue;
+            std::string s = first;
+            for (const auto& w : n.rest) s += " " + w;
+            out.push_back(std::move(s));
+        }
+    std::ranges::sort(out);
+    return out;
+}
+
+std::vector<std::string> Lexicon::irregular_forms(std::string_view lemma) const {
+    std::vector<std::string> out;
+    for (const auto& [form, l] : lemmas_)
+        if (l == lemma) out.push_back(form);
+    std::ranges::sort(out);
+    return out;
+}
+
+std::vector<std::string> Lexicon::british_stems(std::string_view american) const {
+    std::vector<std::string> out;
+    for (const auto& [gb, us] : spellings_)
+        if (us == american) out.push_back(gb);
+    std::ranges::sort(out);
+    return out;
 }
 
 }  // namespace ww::match

@@ -31,6 +31,10 @@ enum FormFlags : std::uint8_t {
     kCombining = 4,
 };
 
+// The entity of a name of several words that names no entity but contains one's name or
+// adjective (French fries, Latin American, guinea pig): its words do not count for it.
+inline constexpr std::uint32_t kNoEntity = 0xFFFFFFFFu;
+
 struct EntityForm {
     std::uint32_t entity = 0;
     std::uint8_t flags = kAnyCase;
@@ -71,16 +75,33 @@ public:
     const EntityForm* by_stem(std::size_t language, std::string_view stem) const;
     std::span<const MultiWordName> names_starting(std::string_view folded) const;
 
-    // English normalisation before and after Snowball: the lemma of an irregular form
-    // ("struck" -> "strike"), empty when none; the American stem of a British one
-    // ("colour" -> "color"), empty when none.
+    // English forms: the lemma of an irregular form ("struck" -> "strike"), empty when none
+    // (items carry it, a query word that is a lemma asks for it); the American stem of a
+    // British one ("colour" -> "color"), empty when none (items and queries alike).
     std::string_view lemma(std::string_view folded) const;
+    bool is_lemma(std::string_view folded) const { return lemma_targets_.contains(folded); }
+    // The lemma an item word carries: of its irregular form, else the one its English stem
+    // shares (strikes -> strike). Empty when none.
+    std::string_view item_lemma(std::string_view folded, std::string_view stem) const;
+    // The lemma a query word asks for besides itself: the lemma of an irregular form that is
+    // no noun or verb of its own (children -> child, not shot -> shoot). Empty when none.
+    std::string_view query_lemma(std::string_view folded) const {
+        return query_lemmas_.contains(folded) ? lemma(folded) : std::string_view{};
+    }
     std::string_view american_stem(std::string_view stem) const;
+
+    // Reverse lookups for `wirewatch query` (a scan: not for the hot path).
+    std::vector<std::string> forms_of(std::uint32_t entity) const;   // folded words and names
+    std::vector<std::string> irregular_forms(std::string_view lemma) const;
+    std::vector<std::string> british_stems(std::string_view american) const;
 
     std::uint64_t generation() const { return generation_; }
     std::size_t lemma_count() const { return lemmas_.size(); }
     std::size_t spelling_count() const { return spellings_.size(); }
     std::size_t form_count() const;
+    // A hyphenated word of its own (Anglo-Saxon, Indo-European; folded, hyphens dropped): its
+    // combining form does not name a country there.
+    bool is_compound(std::string_view joined) const { return compounds_.contains(joined); }
 
 private:
     friend struct LexiconBuilder;
@@ -90,6 +111,10 @@ private:
     std::vector<StringMap<EntityForm>> stems_ = std::vector<StringMap<EntityForm>>(kStemLanguageCount);
     StringMap<std::vector<MultiWordName>> multi_;
     StringMap<std::string> lemmas_, spellings_;
+    StringMap<bool> lemma_targets_;  // the lemmas of irregular forms
+    StringMap<std::string> lemma_by_stem_;  // English stem of a lemma -> the lemma
+    StringMap<bool> query_lemmas_;  // irregular forms that are no words of their own
+    StringMap<bool> compounds_;
     std::uint64_t generation_ = 0;
 };
 
@@ -99,6 +124,7 @@ std::shared_ptr<const Lexicon> default_lexicon();
 
 // Capitalisation of a word as written (raw bytes of the item text).
 bool starts_upper(std::string_view raw);
+bool starts_lower(std::string_view raw);
 bool all_upper(std::string_view raw);  // every letter upper case, at least one
 
 }  // namespace ww::match

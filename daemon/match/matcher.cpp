@@ -221,6 +221,13 @@ public:
         return explain_program(code_.data() + code_at_[id], ctx, s.item, labels_, Labeller{s.item, dict_, &stemming_});
     }
 
+    std::vector<std::string> missing_last(std::uint32_t id) const override {
+        Scratch& s = scratch();
+        if (s.owner != this || id >= queries_.size()) return {};
+        RunContext ctx{s.occ, s.spans};
+        return missing_terms(code_.data() + code_at_[id], ctx, labels_);
+    }
+
     std::vector<Hit> match_brute_force(const ItemView& item) const override {
         return explained(match_ids_brute_force(item));
     }

@@ -64,6 +64,9 @@ public:
     // The explanation of watchlist `id` for the item of the last match_ids on this thread (on
     // this index). Empty when the thread's last match was against another index.
     virtual MatchExplanation explain_last(std::uint32_t id) const = 0;
+    // The positive terms of watchlist `id` (as written) that the thread's last item lacks:
+    // with explain_last's terms (those it has), why an item did not match.
+    virtual std::vector<std::string> missing_last(std::uint32_t id) const = 0;
     // match_brute_force without explanations, like match_ids (benchmarks compare like with like).
     virtual std::span<const std::uint32_t> match_ids_brute_force(const ItemView& item) const = 0;
 };
@@ -104,6 +107,21 @@ Result<std::shared_ptr<const StemOverrides>> load_stem_overrides(const std::stri
 
 // The fully parenthesised form of a query, for logs ("(a OR b) AND c").
 Result<std::string> canonical_query(const Watchlist& watchlist);
+
+// How the engine reads a query (`wirewatch query`): each term with what it matches, and
+// warnings about what the user may not mean.
+struct TermReading {
+    std::string term;                // as written (case:, quotes and * included)
+    std::string kind;                // "word", "exact", "prefix", "case", "site", "name", "entity only"
+    std::vector<std::string> forms;  // what it also finds: stems, entity names, irregular forms
+};
+struct QueryReading {
+    std::string canonical;  // fully parenthesised
+    std::vector<TermReading> terms;
+    std::vector<std::string> warnings;
+};
+// Null lexicon = the shipped one.
+Result<QueryReading> read_query(std::string_view query, std::shared_ptr<const Lexicon> lexicon = nullptr);
 
 // Checks one query without building an index.
 std::vector<WatchlistError> check_query(const Watchlist& watchlist);

@@ -322,4 +322,36 @@ MatchExplanation explain_program(const std::uint32_t* node, RunContext& ctx, con
     return finish_explanation(std::move(e.found), item);
 }
 
+namespace {
+
+void collect_missing(const std::uint32_t* p, RunContext& c, const std::vector<std::string>& labels,
+                     std::vector<std::string>& out) {
+    const auto add = [&](std::uint32_t label) {
+        if (std::ranges::find(out, labels[label]) == out.end()) out.push_back(labels[label]);
+    };
+    switch (op(p)) {
+        case kNot: return;
+        case kSite:
+            if (!c.occ.present(p[2])) add(p[3]);
+            return;
+        case kSpan:
+            if (!for_each_span(p, c, [](const Occ&, std::uint32_t, std::uint32_t) { return true; })) add(p[4]);
+            return;
+        case kNear:
+            collect_missing(p + 3, c, labels, out);
+            collect_missing(end_of(p + 3), c, labels, out);
+            return;
+        default:
+            for (const std::uint32_t* k = p + 2; k < end_of(p); k = end_of(k)) collect_missing(k, c, labels, out);
+    }
+}
+
+}  // namespace
+
+std::vector<std::string> missing_terms(const std::uint32_t* node, RunContext& ctx, const std::vector<std::string>& labels) {
+    std::vector<std::string> out;
+    collect_missing(node, ctx, labels, out);
+    return out;
+}
+
 }  // namespace ww::match

@@ -189,14 +189,13 @@ Stemming::Stemming(std::shared_ptr<const StemOverrides> overrides, std::shared_p
     owner_ = overrides_->generation() ^ (lexicon_ ? lexicon_->generation() << 32 : 0);
 }
 
-// English words meet their lemma before Snowball and their American spelling after it, so
-// that items and query words normalise alike.
+// English words meet their American spelling after Snowball, so that items and query words
+// normalise alike (irregular forms are the index's business: Ns::lemma).
 std::string Stemming::snowball(std::size_t language, std::string_view word) const {
     auto& s = thread_stemmers(owner_).stemmers[language];
     if (!s) s = std::make_unique<SnowballStemmer>(kLanguages[language].code);
     if (!s->valid()) return std::string(word);
     if (lexicon_ == nullptr || language != 1) return std::string(s->stem(word));
-    if (const auto lemma = lexicon_->lemma(word); !lemma.empty()) word = lemma;
     std::string stem(s->stem(word));
     if (const auto american = lexicon_->american_stem(stem); !american.empty()) stem.assign(american);
     return stem;
@@ -204,7 +203,6 @@ std::string Stemming::snowball(std::size_t language, std::string_view word) cons
 
 bool Stemming::normalised(std::size_t language, std::string_view word) const {
     if (lexicon_ == nullptr || language != 1) return false;
-    if (!lexicon_->lemma(word).empty()) return true;
     auto& s = thread_stemmers(owner_).stemmers[language];
     if (!s) s = std::make_unique<SnowballStemmer>(kLanguages[language].code);
     return s->valid() && !lexicon_->american_stem(s->stem(word)).empty();

@@ -78,8 +78,8 @@ std::shared_ptr<const StemOverrides> default_stem_overrides();
 class Lexicon;
 
 // Stems words with the per-thread Snowball stemmers and a per-thread cache, applying the
-// override table first and, for English, the lexicon's irregular forms before Snowball
-// (struck -> strike) and its British spellings after it (colour -> color).
+// override table first and, for English, the lexicon's British spellings after Snowball
+// (colour -> color).
 class Stemming {
 public:
     // Words cached per thread before the cache starts afresh. News never stops bringing new
@@ -94,7 +94,7 @@ public:
     // Pairs (language index, stem); index 0 is the word itself.
     std::vector<std::pair<std::size_t, std::string>> query_stems(std::string_view word, Script script) const;
     const StemOverrides* overrides() const { return overrides_.get(); }
-    // Whether the lexicon changes how this word stems (an irregular form, a British spelling).
+    // Whether the lexicon changes how this word stems (a British spelling).
     bool normalised(std::size_t language, std::string_view word) const;
     // Null when built without one (the literal matcher).
     const Lexicon* lexicon() const { return lexicon_.get(); }

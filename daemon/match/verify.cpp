@@ -47,14 +47,24 @@ std::string joined(std::span<const std::string> parts) {
 
 }  // namespace
 
-// Whether a token is written as its entity form requires (FormFlags): China the country is
-// capitalised (a line in capitals or title case counts), US the country in capitals.
-bool written_as_required(const AnalyzedItem& item, const Token& t, std::uint8_t flags) {
-    if (flags == kAnyCase) return true;
-    if ((flags & kCombining) && !t.part) return false;
-    if ((flags & (kCapitalsOnly | kProperOnly)) == 0) return true;
+// Whether token k is written as its entity form requires (FormFlags). Names and adjectives
+// of countries start with a capital where the script has capitals (a line in capitals or
+// title case counts): "a georgian window", "bone china" are not the countries. US the country
+// is in capitals. A combining form counts in a hyphenated word that is no word of its own
+// (Sino-Japanese, not Anglo-Saxon).
+bool written_as_required(const AnalyzedItem& item, std::uint32_t k, std::uint8_t flags, const Lexicon& lexicon) {
+    const Token& t = item.tokens[k];
+    if (flags & kCombining) {
+        if (!t.part) return false;
+        // The joined word follows the first part (analyzer.cpp, emit_group).
+        // Anglo-American stays two countries: the part after names one.
+        if (k + 1 < item.tokens.size() && !item.tokens[k + 1].part && item.tokens[k + 1].byte_begin == t.byte_begin &&
+            lexicon.is_compound(item.tokens[k + 1].word) &&
+            !(k + 2 < item.tokens.size() && lexicon.by_word(item.tokens[k + 2].word) != nullptr))
+            return false;
+    }
     const std::string_view raw = item.texts[static_cast<int>(t.field)].substr(t.byte_begin, t.byte_end - t.byte_begin);
-    return (flags & kCapitalsOnly) ? all_upper(raw) : starts_upper(raw);
+    return (flags & kCapitalsOnly) ? all_upper(raw) : !starts_lower(raw);
 }
 
 void analyze_item(const ItemView& item, bool surfaces, AnalyzedItem& out) {
@@ -93,6 +103,9 @@ const Occurrences::WordTerms& Occurrences::terms_of(const Token& t, std::uint64_
     if (const auto id = dict.find(Ns::stem, stem)) w.stem = *id;
     if (const auto id = dict.find(Ns::exact, t.word)) w.exact = *id;
     const Lexicon* lex = stemming.lexicon();
+    if (lex != nullptr && dict.any(Ns::lemma) && t.lang == stem_language_of("en"))
+        if (const auto l = lex->item_lemma(t.word, stem); !l.empty())
+            if (const auto id = dict.find(Ns::lemma, l)) w.lemma = *id;
     if (lex != nullptr && dict.any(Ns::entity)) {
         const EntityForm* f = lex->by_word(t.word);
         if (f == nullptr) f = lex->by_stem(t.lang, stem);
@@ -112,6 +125,8 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         cache_generation_ = dict.generation();
     }
     pairs_.clear();
+    covering_ = false;
+    covered_end_ = 0;
     item_ = &item;
     languages_ = kAnyLanguage;
     if (bits_.size() * 64 < dict.size()) bits_.assign(dict.size() / 64 + 1, 0);
@@ -146,8 +161,11 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
         // A word's exact form is not grouped here: at 100,000 watchlists nearly every word is
         // some phrase's, which doubled the pairs, while few items run a phrase's program.
         // Postings and filters need only its bit; run_of groups it on first use.
-        if (w.entity != kNoTerm && written_as_required(item, t, w.entity_flags)) pairs_.emplace_back(w.entity, k);
-        if (w.starts_name && !t.part) add_names(item, k, dict, *stemming.lexicon());
+        if (w.starts_name && !t.part) add_names(item, k, dict, stemming);
+        if (w.entity != kNoTerm && !(covering_ && k <= covered_end_) &&
+            written_as_required(item, k, w.entity_flags, *stemming.lexicon()))
+            pairs_.emplace_back(w.entity, k);
+        if (w.lemma != kNoTerm) pairs_.emplace_back(w.lemma, k);
         if (w.exact != kNoTerm && !present(w.exact)) {
             mark(w.exact);
             touched_.push_back(w.exact);
@@ -218,24 +236,46 @@ void Occurrences::build(const AnalyzedItem& item, const TermDictionary& dict, co
     }
 }
 
-// A name of several words starting at token k ("United Kingdom", "World Health Organization"),
-// in one field and paragraph; its occurrence is the first word's.
-void Occurrences::add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict,
-                            const Lexicon& lexicon) {
+namespace {
+
+// "pigs" continues "guinea pig": a plural -s/-es, without a Snowball call per candidate name
+// (the first words of names, "new", "south", are common).
+bool same_or_plural(std::string_view word, std::string_view name_word) {
+    if (!word.starts_with(name_word)) return false;
+    const auto tail = word.substr(name_word.size());
+    return tail.empty() || tail == "s" || tail == "es";
+}
+
+}  // namespace
+
+std::optional<std::uint32_t> name_end(const AnalyzedItem& item, std::uint32_t k, std::span<const std::string> rest,
+                                      const Stemming& stemming) {
     const Token& first = item.tokens[k];
-    for (const auto& name : lexicon.names_starting(first.word)) {
-        std::uint32_t j = k;
-        bool whole = true;
-        for (const auto& word : name.rest) {
-            do ++j;
-            while (j < item.tokens.size() && item.tokens[j].part);
-            if (j >= item.tokens.size() || item.tokens[j].field != first.field || item.tokens[j].block != first.block ||
-                item.tokens[j].word != word) {
-                whole = false;
-                break;
-            }
-        }
-        if (!whole) continue;
+    std::uint32_t j = k;
+    for (const auto& word : rest) {
+        do ++j;
+        while (j < item.tokens.size() && item.tokens[j].part);
+        if (j >= item.tokens.size()) return std::nullopt;
+        const Token& t = item.tokens[j];
+        if (t.field != first.field || t.block != first.block) return std::nullopt;
+        if (!same_or_plural(t.word, word)) return std::nullopt;
+    }
+    (void)stemming;
+    return j;
+}
+
+// A name of several words starting at token k ("United Kingdom", "World Health Organization"):
+// its occurrence is the first word's, and the words it covers do not count for another
+// entity (South Sudan is not Sudan; French fries are not France).
+void Occurrences::add_names(const AnalyzedItem& item, std::uint32_t k, const TermDictionary& dict,
+                            const Stemming& stemming) {
+    const Lexicon& lexicon = *stemming.lexicon();
+    for (const auto& name : lexicon.names_starting(item.tokens[k].word)) {
+        const auto end = name_end(item, k, name.rest, stemming);
+        if (!end) continue;
+        covering_ = true;
+        covered_end_ = std::max(covered_end_, *end);
+        if (name.form.entity == kNoEntity) continue;
         if (const auto id = dict.find(Ns::entity, lexicon.entity_key(name.form.entity))) pairs_.emplace_back(*id, k);
     }
 }
@@ -295,7 +335,7 @@ bool in_fields(std::uint8_t mask, Field f) { return (mask >> static_cast<int>(f)
 
 // A stemmed member accepts a token only through the token's own language (see StemTable).
 bool accepts(const CNode& n, std::size_t k, std::uint32_t tok, std::uint32_t id, const VerifyContext& c) {
-    if (c.dict.ns(id) == Ns::entity) return true;
+    if (c.dict.ns(id) != Ns::stem) return true;  // an entity or lemma term counts in any language
     if (n.stem_table.empty() || n.stem_table[k] == kNoTerm) return true;
     if (c.occ.stem_of(tok) != id) return false;  // found through the exact word, not the stem
     return c.dict.stem_tables[n.stem_table[k]][c.item.tokens[tok].lang] == id;
@@ -455,22 +495,15 @@ namespace {
 
 // The item's text of the name found at token `tok` for entity `key`: the token, or the
 // words of a name of several words that starts there.
-std::string_view entity_surface(const AnalyzedItem& item, std::uint32_t tok, const Lexicon& lex, std::string_view key) {
+std::string_view entity_surface(const AnalyzedItem& item, std::uint32_t tok, const Stemming& stemming,
+                                std::string_view key) {
+    const Lexicon& lex = *stemming.lexicon();
     const Token& t = item.tokens[tok];
     const std::string_view text = item.texts[static_cast<int>(t.field)];
     for (const auto& name : lex.names_starting(t.word)) {
-        if (lex.entity_key(name.form.entity) != key) continue;
-        std::uint32_t j = tok;
-        bool whole = true;
-        for (const auto& word : name.rest) {
-            do ++j;
-            while (j < item.tokens.size() && item.tokens[j].part);
-            if (j >= item.tokens.size() || item.tokens[j].field != t.field || item.tokens[j].word != word) {
-                whole = false;
-                break;
-            }
-        }
-        if (whole) return text.substr(t.byte_begin, item.tokens[j].byte_end - t.byte_begin);
+        if (name.form.entity == kNoEntity || lex.entity_key(name.form.entity) != key) continue;
+        if (const auto end = name_end(item, tok, name.rest, stemming))
+            return text.substr(t.byte_begin, item.tokens[*end].byte_end - t.byte_begin);
     }
     return text.substr(t.byte_begin, t.byte_end - t.byte_begin);
 }
@@ -485,17 +518,19 @@ std::string Labeller::operator()(const std::string& label, std::uint32_t id, std
     if (dict.ns(id) == Ns::entity) {
         const auto* e = lex.entity_by_key(dict.term(id));
         if (e == nullptr) return {};
-        const std::string_view surface = entity_surface(item, tok, lex, dict.term(id));
+        const std::string_view surface = entity_surface(item, tok, *stemming, dict.term(id));
         const std::string folded = fold_word(surface);
         if (folded == folded_label) return {};
         const std::string& name = lex.entity_name(*e);
         if (folded == fold_word(name)) return name;
         return name + " (as \"" + std::string(surface) + "\")";
     }
-    // Found through its stem: worth saying only where the lexicon joined two forms.
-    if (dict.ns(id) != Ns::stem || t.word == folded_label) return {};
-    if (!stemming->normalised(t.lang, t.word) && !stemming->normalised(t.lang, folded_label)) return {};
+    if (t.word == folded_label) return {};
     const std::string_view text = item.texts[static_cast<int>(t.field)];
+    if (dict.ns(id) == Ns::lemma) return label + " (as \"" + std::string(text.substr(t.byte_begin, t.byte_end - t.byte_begin)) + "\")";
+    // Found through its stem: worth saying only where the lexicon joined two spellings.
+    if (dict.ns(id) != Ns::stem) return {};
+    if (!stemming->normalised(t.lang, t.word) && !stemming->normalised(t.lang, folded_label)) return {};
     return label + " (as \"" + std::string(text.substr(t.byte_begin, t.byte_end - t.byte_begin)) + "\")";
 }
 
