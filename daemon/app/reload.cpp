@@ -69,6 +69,12 @@ CompiledWatchlists compile_watchlists(const std::vector<config::WatchlistConfig>
                                                    .previous = previous_plain,
                                                    .frequencies = std::move(frequencies)});
     CompiledWatchlists out;
+    // The lexicon's table is read once: a bad line leaves the literal matcher, said here.
+    if (const auto* bad = match::default_lexicon_error()) {
+        std::string_view m = bad->message;
+        if (m.starts_with("match: ")) m.remove_prefix(7);  // the caller logs under match
+        out.notices.push_back(std::string(m) + " (matching without the lexicon's names, forms and spellings)");
+    }
     for (const auto& n : built.notices) out.notices.push_back(n.message);
     std::map<std::string, const match::WatchlistError*> failed;
     for (const auto& e : built.errors) failed.emplace(e.watchlist, &e);

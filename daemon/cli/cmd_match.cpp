@@ -19,6 +19,7 @@
 #include "cli/registry.h"
 #include "config/config.h"
 #include "feed/parse.h"
+#include "match/lexicon.h"
 #include "match/matcher.h"
 
 namespace ww::cli {
@@ -223,6 +224,7 @@ int match_command(std::span<const std::string_view> args) {
         if (!table) return input_error(table.error().message);
         build_options.stem_overrides = *table;
     }
+    if (const auto* bad = match::default_lexicon_error()) return input_error(bad->message);
     const auto built = match::build_index(*watchlists, build_options);
     for (const auto& n : built.notices) std::fprintf(stderr, "match: %s\n", n.message.c_str());
     if (!built.errors.empty()) {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/registry.h"
+#include "match/lexicon.h"
 #include "match/matcher.h"
 
 namespace ww::cli {
@@ -47,6 +48,10 @@ int query_command(std::span<const std::string_view> args) {
         else return query_usage(stderr);
     }
     if (query.empty()) return query_usage(stderr);
+    if (const auto* bad = match::default_lexicon_error()) {
+        std::fprintf(stderr, "wirewatch query: %s\n", bad->message.c_str());
+        return 2;
+    }
     const auto reading = match::read_query(query);
     if (!reading) {
         std::fprintf(stderr, "wirewatch query: %s\n", reading.error().message.c_str());

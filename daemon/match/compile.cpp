@@ -113,6 +113,7 @@ struct Compiler {
         std::uint32_t term;
         bool only;
     };
+    static constexpr QueryEntity kNoEntityReading{kNoTerm, false};
     std::optional<QueryEntity> query_entity(const Token& t) const {
         const Lexicon* lex = stemming.lexicon();
         if (lex == nullptr || !lex->has_entities()) return std::nullopt;
@@ -145,6 +146,18 @@ struct Compiler {
             return std::nullopt;
         }
         return QueryEntity{dict.intern(Ns::entity, lex->entity_key(f->entity)), only};
+    }
+
+    // An irregular form meets its lemma one way: strike finds struck, shot only shot (item
+    // words carry their lemma; a query word that is a lemma, or an irregular form that is no
+    // word of its own, children, asks for it).
+    std::array<std::uint32_t, 2> lemma_terms(const std::string& word) const {
+        std::array<std::uint32_t, 2> out{kNoTerm, kNoTerm};
+        const Lexicon* lex = stemming.lexicon();
+        if (lex == nullptr) return out;
+        if (lex->is_lemma(word)) out[0] = dict.intern(Ns::lemma, word);
+        if (const auto l = lex->query_lemma(word); !l.empty()) out[1] = dict.intern(Ns::lemma, l);
+        return out;
     }
 
     static std::vector<const Token*> primary_tokens(const std::vector<Token>& tokens) {
@@ -180,11 +193,13 @@ struct Compiler {
                 ids.push_back(dict.intern(Ns::surface, t->surface));
             } else if (quoted) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
-            } else if (const auto e = prim.size() == 1 ? query_entity(*t) : std::nullopt; e && e->only) {
-                ids.push_back(e->term);
+            } else if (const QueryEntity e = prim.size() == 1 ? query_entity(*t).value_or(kNoEntityReading)
+                                                              : kNoEntityReading;
+                       e.only) {
+                ids.push_back(e.term);
             } else if (t->script == Script::segmented) {
                 ids.push_back(dict.intern(Ns::exact, t->word));
-                if (e) ids.push_back(e->term);  // 中国 finds China
+                if (e.term != kNoTerm) ids.push_back(e.term);  // 中国 finds China
             } else {
                 auto memo = dict.word_memo.find(t->word);
                 if (memo == dict.word_memo.end()) {
@@ -193,20 +208,17 @@ struct Compiler {
                     for (const auto& [lang, s] : stemming.query_stems(t->word, t->script))
                         table[lang] = dict.intern(Ns::stem, s);
                     dict.stem_tables.push_back(table);
+                    dict.word_lemmas.push_back(lemma_terms(t->word));
                     memo = dict.word_memo
                                .emplace(t->word, static_cast<std::uint32_t>(dict.stem_tables.size() - 1))
                                .first;
                 }
                 for (const auto id : dict.stem_tables[memo->second])
                     if (id != kNoTerm && std::ranges::find(ids, id) == ids.end()) ids.push_back(id);
-                // After the stems, so that an explanation finds the literal word first. An
-                // irregular form meets its lemma one way: strike finds struck, struck only
-                // struck (item words carry their lemma, query words ask for it).
-                if (const Lexicon* lex = stemming.lexicon(); lex != nullptr) {
-                    if (lex->is_lemma(t->word)) ids.push_back(dict.intern(Ns::lemma, t->word));
-                    if (const auto l = lex->query_lemma(t->word); !l.empty()) ids.push_back(dict.intern(Ns::lemma, l));
-                }
-                if (e) ids.push_back(e->term);
+                // After the stems, so that an explanation finds the literal word first.
+                for (const auto id : dict.word_lemmas[memo->second])
+                    if (id != kNoTerm) ids.push_back(id);
+                if (e.term != kNoTerm) ids.push_back(e.term);
                 n.stem_table.resize(n.members.size(), kNoTerm);
                 n.stem_table.push_back(memo->second);
             }
@@ -225,7 +237,8 @@ struct Compiler {
             const auto& w = kids[k];
             return w.kind == QueryNode::Kind::word && !w.prefix && !w.case_sensitive && w.fields == kDefaultFields;
         };
-        if (lex == nullptr || !lex->has_entities() || !plain_word(i)) return std::nullopt;
+        if (lex == nullptr || !lex->has_entities() || i + 1 >= kids.size() || !plain_word(i) || !plain_word(i + 1))
+            return std::nullopt;
         for (const auto& name : lex->names_starting(fold_word(kids[i].text))) {
             const std::size_t last = i + name.rest.size();
             if (name.form.entity == kNoEntity || last >= kids.size()) continue;

@@ -56,6 +56,7 @@ public:
     // Snowball calls.
     std::vector<StemTable> stem_tables;
     StringMap<std::uint32_t> word_memo;
+    std::vector<std::array<std::uint32_t, 2>> word_lemmas;  // per stem table: the word's lemma terms
     // A bare query word's entity reading by its surface (compile.cpp, query_entity): the
     // entity term, or kNoTerm, and whether it asks for the entity only.
     StringMap<std::pair<std::uint32_t, bool>> entity_memo;

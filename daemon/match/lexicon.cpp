@@ -608,12 +608,29 @@ std::shared_ptr<const Lexicon> Lexicon::empty() {
     return none;
 }
 
-std::shared_ptr<const Lexicon> default_lexicon() {
-    static const std::shared_ptr<const Lexicon> lex = [] {
+namespace {
+
+struct DefaultLexicon {
+    std::shared_ptr<const Lexicon> lexicon;
+    std::optional<Error> error;
+};
+
+const DefaultLexicon& default_load() {
+    static const DefaultLexicon d = [] {
         auto loaded = Lexicon::load(Lexicon::default_sources());
-        return loaded ? *loaded : Lexicon::empty();
+        if (loaded) return DefaultLexicon{*loaded, std::nullopt};
+        return DefaultLexicon{Lexicon::empty(), loaded.error()};
     }();
-    return lex;
+    return d;
+}
+
+}  // namespace
+
+std::shared_ptr<const Lexicon> default_lexicon() { return default_load().lexicon; }
+
+const Error* default_lexicon_error() {
+    const auto& e = default_load().error;
+    return e ? &*e : nullptr;
 }
 
 const std::uint32_t* Lexicon::entity_by_key(std::string_view key) const {

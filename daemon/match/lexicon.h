@@ -118,9 +118,10 @@ private:
     std::uint64_t generation_ = 0;
 };
 
-// The lexicon from default_sources(), loaded once (an empty one, logged by the caller, when
-// the table is bad).
+// The lexicon from default_sources(), loaded once; an empty one when the table is bad, and
+// then default_lexicon_error() says why (file:line), for the caller to report.
 std::shared_ptr<const Lexicon> default_lexicon();
+const Error* default_lexicon_error();
 
 // Capitalisation of a word as written (raw bytes of the item text).
 bool starts_upper(std::string_view raw);

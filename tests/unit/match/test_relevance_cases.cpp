@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -72,6 +73,9 @@ const std::vector<Row>& rows() {
     };
     return r;
 }
+
+// Named by its row in test listings (not a dump of the struct's bytes).
+void PrintTo(const Row& r, std::ostream* os) { *os << r.name; }
 
 class RelevanceCase : public ::testing::TestWithParam<Row> {};
 
