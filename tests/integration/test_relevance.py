@@ -124,7 +124,8 @@ class Relevance(unittest.TestCase):
         self.start_caught_up()
         self.assertEqual(self.alerts_for("/world.rss", reworded_item()), self.expected_topics())
         alert = next(a for t, a in self.sub.alerts if t == "alert.china-russia-security")
-        self.assertTrue(alert["match"]["terms"], "an alert explains what matched")
+        # The explanation says the countries were found through their adjectives.
+        self.assertEqual(alert["match"]["terms"], ['China (as "Chinese")', 'Russia (as "Russian")', "security"])
 
     def test_fine_china_in_a_homeware_feed_alerts_nothing(self):
         self.start_caught_up()

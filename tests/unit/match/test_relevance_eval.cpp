@@ -1,5 +1,5 @@
 // The relevance evaluation set (issue 15): every labelled query/item pair of
-// tests/fixtures/relevance/eval.tsv goes through the production engine as the daemon uses it
+// tests/fixtures/relevance/{eval,holdout}.tsv goes through the production engine as the daemon uses it
 // (one index built from all the set's queries as watchlists, with the default options the
 // daemon's default config ends up with, and match_ids, the daemon's hot path). Recall and
 // precision are reported per rule and overall, as a markdown table for docs/query-language.md,
@@ -35,6 +35,7 @@ const std::vector<std::string> kRules{"entity-name",   "entity-adjective", "abbr
                                       "spelling",      "exact",            "case",         "control"};
 
 struct Case {
+    std::string file;  // eval.tsv or holdout.tsv
     int line = 0;
     std::string rule, query, source, lang, title, summary, note;
     bool expect = false;
@@ -46,7 +47,11 @@ struct EvalSet {
     std::vector<std::string> errors;             // "eval.tsv:12: ..."
 };
 
-std::string set_path() { return std::string(WW_FIXTURES_DIR) + "/relevance/eval.tsv"; }
+// eval.tsv is the set the engine was tuned on; holdout.tsv was written afterwards and kept
+// apart, so that the report also says how the engine does on cases it has not seen.
+const std::vector<std::string> kSetFiles{"eval.tsv", "holdout.tsv"};
+
+std::string set_path(const std::string& file) { return std::string(WW_FIXTURES_DIR) + "/relevance/" + file; }
 
 std::vector<std::string> split_tabs(const std::string& line) {
     std::vector<std::string> out;
@@ -66,27 +71,33 @@ std::optional<Case> case_of(const std::vector<std::string>& f, int line, std::st
     else if (f[2].empty()) error = "empty query";
     else if (f[3].empty() && f[5].empty() && f[6].empty()) error = "a written item needs a title or a summary";
     if (!error.empty()) return std::nullopt;
-    return Case{line, f[0], f[2], f[3], f[4], f[5], f[6], f[7], f[1] == "yes"};
+    return Case{{}, line, f[0], f[2], f[3], f[4], f[5], f[6], f[7], f[1] == "yes"};
 }
 
-EvalSet load_set() {
-    EvalSet set;
-    std::ifstream in(set_path());
-    if (!in) set.errors.push_back(set_path() + ": cannot be read");
+void load_file(const std::string& file, EvalSet& set) {
+    std::ifstream in(set_path(file));
+    if (!in) set.errors.push_back(set_path(file) + ": cannot be read");
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
         if (line.empty() || line.starts_with('#')) continue;
         const auto fields = split_tabs(line);
+        const auto where = file + ":" + std::to_string(n) + ": ";
         std::string error;
         if (line.starts_with('@')) {
             if (fields.size() == 2) set.aliases[fields[0].substr(1)] = fields[1];
-            else set.errors.push_back("eval.tsv:" + std::to_string(n) + ": expected @ALIAS<TAB>PATH");
+            else set.errors.push_back(where + "expected @ALIAS<TAB>PATH");
         } else if (auto c = case_of(fields, n, error)) {
+            c->file = file;
             set.cases.push_back(std::move(*c));
         } else {
-            set.errors.push_back("eval.tsv:" + std::to_string(n) + ": " + error);
+            set.errors.push_back(where + error);
         }
     }
+}
+
+EvalSet load_set() {
+    EvalSet set;
+    for (const auto& file : kSetFiles) load_file(file, set);
     return set;
 }
 
@@ -229,6 +240,7 @@ struct Evaluation {
     std::vector<Outcome> outcomes;
     std::vector<std::string> skipped;  // "eval.tsv:12: <why>"
     std::map<std::string, Tally> per_rule;
+    std::map<std::string, Tally> per_file;
     Tally overall;
 };
 
@@ -257,7 +269,7 @@ Evaluation evaluate(const EvalSet& set, Items& items) {
         std::string why;
         const Item* item = items.of(c, why);
         if (!item) {
-            ev.skipped.push_back("eval.tsv:" + std::to_string(c.line) + ": " + why);
+            ev.skipped.push_back(c.file + ":" + std::to_string(c.line) + ": " + why);
             continue;
         }
         MatchStats stats;
@@ -266,6 +278,7 @@ Evaluation evaluate(const EvalSet& set, Items& items) {
         const bool got = id != ids.end() && std::ranges::binary_search(hits, id->second);
         ev.outcomes.push_back({&c, item, got});
         ev.per_rule[c.rule].add(c.expect, got);
+        ev.per_file[c.file].add(c.expect, got);
         ev.overall.add(c.expect, got);
     }
     return ev;
@@ -291,7 +304,9 @@ std::string markdown_table(const Evaluation& ev) {
                       "|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& rule : kRules)
         if (const auto it = ev.per_rule.find(rule); it != ev.per_rule.end()) out += table_row(rule, it->second);
-    return out + table_row("**overall**", ev.overall);
+    out += table_row("**overall**", ev.overall);
+    for (const auto& [file, t] : ev.per_file) out += table_row("of which `" + file + "`", t);
+    return out;
 }
 
 std::string wrong_pairs(const Evaluation& ev) {
@@ -299,7 +314,7 @@ std::string wrong_pairs(const Evaluation& ev) {
     for (const auto& o : ev.outcomes) {
         if (o.matched == o.c->expect) continue;
         const auto& shown = o.item->title.empty() ? o.item->summary : o.item->title;
-        out += "eval.tsv:" + std::to_string(o.c->line) + " [" + o.c->rule + "] " +
+        out += o.c->file + ":" + std::to_string(o.c->line) + " [" + o.c->rule + "] " +
                (o.c->expect ? "MISSED " : "FALSE ALARM ") + "query=" + o.c->query + " item=\"" +
                shown.substr(0, 100) + "\"" + (o.item->language.empty() ? "" : " lang=" + o.item->language) +
                " note: " + o.c->note + "\n";
