@@ -34,7 +34,7 @@ RUN_DIR := $(BUILD)/run
 $(RUN_DIR)/wirewatch.toml: $(CONFIG)
 	mkdir -p $(RUN_DIR)
 	sed 's|^state_dir = .*|state_dir = "state"   # make run: $(RUN_DIR)/state (copied from $(CONFIG))|' $(CONFIG) > $@
-	for d in feeds.d watchlists.d; do ln -sfn $(abspath $(dir $(CONFIG)))/$$d $(RUN_DIR)/$$d; done
+	for d in feeds.d watchlists.d; do if [ -d $(abspath $(dir $(CONFIG)))/$$d ]; then ln -sfn $(abspath $(dir $(CONFIG)))/$$d $(RUN_DIR)/$$d; fi; done
 
 run: build $(RUN_DIR)/wirewatch.toml
 	@echo "make run: config $(RUN_DIR)/wirewatch.toml, state in $(RUN_DIR)/state"

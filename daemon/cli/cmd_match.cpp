@@ -139,12 +139,13 @@ struct Input {
 Result<Input> load_items(const std::string& path) {
     auto body = read_input(path);
     if (!body) return std::unexpected(body.error());
+    // Before JSON Lines: `parse --json` prints its one object on one line too.
+    if (auto parsed = items_from_parse_output(*body)) return Input{std::move(parsed->first), std::move(parsed->second)};
     if (looks_like_json_lines(*body)) {
         auto items = items_from_json_lines(*body, path);
         if (!items) return std::unexpected(items.error());
         return Input{std::move(*items), {}};
     }
-    if (auto parsed = items_from_parse_output(*body)) return Input{std::move(parsed->first), std::move(parsed->second)};
     auto feed = feed::parse(*body, {});
     if (!feed)
         return fail("input", "match: " + path + ": " + feed.error().message +

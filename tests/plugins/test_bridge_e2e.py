@@ -365,7 +365,7 @@ class BridgeConfigErrors(unittest.TestCase):
                                     "[[sink]]\nplugin = \"webhook\"\nwatchlists = \"china-*\"\n")
         self.assertEqual(code, 2, err)
         self.assertIn('bridge.toml:3:1: unknown key "endpont" in [bridge]', err)
-        self.assertIn("bridge.toml:6:14: watchlists must be a list of globs", err)
+        self.assertIn("bridge.toml:6:14: watchlists must be an array, not a string", err)
         self.assertIn("bridge.toml:4:1: [[sink]] needs a name", err)
 
     def test_a_missing_plugin_names_the_file_and_the_sink(self):
