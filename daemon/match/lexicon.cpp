@@ -15,6 +15,7 @@
 #include <unordered_set>
 
 #include "match/analyzer.h"
+#include "match/lines.h"
 
 namespace ww::match {
 namespace {
@@ -25,19 +26,6 @@ std::string read_file(const std::string& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     return ss.str();
-}
-
-template <class F>
-void for_each_line(std::string_view text, F f) {
-    std::size_t line_no = 0;
-    while (!text.empty()) {
-        const auto nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        f(line, line_no);
-    }
 }
 
 std::vector<std::string_view> split(std::string_view s, char sep) {

@@ -6,11 +6,13 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <atomic>
 #include <sstream>
 
 #include "match/flat_map.h"
 #include "match/lexicon.h"
+#include "match/lines.h"
 
 namespace ww::match {
 
@@ -115,23 +117,22 @@ Result<StemOverrides> StemOverrides::parse(std::string_view text, std::string_vi
     StemOverrides o;
     o.generation_ = ++generations;
     o.by_language_.resize(kLanguages.size());
-    std::size_t line_no = 0;
-    while (!text.empty()) {
-        const auto nl = text.find('\n');
-        std::string_view line = text.substr(0, nl);
-        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty() || line.front() == '#') continue;
+    std::optional<Error> error;  // the first bad line; the rest is not read
+    for_each_line(text, [&](std::string_view line, std::size_t line_no) {
+        if (error || line.empty() || line.front() == '#') return;
         const auto t1 = line.find('\t');
         const auto t2 = t1 == std::string_view::npos ? t1 : line.find('\t', t1 + 1);
         const auto where = std::string(origin) + ":" + std::to_string(line_no) + ": ";
-        if (t2 == std::string_view::npos)
-            return fail("config", "match: " + where + "expected lang<TAB>stem<TAB>forms");
+        if (t2 == std::string_view::npos) {
+            error = Error{"config", "match: " + where + "expected lang<TAB>stem<TAB>forms"};
+            return;
+        }
         const auto lang = stem_language_of(line.substr(0, t1));
-        if (lang == 0)
-            return fail("config", "match: " + where + "no Snowball stemmer for language \"" +
-                                      std::string(line.substr(0, t1)) + "\"");
+        if (lang == 0) {
+            error = Error{"config", "match: " + where + "no Snowball stemmer for language \"" +
+                                        std::string(line.substr(0, t1)) + "\""};
+            return;
+        }
         const std::string stem = fold_word(line.substr(t1 + 1, t2 - t1 - 1));
         std::istringstream forms{std::string(line.substr(t2 + 1))};
         std::string form;
@@ -141,9 +142,9 @@ Result<StemOverrides> StemOverrides::parse(std::string_view text, std::string_vi
             ++o.size_;
             any = true;
         }
-        if (stem.empty() || !any)
-            return fail("config", "match: " + where + "expected a stem and at least one form");
-    }
+        if (stem.empty() || !any) error = Error{"config", "match: " + where + "expected a stem and at least one form"};
+    });
+    if (error) return std::unexpected(std::move(*error));
     return o;
 }
 
