@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 #include "sink_harness.h"
 
@@ -215,9 +216,20 @@ TEST(EmailSink, A5xxReplyIsAPermanentFailure) {
     EXPECT_NE(failures[0].second.find("550"), std::string::npos) << failures[0].second;
 }
 
+// The files written here, removed when the test program exits: tests leave nothing in /tmp.
+struct RemovedAtExit {
+    std::vector<fs::path> paths;
+    ~RemovedAtExit() {
+        std::error_code ec;
+        for (const auto& p : paths) fs::remove(p, ec);
+    }
+};
+
 std::string write_secret(const std::string& name, const std::string& content) {
     const auto p = fs::temp_directory_path() / name;
     std::ofstream(p) << content << "\n";
+    static RemovedAtExit written;
+    written.paths.push_back(p);
     return p.string();
 }
 

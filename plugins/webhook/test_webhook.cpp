@@ -18,6 +18,14 @@ const std::string kSecret = "whsec-7f3a9c1e55d04b2b";
 std::string secret_file() {
     const auto p = std::filesystem::temp_directory_path() / "ww-webhook-test.secret";
     std::ofstream(p) << kSecret << "\n";  // the trailing newline of `echo secret > file` is dropped
+    // Removed when the test program exits: tests leave nothing in /tmp.
+    static const struct RemovedAtExit {
+        std::filesystem::path path;
+        ~RemovedAtExit() {
+            std::error_code ec;
+            std::filesystem::remove(path, ec);
+        }
+    } removed{p};
     return p.string();
 }
 

@@ -20,8 +20,7 @@ class DaemonSinks(unittest.TestCase):
         doc.add(FeedItem("w-0", "Tariffs debate from last week"))
         url = server.add_feed("/wire.rss", doc)
         receiver = WebhookReceiver(refuse=lambda envelope: "REFUSE" in envelope["item"]["title"])
-        secret_dir = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"ww-sink-{os.getpid()}")
-        os.makedirs(secret_dir, exist_ok=True)
+        secret_dir = wwtest.tempdir("ww-sink-")
         secret_file = os.path.join(secret_dir, "webhook.secret")
         with open(secret_file, "w") as f:
             f.write("s3cret\n")

@@ -15,6 +15,7 @@ import threading
 import time
 import unittest
 
+import wwtest
 from wwtest import Daemon, FeedDoc, FeedItem, FeedServer, binary, failed, free_port, toml_str
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -289,7 +290,7 @@ class CleartextHubSecret(NetCase):
 
 class RefusedCurvePeers(NetCase):
     def test_thousands_of_refused_handshakes_give_a_handful_of_lines(self):
-        workdir = __import__("tempfile").mkdtemp(prefix="ww-curve-")
+        workdir = wwtest.tempdir("ww-curve-")
         subprocess.run([binary("wirewatch"), "keygen", os.path.join(workdir, "server")], check=True,
                        capture_output=True, timeout=30)
         secret = next(os.path.join(workdir, f) for f in os.listdir(workdir) if "secret" in f)
