@@ -480,7 +480,13 @@ void repair_double_utf8(std::string& text) {
     if (!as_cp1252_bytes(rest, [](char) {})) return;  // checked before anything is allocated
     std::string bytes(text, 0, first);
     as_cp1252_bytes(rest, [&](char c) { bytes.push_back(c); });
-    if (utf8_valid(bytes)) text.swap(bytes);
+    if (!utf8_valid(bytes)) return;
+    text.swap(bytes);
+    // The repair can bring a space to an end (a mapped byte 0x20, or a NUL the writer had kept
+    // inside): the text's ends stay trimmed, as the writer leaves them.
+    const auto begin = text.find_first_not_of(" \n");
+    const auto end = text.find_last_not_of(" \n");
+    text = begin == std::string::npos ? std::string() : text.substr(begin, end - begin + 1);
 }
 
 }  // namespace
